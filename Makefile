@@ -1,0 +1,49 @@
+# ITA Tracker — the commands a newcomer needs. `make run` and `make test` set everything up.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+DEV_ENV := DJANGO_DEBUG=1
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install run test test-sqlite test-postgres lint format migrations-check check clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
+	$(DEV_ENV) $(BIN)/python manage.py load_demo --with-demo-users
+	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: install
+	@echo "=== Test suite on SQLite ==="
+	$(BIN)/pytest
+	@echo "=== Test suite on PostgreSQL ==="
+	scripts/with-postgres.sh $(BIN)/pytest
+
+test-sqlite: install
+	$(BIN)/pytest
+
+test-postgres: install
+	scripts/with-postgres.sh $(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+migrations-check: install
+	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+	$(DEV_ENV) $(BIN)/python manage.py check --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles
