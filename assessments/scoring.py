@@ -1,0 +1,234 @@
+"""Roll item scores up to indicators, tools, the weighted total and the level.
+
+This is the one place where ITA scores are computed. Everything here is a pure function
+over ``Decimal``: the database is read elsewhere (``assessments.rollup``) and handed in as
+plain specs, so the rules can be tested with hand-computed numbers.
+
+Rounding rule: every figure is computed from the unrounded figures beneath it and rounded
+to two decimals, half up (84.665 → 84.67), only when it is reported. The level is read from
+the rounded total, so what a person sees and the level always agree.
+
+Weights are shares of the total in per cent (IIT 30, EIT 30, OIT 40). An indicator's score
+is the plain mean of its items; a tool's score is the mean of its indicators weighted by
+their weights; the total is the mean of the tools weighted by theirs. A figure's *points*
+are its contribution to the total: score × weight / 100 (OIT 63.10 × 40 % = 25.24 points).
+"""
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+TWO_PLACES = Decimal("0.01")
+HUNDRED = Decimal("100")
+# A reported figure further than this from the computed one is a data-quality warning.
+TOLERANCE = Decimal("0.01")
+
+
+def round_score(value: Decimal | None) -> Decimal | None:
+    """Round a figure for reporting: two decimals, half up."""
+    if value is None:
+        return None
+    return value.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+
+
+def mean(values: Iterable[Decimal]) -> Decimal | None:
+    """Return the unrounded mean, or None when there is nothing to average."""
+    values = list(values)
+    if not values:
+        return None
+    return sum(values, Decimal(0)) / len(values)
+
+
+def weighted_mean(pairs: Iterable[tuple[Decimal | None, Decimal]]) -> Decimal | None:
+    """Return the mean of the known values weighted by their weights (plain mean if all are 0)."""
+    known = [(value, weight) for value, weight in pairs if value is not None]
+    if not known:
+        return None
+    total_weight = sum((weight for _, weight in known), Decimal(0))
+    if total_weight == 0:
+        return mean(value for value, _ in known)
+    return sum((value * weight for value, weight in known), Decimal(0)) / total_weight
+
+
+def points(score: Decimal | None, weight: Decimal) -> Decimal | None:
+    """Return what a score of that weight contributes to the total, unrounded."""
+    if score is None:
+        return None
+    return score * weight / HUNDRED
+
+
+def level_for(score: Decimal | None, bands: Iterable[tuple[str, Decimal]]) -> str | None:
+    """Return the label of the highest band whose minimum the score reaches."""
+    if score is None:
+        return None
+    for label, minimum in sorted(bands, key=lambda band: band[1], reverse=True):
+        if score >= minimum:
+            return label
+    return None
+
+
+@dataclass(frozen=True)
+class ToolSpec:
+    code: str
+    weight: Decimal
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class IndicatorSpec:
+    number: int
+    tool_code: str
+    weight: Decimal
+    item_codes: tuple[str, ...]
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class FrameworkSpec:
+    tools: tuple[ToolSpec, ...]
+    indicators: tuple[IndicatorSpec, ...]
+    bands: tuple[tuple[str, Decimal], ...]
+    pass_mark: Decimal
+
+    def tool(self, code: str) -> ToolSpec:
+        return next(tool for tool in self.tools if tool.code == code)
+
+    def indicator(self, number: int) -> IndicatorSpec:
+        return next(ind for ind in self.indicators if ind.number == number)
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Reported (rounded) figures of one assessment."""
+
+    items: dict[str, Decimal]
+    indicators: dict[int, Decimal | None]
+    tools: dict[str, Decimal | None]
+    total: Decimal | None
+    level: str | None
+    # Unrounded figures, for further computation (never shown as such).
+    exact_indicators: dict[int, Decimal | None] = field(repr=False, default_factory=dict)
+    exact_tools: dict[str, Decimal | None] = field(repr=False, default_factory=dict)
+    exact_total: Decimal | None = field(repr=False, default=None)
+
+
+def summarize(spec: FrameworkSpec, item_scores: Mapping[str, Decimal]) -> Summary:
+    """Roll the item scores up. A tool without any scored item leaves the total unknown."""
+    exact_indicators = {
+        ind.number: mean(item_scores[code] for code in ind.item_codes if code in item_scores)
+        for ind in spec.indicators
+    }
+    exact_tools = {
+        tool.code: weighted_mean(
+            (exact_indicators[ind.number], ind.weight)
+            for ind in spec.indicators
+            if ind.tool_code == tool.code
+        )
+        for tool in spec.tools
+    }
+    if spec.tools and all(score is not None for score in exact_tools.values()):
+        exact_total = weighted_mean((exact_tools[tool.code], tool.weight) for tool in spec.tools)
+    else:
+        exact_total = None
+    total = round_score(exact_total)
+    return Summary(
+        items={code: round_score(score) for code, score in item_scores.items()},
+        indicators={number: round_score(v) for number, v in exact_indicators.items()},
+        tools={code: round_score(v) for code, v in exact_tools.items()},
+        total=total,
+        level=level_for(total, spec.bands),
+        exact_indicators=exact_indicators,
+        exact_tools=exact_tools,
+        exact_total=exact_total,
+    )
+
+
+SCOPE_LABELS = {"item": "ข้อ", "indicator": "ตัวชี้วัดที่", "tool": "เครื่องมือ", "total": "คะแนนรวม"}
+
+
+@dataclass(frozen=True)
+class Reported:
+    """A figure printed in an official document.
+
+    ``scope`` is item, indicator, tool or total; ``key`` the item code, indicator number or
+    tool code (None for the total); ``basis`` "score" (out of 100) or "points" (out of the
+    weight, as in "25.24/40").
+    """
+
+    scope: str
+    key: str | int | None
+    value: Decimal
+    basis: str = "score"
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class DataWarning:
+    scope: str
+    key: str | int | None
+    source: str
+    basis: str
+    reported: Decimal
+    computed: Decimal | None
+    difference: Decimal | None
+    message: str
+
+
+def _computed_for(spec: FrameworkSpec, summary: Summary, figure: Reported) -> Decimal | None:
+    if figure.scope == "item":
+        exact, weight = summary.items.get(str(figure.key)), None
+    elif figure.scope == "indicator":
+        exact = summary.exact_indicators.get(int(figure.key))
+        weight = spec.indicator(int(figure.key)).weight
+    elif figure.scope == "tool":
+        exact, weight = summary.exact_tools.get(str(figure.key)), spec.tool(str(figure.key)).weight
+    elif figure.scope == "total":
+        exact, weight = summary.exact_total, HUNDRED
+    else:
+        raise ValueError(f"unknown scope {figure.scope!r}")
+    if figure.basis == "points":
+        if weight is None:
+            raise ValueError("an item score has no points basis")
+        exact = points(exact, weight)
+    return round_score(exact)
+
+
+def _label(figure: Reported) -> str:
+    label = SCOPE_LABELS.get(figure.scope, figure.scope)
+    return label if figure.key is None else f"{label} {figure.key}"
+
+
+def data_quality_warnings(
+    spec: FrameworkSpec, summary: Summary, reported: Sequence[Reported]
+) -> list[DataWarning]:
+    """List the reported figures that differ from the computed ones by more than TOLERANCE."""
+    warnings = []
+    for figure in reported:
+        computed = _computed_for(spec, summary, figure)
+        where = f" ({figure.source})" if figure.source else ""
+        if computed is None:
+            difference = None
+            message = (
+                f"{_label(figure)}: ตัวเลขที่ประกาศ {figure.value}{where} แต่ไม่มีคะแนนรายข้อให้คำนวณเทียบ"
+            )
+        else:
+            difference = figure.value - computed
+            if abs(difference) <= TOLERANCE:
+                continue
+            message = (
+                f"{_label(figure)}: ตัวเลขที่ประกาศ {figure.value}{where} "
+                f"ต่างจากที่คำนวณได้ {computed} (ต่าง {difference:+})"
+            )
+        warnings.append(
+            DataWarning(
+                scope=figure.scope,
+                key=figure.key,
+                source=figure.source,
+                basis=figure.basis,
+                reported=figure.value,
+                computed=computed,
+                difference=difference,
+                message=message,
+            )
+        )
+    return warnings
