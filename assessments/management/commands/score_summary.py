@@ -1,0 +1,122 @@
+"""Print an assessment's figures: indicators, tools, total, level and data-quality warnings."""
+
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from assessments.models import Assessment
+from assessments.rollup import score_report
+
+
+def _number(value):
+    return None if value is None else float(value)
+
+
+class Command(BaseCommand):
+    help = "Print the computed and reported scores of one organization's assessment."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--organization", required=True, help="organization code, e.g. 1009")
+        parser.add_argument("--year", required=True, type=int, help="fiscal year (B.E.), e.g. 2564")
+        parser.add_argument("--json", action="store_true", help="print one JSON object")
+
+    def handle(self, *args, organization, year, **options):
+        assessments = Assessment.objects.filter(
+            organization__code=organization, framework__fiscal_year=year
+        ).select_related("organization", "framework")
+        found = list(assessments[:2])
+        if not found:
+            raise CommandError(
+                f"ไม่พบผลการประเมินของหน่วยงาน {organization} ปีงบประมาณ {year} "
+                f"(no assessment for organization {organization}, year {year})"
+            )
+        if len(found) > 1:
+            raise CommandError(
+                f"หน่วยงาน {organization} มีผลการประเมินปี {year} มากกว่าหนึ่งชุด "
+                "(more than one framework that year)"
+            )
+        report = score_report(found[0])
+        if options["json"]:
+            self.stdout.write(self._as_json(report))
+        else:
+            self._print_table(report)
+
+    def _reported_by(self, report, scope):
+        figures = {}
+        for figure in report.reported:
+            if figure.scope == scope:
+                figures.setdefault(figure.key, []).append(figure)
+        return figures
+
+    def _as_json(self, report) -> str:
+        summary = report.summary
+        reported_indicators = self._reported_by(report, "indicator")
+        reported_tools = self._reported_by(report, "tool")
+
+        def reported(figures):
+            return [
+                {"value": float(f.value), "basis": f.basis, "source": f.source} for f in figures
+            ]
+
+        data = {
+            "organization": report.assessment.organization.code,
+            "fiscal_year": report.assessment.framework.fiscal_year,
+            "framework": report.assessment.framework.name,
+            "indicators": {
+                str(ind.number): {
+                    "name": ind.name,
+                    "tool": ind.tool_code,
+                    "computed": _number(summary.indicators[ind.number]),
+                    "reported": reported(reported_indicators.get(ind.number, [])),
+                }
+                for ind in report.spec.indicators
+            },
+            "tools": {
+                tool.code: {
+                    "name": tool.name,
+                    "weight": float(tool.weight),
+                    "computed": _number(summary.tools[tool.code]),
+                    "reported": reported(reported_tools.get(tool.code, [])),
+                }
+                for tool in report.spec.tools
+            },
+            "total": _number(summary.total),
+            "level": summary.level,
+            "pass_mark": float(report.spec.pass_mark),
+            "warnings": [warning.message for warning in report.warnings],
+        }
+        return json.dumps(data, ensure_ascii=False, indent=2)
+
+    def _print_table(self, report):
+        summary = report.summary
+        assessment = report.assessment
+        out = self.stdout
+        out.write(f"{assessment.organization} — {assessment.framework}")
+        reported_indicators = self._reported_by(report, "indicator")
+        reported_tools = self._reported_by(report, "tool")
+
+        def shown(figures):
+            return ", ".join(f"{f.value}{'/น้ำหนัก' if f.basis == 'points' else ''}" for f in figures)
+
+        out.write("\nตัวชี้วัด (indicators)            คำนวณ    ประกาศ")
+        for ind in report.spec.indicators:
+            value = summary.indicators[ind.number]
+            out.write(
+                f"  {ind.number:>2} {ind.name[:28]:<28} {value if value is not None else '—':>7}"
+                f"    {shown(reported_indicators.get(ind.number, []))}"
+            )
+        out.write("\nเครื่องมือ (tools)")
+        for tool in report.spec.tools:
+            value = summary.tools[tool.code]
+            out.write(
+                f"  {tool.code:<4} น้ำหนัก {tool.weight:>6}  {value if value is not None else '—':>7}"
+                f"    {shown(reported_tools.get(tool.code, []))}"
+            )
+        total = summary.total if summary.total is not None else "—"
+        out.write(f"\nคะแนนรวม (total): {total}   ระดับ (level): {summary.level or '—'}")
+        if report.warnings:
+            out.write(f"\nข้อสังเกตคุณภาพข้อมูล (warnings): {len(report.warnings)}")
+            for warning in report.warnings:
+                out.write(f"  - {warning.message}")
+        else:
+            out.write("\nไม่มีข้อสังเกตคุณภาพข้อมูล (no warnings)")

@@ -1,0 +1,490 @@
+"""The framework catalog (what is assessed) and the results (how each organization scored)."""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+SCORE_DIGITS = {"max_digits": 5, "decimal_places": 2}
+SCORE_RANGE = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
+# Fiscal years are Buddhist Era; the range catches a Gregorian year typed by mistake.
+BE_YEAR_RANGE = [MinValueValidator(2500), MaxValueValidator(2700)]
+
+
+def _score_range_check(field: str, name: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__gte": 0}) & Q(**{f"{field}__lte": 100}), name=name
+    )
+
+
+def _be_year_check(field: str, name: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__gte": 2500}) & Q(**{f"{field}__lte": 2700}), name=name
+    )
+
+
+class OrganizationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Return the organizations whose data the user may read."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser or user.has_perm("assessments.view_all_organizations"):
+            return self
+        return self.filter(memberships__user=user)
+
+
+class OrganizationManager(models.Manager.from_queryset(OrganizationQuerySet)):
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
+
+
+class Organization(models.Model):
+    class Kind(models.TextChoices):
+        DISTRICT = "district", "สำนักงานเขต"
+        CENTRAL = "central", "หน่วยงานส่วนกลาง"
+        OTHER = "other", "หน่วยงานอื่น"
+
+    code = models.CharField(
+        "รหัสหน่วยงาน",
+        max_length=20,
+        unique=True,
+        help_text="รหัสทางราชการ เช่น 1009 สำหรับสำนักงานเขตพระโขนง",
+    )
+    name_th = models.CharField("ชื่อภาษาไทย", max_length=200, help_text="เช่น เขตพระโขนง")
+    name_en = models.CharField(
+        "ชื่อภาษาอังกฤษ", max_length=200, blank=True, help_text="เช่น Phra Khanong"
+    )
+    kind = models.CharField(
+        "ประเภทหน่วยงาน", max_length=20, choices=Kind.choices, default=Kind.DISTRICT
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="หน่วยงานต้นสังกัด",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        help_text="เว้นว่างได้ถ้าไม่มีต้นสังกัดในระบบ",
+    )
+
+    objects = OrganizationManager()
+
+    class Meta:
+        verbose_name = "หน่วยงาน"
+        verbose_name_plural = "หน่วยงาน"
+        ordering = ["code"]
+        permissions = [("view_all_organizations", "ดูข้อมูลได้ทุกหน่วยงาน")]
+
+    def __str__(self):
+        return f"{self.name_th} ({self.code})"
+
+    def natural_key(self):
+        return (self.code,)
+
+
+class FrameworkManager(models.Manager):
+    def get_by_natural_key(self, fiscal_year, name):
+        return self.get(fiscal_year=fiscal_year, name=name)
+
+
+class Framework(models.Model):
+    fiscal_year = models.PositiveSmallIntegerField(
+        "ปีงบประมาณ (พ.ศ.)",
+        validators=BE_YEAR_RANGE,
+        help_text="ปีงบประมาณที่ประเมิน เป็นพุทธศักราช เช่น 2564",
+    )
+    name = models.CharField(
+        "ชื่อชุดการประเมิน",
+        max_length=200,
+        help_text="เช่น ITA ของสำนักงานเขต กรุงเทพมหานคร",
+    )
+    pass_mark = models.DecimalField(
+        "เกณฑ์ผ่าน",
+        **SCORE_DIGITS,
+        default=Decimal("85.00"),
+        validators=SCORE_RANGE,
+        help_text="คะแนนขั้นต่ำที่ถือว่าผ่านการประเมิน เช่น 85",
+    )
+    description = models.TextField("คำอธิบาย", blank=True)
+
+    objects = FrameworkManager()
+
+    class Meta:
+        verbose_name = "ชุดการประเมิน"
+        verbose_name_plural = "ชุดการประเมิน"
+        ordering = ["-fiscal_year", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fiscal_year", "name"], name="assessments_framework_one_per_year_name"
+            ),
+            _be_year_check("fiscal_year", "assessments_framework_year_be"),
+            _score_range_check("pass_mark", "assessments_framework_pass_mark_range"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ปีงบประมาณ พ.ศ. {self.fiscal_year}"
+
+    def natural_key(self):
+        return (self.fiscal_year, self.name)
+
+
+class LevelBand(models.Model):
+    framework = models.ForeignKey(
+        Framework, verbose_name="ชุดการประเมิน", on_delete=models.CASCADE, related_name="bands"
+    )
+    label = models.CharField("ระดับ", max_length=10, help_text="เช่น AA, A, B")
+    min_score = models.DecimalField(
+        "คะแนนขั้นต่ำ",
+        **SCORE_DIGITS,
+        validators=SCORE_RANGE,
+        help_text="คะแนนรวมตั้งแต่ค่านี้ขึ้นไปได้ระดับนี้ (ระดับต่ำสุดใส่ 0)",
+    )
+
+    class Meta:
+        verbose_name = "ระดับผลการประเมิน"
+        verbose_name_plural = "ระดับผลการประเมิน"
+        ordering = ["framework", "-min_score"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["framework", "label"], name="assessments_levelband_label_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["framework", "min_score"], name="assessments_levelband_min_unique"
+            ),
+            _score_range_check("min_score", "assessments_levelband_min_range"),
+        ]
+
+    def __str__(self):
+        return f"{self.label} ≥ {self.min_score}"
+
+
+class Tool(models.Model):
+    framework = models.ForeignKey(
+        Framework, verbose_name="ชุดการประเมิน", on_delete=models.CASCADE, related_name="tools"
+    )
+    code = models.CharField("รหัสเครื่องมือ", max_length=10, help_text="IIT, EIT หรือ OIT")
+    name = models.CharField(
+        "ชื่อเครื่องมือ",
+        max_length=200,
+        help_text="เช่น การรับรู้ของผู้มีส่วนได้ส่วนเสียภายในหน่วยงาน",
+    )
+    weight = models.DecimalField(
+        "น้ำหนัก (ร้อยละ)",
+        **SCORE_DIGITS,
+        validators=SCORE_RANGE,
+        help_text="ร้อยละของคะแนนรวม เช่น 30; น้ำหนักของทุกเครื่องมือรวมกันต้องเท่ากับ 100",
+    )
+    order = models.PositiveSmallIntegerField("ลำดับ", default=0)
+
+    class Meta:
+        verbose_name = "เครื่องมือการประเมิน"
+        verbose_name_plural = "เครื่องมือการประเมิน"
+        ordering = ["framework", "order", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["framework", "code"], name="assessments_tool_code_unique"
+            ),
+            _score_range_check("weight", "assessments_tool_weight_range"),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+
+class Indicator(models.Model):
+    # The framework is repeated here (it is also the tool's) so the database itself can
+    # refuse two indicators with the same number in one framework.
+    framework = models.ForeignKey(
+        Framework,
+        verbose_name="ชุดการประเมิน",
+        on_delete=models.CASCADE,
+        related_name="indicators",
+        editable=False,
+    )
+    tool = models.ForeignKey(
+        Tool, verbose_name="เครื่องมือ", on_delete=models.CASCADE, related_name="indicators"
+    )
+    number = models.PositiveSmallIntegerField("ตัวชี้วัดที่", help_text="เลขตัวชี้วัด เช่น 1")
+    name = models.CharField("ชื่อตัวชี้วัด", max_length=200, help_text="เช่น การปฏิบัติหน้าที่")
+    weight = models.DecimalField(
+        "น้ำหนัก (ร้อยละ)",
+        **SCORE_DIGITS,
+        validators=SCORE_RANGE,
+        help_text="ร้อยละของคะแนนรวม; น้ำหนักตัวชี้วัดของเครื่องมือหนึ่งรวมกันเท่ากับน้ำหนักเครื่องมือ",
+    )
+
+    class Meta:
+        verbose_name = "ตัวชี้วัด"
+        verbose_name_plural = "ตัวชี้วัด"
+        ordering = ["framework", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["framework", "number"], name="assessments_indicator_number_unique"
+            ),
+            _score_range_check("weight", "assessments_indicator_weight_range"),
+        ]
+
+    def __str__(self):
+        return f"ตัวชี้วัดที่ {self.number} {self.name}"
+
+    def save(self, *args, **kwargs):
+        self.framework_id = self.tool.framework_id
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        if self.framework_id and self.tool_id and self.tool.framework_id != self.framework_id:
+            raise ValidationError({"tool": "เครื่องมือต้องอยู่ในชุดการประเมินเดียวกัน"})
+
+
+class ItemQuerySet(models.QuerySet):
+    def of_year(self, fiscal_year):
+        """Return the items of the frameworks of that fiscal year."""
+        return self.filter(framework__fiscal_year=fiscal_year)
+
+
+class Item(models.Model):
+    class Kind(models.TextChoices):
+        SURVEY = "survey", "แบบสำรวจ (0–100)"
+        CHECKLIST = "checklist", "ตรวจหลักฐาน (0 หรือ 100)"
+
+    framework = models.ForeignKey(
+        Framework,
+        verbose_name="ชุดการประเมิน",
+        on_delete=models.CASCADE,
+        related_name="items",
+        editable=False,
+    )
+    indicator = models.ForeignKey(
+        Indicator, verbose_name="ตัวชี้วัด", on_delete=models.CASCADE, related_name="items"
+    )
+    code = models.CharField("รหัสข้อ", max_length=10, help_text="รหัสข้อการประเมิน เช่น I12, E4, O26")
+    name = models.CharField("ชื่อย่อ", max_length=200, blank=True, help_text="ชื่อสั้นของข้อ เช่น โครงสร้าง")
+    text = models.TextField("ข้อความเต็ม", help_text="ข้อความของข้อการประเมินตามเอกสารทางการ")
+    order = models.PositiveSmallIntegerField("ลำดับ", default=0)
+    kind = models.CharField(
+        "วิธีให้คะแนน",
+        max_length=20,
+        choices=Kind.choices,
+        default=Kind.SURVEY,
+        help_text="แบบสำรวจให้คะแนน 0–100; ตรวจหลักฐาน (OIT) ให้ 0 หรือ 100 เท่านั้น",
+    )
+
+    objects = ItemQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "ข้อการประเมิน"
+        verbose_name_plural = "ข้อการประเมิน"
+        ordering = ["framework", "order", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["framework", "code"], name="assessments_item_code_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.name or self.text[:60]}"
+
+    def save(self, *args, **kwargs):
+        self.framework_id = self.indicator.framework_id
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        if (
+            self.framework_id
+            and self.indicator_id
+            and self.indicator.framework_id != self.framework_id
+        ):
+            raise ValidationError({"indicator": "ตัวชี้วัดต้องอยู่ในชุดการประเมินเดียวกัน"})
+
+
+class AssessmentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Return the assessments of the organizations the user may read."""
+        return self.filter(organization__in=Organization.objects.visible_to(user))
+
+
+class Assessment(models.Model):
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name="หน่วยงาน",
+        on_delete=models.PROTECT,
+        related_name="assessments",
+    )
+    framework = models.ForeignKey(
+        Framework,
+        verbose_name="ชุดการประเมิน",
+        on_delete=models.PROTECT,
+        related_name="assessments",
+    )
+    published_on = models.DateField(
+        "วันที่ประกาศผล", null=True, blank=True, help_text="วันที่ผลการประเมินประกาศอย่างเป็นทางการ"
+    )
+    note = models.TextField("หมายเหตุ", blank=True)
+
+    objects = AssessmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "ผลการประเมินของหน่วยงาน"
+        verbose_name_plural = "ผลการประเมินของหน่วยงาน"
+        ordering = ["-framework__fiscal_year", "organization__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "framework"],
+                name="assessments_assessment_one_per_framework",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organization.name_th} — ITA {self.framework.fiscal_year}"
+
+
+class ItemScore(models.Model):
+    assessment = models.ForeignKey(
+        Assessment, verbose_name="ผลการประเมิน", on_delete=models.CASCADE, related_name="scores"
+    )
+    item = models.ForeignKey(
+        Item, verbose_name="ข้อการประเมิน", on_delete=models.PROTECT, related_name="scores"
+    )
+    score = models.DecimalField(
+        "คะแนน", **SCORE_DIGITS, validators=SCORE_RANGE, help_text="0–100 ทศนิยมไม่เกิน 2 ตำแหน่ง"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "คะแนนรายข้อ"
+        verbose_name_plural = "คะแนนรายข้อ"
+        ordering = ["assessment", "item__order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "item"], name="assessments_itemscore_one_per_item"
+            ),
+            _score_range_check("score", "assessments_itemscore_score_range"),
+        ]
+
+    def __str__(self):
+        return f"{self.item.code} = {self.score}"
+
+    def clean(self):
+        if not (self.item_id and self.assessment_id) or self.score is None:
+            return
+        if self.item.framework_id != self.assessment.framework_id:
+            raise ValidationError({"item": "ข้อนี้ไม่อยู่ในชุดการประเมินของผลการประเมินนี้"})
+        if self.item.kind == Item.Kind.CHECKLIST and self.score not in (0, 100):
+            raise ValidationError(
+                {"score": f"ข้อ {self.item.code} เป็นข้อตรวจหลักฐาน คะแนนต้องเป็น 0 หรือ 100"}
+            )
+
+
+class ReportedScore(models.Model):
+    """A figure printed in an official document, kept beside the one the app computes."""
+
+    class Scope(models.TextChoices):
+        ITEM = "item", "ข้อ"
+        INDICATOR = "indicator", "ตัวชี้วัด"
+        TOOL = "tool", "เครื่องมือ"
+        TOTAL = "total", "คะแนนรวม"
+
+    class Basis(models.TextChoices):
+        SCORE = "score", "คะแนนเต็ม 100"
+        POINTS = "points", "คะแนนถ่วงน้ำหนัก (เต็มเท่ากับน้ำหนัก)"
+
+    assessment = models.ForeignKey(
+        Assessment, verbose_name="ผลการประเมิน", on_delete=models.CASCADE, related_name="reported"
+    )
+    scope = models.CharField("ระดับของตัวเลข", max_length=20, choices=Scope.choices)
+    item = models.ForeignKey(
+        Item, verbose_name="ข้อ", null=True, blank=True, on_delete=models.PROTECT
+    )
+    indicator = models.ForeignKey(
+        Indicator, verbose_name="ตัวชี้วัด", null=True, blank=True, on_delete=models.PROTECT
+    )
+    tool = models.ForeignKey(
+        Tool, verbose_name="เครื่องมือ", null=True, blank=True, on_delete=models.PROTECT
+    )
+    value = models.DecimalField(
+        "ตัวเลขที่ประกาศ",
+        **SCORE_DIGITS,
+        validators=SCORE_RANGE,
+        help_text="ตัวเลขตามที่พิมพ์ในเอกสาร เช่น 25.24 ของ 25.24/40",
+    )
+    basis = models.CharField(
+        "ฐานของตัวเลข",
+        max_length=10,
+        choices=Basis.choices,
+        default=Basis.SCORE,
+        help_text="คะแนนเต็ม 100 หรือคะแนนถ่วงน้ำหนัก เช่น 25.24/40 คือคะแนนถ่วงน้ำหนัก",
+    )
+    source = models.CharField(
+        "แหล่งที่มา",
+        max_length=200,
+        blank=True,
+        help_text="เอกสารหรือตารางที่พิมพ์ตัวเลขนี้ เช่น ตารางวิเคราะห์ OIT",
+    )
+    note = models.TextField("หมายเหตุ", blank=True)
+
+    class Meta:
+        verbose_name = "คะแนนที่ประกาศ"
+        verbose_name_plural = "คะแนนที่ประกาศ"
+        ordering = ["assessment", "scope", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(scope="item", item__isnull=False, indicator__isnull=True, tool__isnull=True)
+                    | Q(
+                        scope="indicator",
+                        item__isnull=True,
+                        indicator__isnull=False,
+                        tool__isnull=True,
+                    )
+                    | Q(scope="tool", item__isnull=True, indicator__isnull=True, tool__isnull=False)
+                    | Q(scope="total", item__isnull=True, indicator__isnull=True, tool__isnull=True)
+                ),
+                name="assessments_reportedscore_target_matches_scope",
+            ),
+            # One figure per target, basis and source; a partial index per scope because
+            # NULLs never collide in a plain unique index.
+            *[
+                models.UniqueConstraint(
+                    fields=["assessment", *target, "basis", "source"],
+                    condition=Q(scope=scope),
+                    name=f"assessments_reportedscore_one_{scope}_per_source",
+                )
+                for scope, target in (
+                    ("item", ["item"]),
+                    ("indicator", ["indicator"]),
+                    ("tool", ["tool"]),
+                    ("total", []),
+                )
+            ],
+            _score_range_check("value", "assessments_reportedscore_value_range"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_scope_display()} {self.target_label} = {self.value}"
+
+    @property
+    def target_label(self) -> str:
+        target = self.item or self.indicator or self.tool
+        if target is None:
+            return ""
+        return getattr(target, "code", None) or str(getattr(target, "number", ""))
+
+    def clean(self):
+        expected = {
+            self.Scope.ITEM: "item",
+            self.Scope.INDICATOR: "indicator",
+            self.Scope.TOOL: "tool",
+        }.get(self.scope)
+        errors = {}
+        for field in ("item", "indicator", "tool"):
+            has_value = getattr(self, f"{field}_id") is not None
+            if field == expected and not has_value:
+                errors[field] = "ต้องระบุให้ตรงกับระดับของตัวเลข"
+            elif field != expected and has_value:
+                errors[field] = "เว้นว่างไว้ เพราะไม่ตรงกับระดับของตัวเลข"
+        if errors:
+            raise ValidationError(errors)

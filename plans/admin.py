@@ -1,0 +1,168 @@
+"""Admin for divisions, members, plans and their follow-up."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from assessments.admin import OrganizationAdmin, ThaiDateAdminMixin, thai_date_column
+from assessments.models import Organization
+from plans.models import (
+    Action,
+    Division,
+    Finding,
+    Membership,
+    Plan,
+    ProgressUpdate,
+    ReportingRound,
+)
+
+
+class DivisionInline(admin.TabularInline):
+    model = Division
+    extra = 0
+    fields = ["order", "name"]
+
+
+# Divisions belong to the plans app, so the organization page gains them here: the
+# assessments app never imports plans.
+admin.site.unregister(Organization)
+
+
+@admin.register(Organization)
+class OrganizationWithDivisionsAdmin(OrganizationAdmin):
+    inlines = [DivisionInline]
+
+
+@admin.register(Division)
+class DivisionAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "organization", "order"]
+    list_filter = ["organization"]
+    search_fields = ["name", "organization__name_th", "organization__code"]
+    autocomplete_fields = ["organization"]
+    list_select_related = ["organization"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "role", "organization", "division"]
+    list_filter = ["role", "organization"]
+    search_fields = [
+        "user__username",
+        "user__first_name",
+        "user__last_name",
+        "organization__name_th",
+    ]
+    autocomplete_fields = ["user", "organization", "division"]
+    list_select_related = ["user", "organization", "division"]
+
+
+class FindingInline(admin.StackedInline):
+    model = Finding
+    extra = 0
+    fields = ["order", "item", "analysis", "issues"]
+    autocomplete_fields = ["item"]
+    show_change_link = True
+
+
+class ReportingRoundInline(ThaiDateAdminMixin, admin.TabularInline):
+    model = ReportingRound
+    extra = 0
+
+
+@admin.register(Plan)
+class PlanAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "organization", "fiscal_year", "assessment", "status"]
+    list_filter = ["fiscal_year", "status"]
+    search_fields = ["title", "organization__name_th", "organization__code"]
+    autocomplete_fields = ["organization", "assessment"]
+    list_select_related = ["organization", "assessment__organization", "assessment__framework"]
+    inlines = [ReportingRoundInline, FindingInline]
+
+
+class ActionInline(ThaiDateAdminMixin, admin.StackedInline):
+    model = Action
+    extra = 0
+    fields = [
+        "order",
+        "text",
+        ("lead_division", "all_divisions"),
+        "divisions",
+        ("starts_on", "due_on"),
+        "follow_up_method",
+        ("status", "progress", "completed_on"),
+    ]
+    autocomplete_fields = ["lead_division", "divisions"]
+    show_change_link = True
+
+
+@admin.register(Finding)
+class FindingAdmin(SimpleHistoryAdmin):
+    list_display = ["item", "plan", "order"]
+    list_filter = ["plan__fiscal_year", "item__indicator__tool__code"]
+    search_fields = ["item__code", "analysis", "issues", "plan__organization__name_th"]
+    autocomplete_fields = ["plan", "item"]
+    list_select_related = ["item", "plan__organization"]
+    inlines = [ActionInline]
+
+
+class ProgressUpdateInline(ThaiDateAdminMixin, admin.TabularInline):
+    model = ProgressUpdate
+    extra = 0
+    fields = ["round", "division", "progress", "status", "note", "evidence_url", "evidence_file"]
+    autocomplete_fields = ["round", "division"]
+
+
+@admin.register(Action)
+class ActionAdmin(ThaiDateAdminMixin, SimpleHistoryAdmin):
+    list_display = [
+        "__str__",
+        "finding",
+        "lead_division",
+        "all_divisions",
+        "status",
+        "progress",
+        thai_date_column("due_on", "กำหนดเสร็จ"),
+    ]
+    list_filter = ["status", "all_divisions", "finding__plan__fiscal_year", "lead_division"]
+    search_fields = ["text", "finding__item__code", "follow_up_method"]
+    autocomplete_fields = ["finding", "lead_division", "divisions"]
+    list_select_related = ["finding__item", "finding__plan__organization", "lead_division"]
+    inlines = [ProgressUpdateInline]
+
+    def save_formset(self, request, form, formset, change):
+        # A progress report typed in the admin is still somebody's report.
+        for update in formset.save(commit=False):
+            if update.author_id is None:
+                update.author = request.user
+            update.save()
+        for obj in formset.deleted_objects:
+            obj.delete()
+        formset.save_m2m()
+
+
+@admin.register(ReportingRound)
+class ReportingRoundAdmin(ThaiDateAdminMixin, SimpleHistoryAdmin):
+    list_display = [
+        "name",
+        "plan",
+        thai_date_column("starts_on", "วันเริ่มรอบ"),
+        thai_date_column("ends_on", "วันสิ้นสุดรอบ"),
+    ]
+    list_filter = ["plan__fiscal_year"]
+    search_fields = ["name", "plan__organization__name_th"]
+    autocomplete_fields = ["plan"]
+    list_select_related = ["plan__organization"]
+
+
+@admin.register(ProgressUpdate)
+class ProgressUpdateAdmin(ThaiDateAdminMixin, SimpleHistoryAdmin):
+    list_display = ["action", "round", "division", "author", "progress", "status", "reported_at"]
+    list_filter = ["status", "round"]
+    search_fields = ["note", "action__text", "author__username"]
+    autocomplete_fields = ["action", "round", "division"]
+    list_select_related = ["action", "round", "division", "author"]
+    readonly_fields = ["author", "reported_at"]
+
+    def save_model(self, request, obj, form, change):
+        if obj.author_id is None:
+            obj.author = request.user
+        super().save_model(request, obj, form, change)

@@ -1,0 +1,389 @@
+"""The improvement plan of a district and its follow-up, round by round."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
+
+from assessments.models import BE_YEAR_RANGE, Assessment, Item, Organization
+
+PERCENT_RANGE = [MinValueValidator(0), MaxValueValidator(100)]
+
+
+def _percent_check(field: str, name: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__gte": 0}) & Q(**{f"{field}__lte": 100}), name=name
+    )
+
+
+def _visible_organizations(user):
+    return Organization.objects.visible_to(user)
+
+
+class Division(models.Model):
+    organization = models.ForeignKey(
+        Organization, verbose_name="หน่วยงาน", on_delete=models.CASCADE, related_name="divisions"
+    )
+    name = models.CharField("ชื่อฝ่าย", max_length=200, help_text="ชื่อเต็มตามโครงสร้าง เช่น ฝ่ายการคลัง")
+    order = models.PositiveSmallIntegerField("ลำดับ", default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "ฝ่าย"
+        verbose_name_plural = "ฝ่าย"
+        ordering = ["organization", "order", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "name"], name="plans_division_name_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Membership(models.Model):
+    """Which organization (and, for staff, which division) a user works for, and as what."""
+
+    class Role(models.TextChoices):
+        STAFF = "staff", "เจ้าหน้าที่"
+        PLAN_OWNER = "plan_owner", "ผู้รับผิดชอบแผน"
+        DISTRICT_MANAGER = "district_manager", "ผู้บริหารหน่วยงาน"
+        CENTRAL_MANAGER = "central_manager", "ผู้บริหารส่วนกลาง"
+        ADMIN = "admin", "ผู้ดูแลระบบ"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name="ผู้ใช้",
+        on_delete=models.CASCADE,
+        related_name="membership",
+    )
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name="หน่วยงาน",
+        on_delete=models.PROTECT,
+        related_name="memberships",
+    )
+    division = models.ForeignKey(
+        Division,
+        verbose_name="ฝ่าย",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="memberships",
+        help_text="ต้องระบุสำหรับเจ้าหน้าที่",
+    )
+    role = models.CharField("บทบาท", max_length=20, choices=Role.choices, default=Role.STAFF)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "สมาชิกหน่วยงาน"
+        verbose_name_plural = "สมาชิกหน่วยงาน"
+        ordering = ["organization", "division", "user__username"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(role="staff") | Q(division__isnull=False),
+                name="plans_membership_staff_has_division",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.get_role_display()} {self.organization.name_th}"
+
+    def clean(self):
+        if self.role == self.Role.STAFF and not self.division_id:
+            raise ValidationError({"division": "เจ้าหน้าที่ต้องสังกัดฝ่าย"})
+        if self.division_id and self.division.organization_id != self.organization_id:
+            raise ValidationError({"division": "ฝ่ายต้องอยู่ในหน่วยงานเดียวกับสมาชิก"})
+
+
+class PlanQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Return the plans of the organizations the user may read."""
+        return self.filter(organization__in=_visible_organizations(user))
+
+
+class Plan(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "ร่าง"
+        APPROVED = "approved", "อนุมัติแล้ว"
+        CLOSED = "closed", "ปิดแผน"
+
+    organization = models.ForeignKey(
+        Organization, verbose_name="หน่วยงาน", on_delete=models.PROTECT, related_name="plans"
+    )
+    assessment = models.ForeignKey(
+        Assessment,
+        verbose_name="ผลการประเมินที่ใช้",
+        on_delete=models.PROTECT,
+        related_name="plans",
+        help_text="ผลการประเมินที่แผนนี้ตอบ เช่น ITA ปี 2564 สำหรับแผนปี 2565",
+    )
+    fiscal_year = models.PositiveSmallIntegerField(
+        "ปีงบประมาณของแผน (พ.ศ.)",
+        validators=BE_YEAR_RANGE,
+        help_text="ปีงบประมาณที่ดำเนินการตามแผน เช่น 2565",
+    )
+    title = models.CharField("ชื่อแผน", max_length=300, blank=True)
+    status = models.CharField(
+        "สถานะแผน", max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+
+    objects = PlanQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "แผนปรับปรุง"
+        verbose_name_plural = "แผนปรับปรุง"
+        ordering = ["-fiscal_year", "organization__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "fiscal_year"], name="plans_plan_one_per_year"
+            ),
+            models.CheckConstraint(
+                condition=Q(fiscal_year__gte=2500) & Q(fiscal_year__lte=2700),
+                name="plans_plan_year_be",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title or f"แผนปรับปรุง {self.organization.name_th} ปี {self.fiscal_year}"
+
+    def clean(self):
+        if (
+            self.assessment_id
+            and self.organization_id
+            and self.assessment.organization_id != self.organization_id
+        ):
+            raise ValidationError({"assessment": "ผลการประเมินต้องเป็นของหน่วยงานเดียวกัน"})
+
+
+class FindingQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Return the findings of the plans the user may read."""
+        return self.filter(plan__organization__in=_visible_organizations(user))
+
+
+class Finding(models.Model):
+    plan = models.ForeignKey(
+        Plan, verbose_name="แผน", on_delete=models.CASCADE, related_name="findings"
+    )
+    item = models.ForeignKey(
+        Item, verbose_name="ข้อการประเมิน", on_delete=models.PROTECT, related_name="findings"
+    )
+    analysis = models.TextField(
+        "การวิเคราะห์การดำเนินงาน",
+        blank=True,
+        help_text="ผลการวิเคราะห์การดำเนินงานของหน่วยงานในข้อนี้",
+    )
+    issues = models.TextField(
+        "จุดเด่น/จุดด้อย/ประเด็นที่จะต้องแก้ไข",
+        blank=True,
+        help_text="จุดเด่น จุดด้อย และประเด็นที่ต้องแก้ไข ขึ้นบรรทัดใหม่ต่อประเด็น",
+    )
+    order = models.PositiveSmallIntegerField("ลำดับ", default=0)
+
+    objects = FindingQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "ประเด็นการวิเคราะห์"
+        verbose_name_plural = "ประเด็นการวิเคราะห์"
+        ordering = ["plan", "order", "item__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "item"], name="plans_finding_one_per_item"),
+        ]
+
+    def __str__(self):
+        return f"{self.item.code} — {self.plan}"
+
+    def clean(self):
+        if (
+            self.plan_id
+            and self.item_id
+            and self.item.framework_id != self.plan.assessment.framework_id
+        ):
+            raise ValidationError({"item": "ข้อนี้ไม่อยู่ในชุดการประเมินที่แผนนี้ใช้"})
+
+
+class ActionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Return the actions of the plans the user may read."""
+        return self.filter(finding__plan__organization__in=_visible_organizations(user))
+
+
+class Action(models.Model):
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", "ยังไม่เริ่ม"
+        IN_PROGRESS = "in_progress", "กำลังดำเนินการ"
+        DONE = "done", "เสร็จสิ้น"
+        CANCELLED = "cancelled", "ยกเลิก"
+
+    finding = models.ForeignKey(
+        Finding, verbose_name="ประเด็น", on_delete=models.CASCADE, related_name="actions"
+    )
+    text = models.TextField(
+        "การปรับปรุงการดำเนินงาน",
+        help_text="มาตรการหรือสิ่งที่จะทำ หนึ่งรายการต่อหนึ่งข้อ",
+    )
+    order = models.PositiveSmallIntegerField("ลำดับ", default=0)
+    lead_division = models.ForeignKey(
+        Division,
+        verbose_name="ฝ่ายหลัก",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="led_actions",
+        help_text="ฝ่ายที่รับผิดชอบหลัก",
+    )
+    divisions = models.ManyToManyField(
+        Division,
+        verbose_name="ฝ่ายที่ร่วมรับผิดชอบ",
+        blank=True,
+        related_name="shared_actions",
+        help_text="ฝ่ายอื่นที่ร่วมดำเนินการ",
+    )
+    all_divisions = models.BooleanField(
+        "ทุกฝ่าย",
+        default=False,
+        help_text="เลือกเมื่อเอกสารระบุ “ทุกฝ่าย” ทุกฝ่ายต้องรายงานความก้าวหน้าของตนเอง",
+    )
+    starts_on = models.DateField("เริ่มติดตาม", null=True, blank=True)
+    due_on = models.DateField("กำหนดเสร็จ", null=True, blank=True)
+    follow_up_method = models.TextField(
+        "วิธีการติดตาม",
+        blank=True,
+        help_text="เช่น ผลการดำเนินงานบนเว็บไซต์สำนักงานเขต",
+    )
+    status = models.CharField(
+        "สถานะ", max_length=20, choices=Status.choices, default=Status.NOT_STARTED
+    )
+    progress = models.PositiveSmallIntegerField(
+        "ความก้าวหน้า (ร้อยละ)", default=0, validators=PERCENT_RANGE
+    )
+    completed_on = models.DateField("วันที่แล้วเสร็จ", null=True, blank=True)
+
+    objects = ActionQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[divisions])
+
+    class Meta:
+        verbose_name = "การปรับปรุงการดำเนินงาน"
+        verbose_name_plural = "การปรับปรุงการดำเนินงาน"
+        ordering = ["finding", "order", "id"]
+        constraints = [
+            _percent_check("progress", "plans_action_progress_range"),
+            models.CheckConstraint(
+                condition=Q(starts_on__isnull=True)
+                | Q(due_on__isnull=True)
+                | Q(due_on__gte=F("starts_on")),
+                name="plans_action_due_after_start",
+            ),
+        ]
+        indexes = [
+            # "My actions" and the overdue lists: open actions of a division by due date.
+            models.Index(
+                fields=["lead_division", "status", "due_on"], name="plans_action_lead_due"
+            ),
+        ]
+
+    def __str__(self):
+        return self.text[:80]
+
+    def clean(self):
+        if self.starts_on and self.due_on and self.due_on < self.starts_on:
+            raise ValidationError({"due_on": "กำหนดเสร็จต้องไม่ก่อนวันเริ่มติดตาม"})
+        if (
+            self.lead_division_id
+            and self.finding_id
+            and self.lead_division.organization_id != self.finding.plan.organization_id
+        ):
+            raise ValidationError({"lead_division": "ฝ่ายต้องอยู่ในหน่วยงานเจ้าของแผน"})
+
+
+class ReportingRound(models.Model):
+    plan = models.ForeignKey(
+        Plan, verbose_name="แผน", on_delete=models.CASCADE, related_name="rounds"
+    )
+    name = models.CharField("ชื่อรอบ", max_length=100, help_text="เช่น ไตรมาสที่ 1 หรือ รอบ 6 เดือน")
+    starts_on = models.DateField("วันเริ่มรอบ")
+    ends_on = models.DateField("วันสิ้นสุดรอบ")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "รอบการติดตาม"
+        verbose_name_plural = "รอบการติดตาม"
+        ordering = ["plan", "starts_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "name"], name="plans_round_name_unique"),
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")), name="plans_round_ends_after_start"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": "วันสิ้นสุดรอบต้องไม่ก่อนวันเริ่มรอบ"})
+
+
+def evidence_upload_to(instance, filename):
+    return f"evidence/{instance.action_id}/{filename}"
+
+
+class ProgressUpdate(models.Model):
+    action = models.ForeignKey(
+        Action, verbose_name="การปรับปรุง", on_delete=models.CASCADE, related_name="updates"
+    )
+    round = models.ForeignKey(
+        ReportingRound,
+        verbose_name="รอบการติดตาม",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="updates",
+    )
+    division = models.ForeignKey(
+        Division,
+        verbose_name="ฝ่ายที่รายงาน",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="progress_updates",
+        help_text="สำหรับงาน “ทุกฝ่าย” แต่ละฝ่ายรายงานของตนเอง",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="ผู้รายงาน",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="progress_updates",
+    )
+    reported_at = models.DateTimeField("เวลาที่รายงาน", auto_now_add=True)
+    progress = models.PositiveSmallIntegerField("ความก้าวหน้า (ร้อยละ)", validators=PERCENT_RANGE)
+    status = models.CharField("สถานะ", max_length=20, choices=Action.Status.choices)
+    note = models.TextField("รายละเอียด", blank=True)
+    evidence_url = models.URLField(
+        "ลิงก์หลักฐาน", max_length=500, blank=True, help_text="เช่น ลิงก์หน้าเว็บที่เผยแพร่แล้ว"
+    )
+    evidence_file = models.FileField(
+        "ไฟล์หลักฐาน", upload_to=evidence_upload_to, blank=True, max_length=300
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "รายงานความก้าวหน้า"
+        verbose_name_plural = "รายงานความก้าวหน้า"
+        ordering = ["action", "-reported_at"]
+        get_latest_by = "reported_at"
+        constraints = [_percent_check("progress", "plans_progressupdate_progress_range")]
+
+    def __str__(self):
+        return f"{self.action} — {self.progress}%"

@@ -1,0 +1,30 @@
+import pytest
+
+from tests.factories import SEED_SCORES, make_assessment, make_framework, make_organization
+
+
+@pytest.fixture
+def framework(db):
+    return make_framework()
+
+
+@pytest.fixture
+def district(db):
+    return make_organization()
+
+
+@pytest.fixture
+def other_district(db):
+    return make_organization(code="1033", name_th="เขตคลองเตย")
+
+
+@pytest.fixture
+def assessment(district, framework):
+    return make_assessment(district, framework, SEED_SCORES)
+
+
+def pytest_report_header(config):
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    return f"database: {database['ENGINE'].rsplit('.', 1)[-1]} ({database['NAME']})"

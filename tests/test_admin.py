@@ -1,0 +1,83 @@
+"""Every model has a working admin: list, search, add form and history pages."""
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from assessments.models import ItemScore
+from plans.models import Action, Finding, Plan, ReportingRound
+from tests.factories import make_plan, make_user
+
+pytestmark = pytest.mark.django_db
+
+MODELS = [
+    model for model in admin.site._registry if model._meta.app_label in ("assessments", "plans")
+]
+
+
+@pytest.fixture
+def admin_client_with_data(client, assessment):
+    plan = make_plan(assessment)
+    finding = Finding.objects.create(plan=plan, item=assessment.framework.items.get(code="O1"))
+    Action.objects.create(finding=finding, text="เพิ่มโครงสร้างหน่วยงาน")
+    client.force_login(make_user("root", is_superuser=True, is_staff=True))
+    return client
+
+
+def test_every_app_model_is_registered():
+    names = {model.__name__ for model in MODELS}
+    assert names == {
+        "Organization", "Framework", "LevelBand", "Tool", "Indicator", "Item", "Assessment",
+        "ItemScore", "ReportedScore", "Division", "Membership", "Plan", "Finding", "Action",
+        "ReportingRound", "ProgressUpdate",
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
+def test_changelist_search_and_add_pages_load(admin_client_with_data, model):
+    opts = model._meta
+    changelist = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+    assert admin_client_with_data.get(changelist).status_code == 200
+    assert admin_client_with_data.get(changelist, {"q": "พระโขนง"}).status_code == 200
+    add = reverse(f"admin:{opts.app_label}_{opts.model_name}_add")
+    assert admin_client_with_data.get(add).status_code == 200
+
+
+@pytest.mark.parametrize("model", [Plan, Finding, Action, ItemScore], ids=lambda m: m.__name__)
+def test_change_and_history_pages_load(admin_client_with_data, model):
+    obj = model.objects.first()
+    opts = model._meta
+    change = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+    assert admin_client_with_data.get(change).status_code == 200
+    history = reverse(f"admin:{opts.app_label}_{opts.model_name}_history", args=[obj.pk])
+    assert admin_client_with_data.get(history).status_code == 200
+
+
+def test_admin_date_input_is_buddhist_era(admin_client_with_data):
+    plan = Plan.objects.get()
+    url = reverse("admin:plans_reportinground_add")
+    response = admin_client_with_data.post(
+        url,
+        {"plan": plan.pk, "name": "ไตรมาสที่ 1", "starts_on": "1/10/2564", "ends_on": "31/12/2564"},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    rnd = ReportingRound.objects.get()
+    assert (rnd.starts_on.isoformat(), rnd.ends_on.isoformat()) == ("2021-10-01", "2021-12-31")
+
+
+def test_admin_refuses_a_gregorian_year(admin_client_with_data):
+    plan = Plan.objects.get()
+    response = admin_client_with_data.post(
+        reverse("admin:plans_reportinground_add"),
+        {"plan": plan.pk, "name": "ไตรมาสที่ 1", "starts_on": "1/10/2021", "ends_on": "31/12/2564"},
+    )
+    assert response.status_code == 200
+    assert "พ.ศ." in response.content.decode()
+    assert not ReportingRound.objects.exists()
+
+
+def test_admin_requires_staff(client, district):
+    client.force_login(make_user("plain", organization=district, role="district_manager"))
+    response = client.get(reverse("admin:plans_plan_changelist"))
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
