@@ -94,6 +94,12 @@ def test_landing_lists_plans_and_assessments(client, two_districts):
     assert "ITA ของสำนักงานเขต กรุงเทพมหานคร" in html
 
 
+def test_thai_even_when_the_browser_asks_for_english(client):
+    response = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert '<html lang="th">' in response.content.decode()
+    assert response["Content-Language"] == "th"
+
+
 def test_landing_page_is_english_when_chosen(client, district):
     user = make_user("m", organization=district, role="district_manager")
     client.force_login(user)
