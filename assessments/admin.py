@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
-from assessments.forms import ThaiDateField
+from assessments.forms import ThaiDateField, ThaiDateInput
 from assessments.models import (
     Assessment,
     Framework,
@@ -23,7 +23,8 @@ class ThaiDateAdminMixin:
     """Take dates in the Buddhist Era (never a Gregorian year typed by mistake); links as https."""
 
     formfield_overrides = {
-        models.DateField: {"form_class": ThaiDateField},
+        # Not the admin's calendar widget: its "today" link fills in a Gregorian year.
+        models.DateField: {"form_class": ThaiDateField, "widget": ThaiDateInput},
         # A link typed without a scheme is taken as https, as Django 6 will do.
         models.URLField: {"assume_scheme": "https"},
     }

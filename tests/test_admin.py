@@ -56,6 +56,9 @@ def test_change_and_history_pages_load(admin_client_with_data, model):
 def test_admin_date_input_is_buddhist_era(admin_client_with_data):
     plan = Plan.objects.get()
     url = reverse("admin:plans_reportinground_add")
+    form_html = admin_client_with_data.get(url).content.decode()
+    assert 'placeholder="วว/ดด/ปปปป (พ.ศ.)"' in form_html
+    assert "vDateField" not in form_html  # no calendar that would fill in a Gregorian year
     response = admin_client_with_data.post(
         url,
         {"plan": plan.pk, "name": "ไตรมาสที่ 1", "starts_on": "1/10/2564", "ends_on": "31/12/2564"},
