@@ -14,16 +14,20 @@ SCORE_RANGE = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100")
 BE_YEAR_RANGE = [MinValueValidator(2500), MaxValueValidator(2700)]
 
 
+def range_check(field: str, low, high, name: str) -> models.CheckConstraint:
+    """Return a named database check that ``low <= field <= high``."""
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__gte": low}) & Q(**{f"{field}__lte": high}), name=name
+    )
+
+
 def _score_range_check(field: str, name: str) -> models.CheckConstraint:
-    return models.CheckConstraint(
-        condition=Q(**{f"{field}__gte": 0}) & Q(**{f"{field}__lte": 100}), name=name
-    )
+    return range_check(field, 0, 100, name)
 
 
-def _be_year_check(field: str, name: str) -> models.CheckConstraint:
-    return models.CheckConstraint(
-        condition=Q(**{f"{field}__gte": 2500}) & Q(**{f"{field}__lte": 2700}), name=name
-    )
+def be_year_check(field: str, name: str) -> models.CheckConstraint:
+    """Return a named check that a fiscal year is Buddhist Era, as BE_YEAR_RANGE validates."""
+    return range_check(field, 2500, 2700, name)
 
 
 class OrganizationQuerySet(models.QuerySet):
@@ -120,7 +124,7 @@ class Framework(models.Model):
             models.UniqueConstraint(
                 fields=["fiscal_year", "name"], name="assessments_framework_one_per_year_name"
             ),
-            _be_year_check("fiscal_year", "assessments_framework_year_be"),
+            be_year_check("fiscal_year", "assessments_framework_year_be"),
             _score_range_check("pass_mark", "assessments_framework_pass_mark_range"),
         ]
 

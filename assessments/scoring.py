@@ -195,7 +195,8 @@ def _computed_for(spec: FrameworkSpec, summary: Summary, figure: Reported) -> De
 
 def _label(figure: Reported) -> str:
     label = SCOPE_LABELS.get(figure.scope, figure.scope)
-    return label if figure.key is None else f"{label} {figure.key}"
+    label = label if figure.key is None else f"{label} {figure.key}"
+    return f"{label} (คะแนนถ่วงน้ำหนัก)" if figure.basis == "points" else label
 
 
 def data_quality_warnings(

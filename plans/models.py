@@ -7,15 +7,20 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
-from assessments.models import BE_YEAR_RANGE, Assessment, Item, Organization
+from assessments.models import (
+    BE_YEAR_RANGE,
+    Assessment,
+    Item,
+    Organization,
+    be_year_check,
+    range_check,
+)
 
 PERCENT_RANGE = [MinValueValidator(0), MaxValueValidator(100)]
 
 
 def _percent_check(field: str, name: str) -> models.CheckConstraint:
-    return models.CheckConstraint(
-        condition=Q(**{f"{field}__gte": 0}) & Q(**{f"{field}__lte": 100}), name=name
-    )
+    return range_check(field, 0, 100, name)
 
 
 def _visible_organizations(user):
@@ -144,10 +149,7 @@ class Plan(models.Model):
             models.UniqueConstraint(
                 fields=["organization", "fiscal_year"], name="plans_plan_one_per_year"
             ),
-            models.CheckConstraint(
-                condition=Q(fiscal_year__gte=2500) & Q(fiscal_year__lte=2700),
-                name="plans_plan_year_be",
-            ),
+            be_year_check("fiscal_year", "plans_plan_year_be"),
         ]
 
     def __str__(self):

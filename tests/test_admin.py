@@ -4,9 +4,9 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from assessments.models import ItemScore
+from assessments.models import Framework, ItemScore, Organization
 from plans.models import Action, Finding, Plan, ReportingRound
-from tests.factories import make_plan, make_user
+from tests.factories import make_framework, make_plan, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +43,9 @@ def test_changelist_search_and_add_pages_load(admin_client_with_data, model):
     assert admin_client_with_data.get(add).status_code == 200
 
 
-@pytest.mark.parametrize("model", [Plan, Finding, Action, ItemScore], ids=lambda m: m.__name__)
+@pytest.mark.parametrize(
+    "model", [Framework, Organization, Plan, Finding, Action, ItemScore], ids=lambda m: m.__name__
+)
 def test_change_and_history_pages_load(admin_client_with_data, model):
     obj = model.objects.first()
     opts = model._meta
@@ -84,3 +86,12 @@ def test_admin_requires_staff(client, district):
     response = client.get(reverse("admin:plans_plan_changelist"))
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_framework_page_offers_only_its_own_indicators(admin_client_with_data):
+    framework = Framework.objects.get()
+    make_framework(fiscal_year=2565)
+    url = reverse("admin:assessments_framework_change", args=[framework.pk])
+    item_inline = admin_client_with_data.get(url).context["inline_admin_formsets"][3]
+    choices = item_inline.formset.forms[0].fields["indicator"].queryset
+    assert set(choices.values_list("framework__fiscal_year", flat=True)) == {2564}

@@ -75,6 +75,7 @@ def test_table_output(reported):
     assert "78.74" in text
     assert "ระดับ (level): B" in text
     assert "ตารางวิเคราะห์ EIT" in text
+    assert "25.24/40" in text  # a points figure is shown as printed
 
 
 def test_unknown_assessment_is_a_clear_error(reported):

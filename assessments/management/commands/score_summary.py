@@ -8,6 +8,11 @@ from assessments.models import Assessment
 from assessments.rollup import score_report
 
 
+def _plain(weight):
+    """Return a weight without trailing zeros: 40.00 → "40"."""
+    return format(weight.normalize(), "f")
+
+
 def _number(value):
     return None if value is None else float(value)
 
@@ -87,36 +92,34 @@ class Command(BaseCommand):
         }
         return json.dumps(data, ensure_ascii=False, indent=2)
 
+    def _row(self, label, computed, figures, weight):
+        """Write one line: label, computed figure, and each reported figure as printed."""
+        printed = ", ".join(
+            f"{f.value}/{_plain(weight)}" if f.basis == "points" else f"{f.value}" for f in figures
+        )
+        shown = computed if computed is not None else "—"
+        self.stdout.write(f"  {label:<34} {shown:>7}    {printed}")
+
     def _print_table(self, report):
         summary = report.summary
-        assessment = report.assessment
-        out = self.stdout
-        out.write(f"{assessment.organization} — {assessment.framework}")
-        reported_indicators = self._reported_by(report, "indicator")
-        reported_tools = self._reported_by(report, "tool")
-
-        def shown(figures):
-            return ", ".join(f"{f.value}{'/น้ำหนัก' if f.basis == 'points' else ''}" for f in figures)
-
-        out.write("\nตัวชี้วัด (indicators)            คำนวณ    ประกาศ")
+        self.stdout.write(f"{report.assessment.organization} — {report.assessment.framework}")
+        self.stdout.write(f"\n{'ตัวชี้วัด (indicators)':<36} {'คำนวณ':>7}    ประกาศ")
+        reported = self._reported_by(report, "indicator")
         for ind in report.spec.indicators:
-            value = summary.indicators[ind.number]
-            out.write(
-                f"  {ind.number:>2} {ind.name[:28]:<28} {value if value is not None else '—':>7}"
-                f"    {shown(reported_indicators.get(ind.number, []))}"
+            label = f"{ind.number:>2} {ind.name[:31]}"
+            self._row(
+                label, summary.indicators[ind.number], reported.get(ind.number, []), ind.weight
             )
-        out.write("\nเครื่องมือ (tools)")
+        self.stdout.write("\nเครื่องมือ (tools)")
+        reported = self._reported_by(report, "tool")
         for tool in report.spec.tools:
-            value = summary.tools[tool.code]
-            out.write(
-                f"  {tool.code:<4} น้ำหนัก {tool.weight:>6}  {value if value is not None else '—':>7}"
-                f"    {shown(reported_tools.get(tool.code, []))}"
-            )
+            label = f"{tool.code} (น้ำหนัก {_plain(tool.weight)})"
+            self._row(label, summary.tools[tool.code], reported.get(tool.code, []), tool.weight)
         total = summary.total if summary.total is not None else "—"
-        out.write(f"\nคะแนนรวม (total): {total}   ระดับ (level): {summary.level or '—'}")
+        self.stdout.write(f"\nคะแนนรวม (total): {total}   ระดับ (level): {summary.level or '—'}")
         if report.warnings:
-            out.write(f"\nข้อสังเกตคุณภาพข้อมูล (warnings): {len(report.warnings)}")
+            self.stdout.write(f"\nข้อสังเกตคุณภาพข้อมูล (warnings): {len(report.warnings)}")
             for warning in report.warnings:
-                out.write(f"  - {warning.message}")
+                self.stdout.write(f"  - {warning.message}")
         else:
-            out.write("\nไม่มีข้อสังเกตคุณภาพข้อมูล (no warnings)")
+            self.stdout.write("\nไม่มีข้อสังเกตคุณภาพข้อมูล (no warnings)")
