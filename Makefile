@@ -16,7 +16,11 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-run: install
+# Development settings for a bare `python manage.py …` in this checkout; never on a server.
+.env:
+	printf '# Local development only (written by make run). Never copy to a server.\nDJANGO_DEBUG=1\n' > .env
+
+run: install .env
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
 	$(DEV_ENV) $(BIN)/python manage.py load_demo --with-demo-users
 	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)

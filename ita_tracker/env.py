@@ -1,6 +1,7 @@
 """Read settings from the environment, refusing values that make no sense."""
 
 import os
+from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -46,3 +47,22 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [part.strip() for part in raw.split(",") if part.strip()]
+
+
+def load_env_file(path: Path) -> None:
+    """Set variables from a KEY=VALUE file, never overriding the real environment.
+
+    The file is a developer's local convenience (``make run`` writes one with
+    DJANGO_DEBUG=1); a line that is not KEY=VALUE is an error, not a guess.
+    """
+    if not path.is_file():
+        return
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        key, sep, value = line.partition("=")
+        key = key.strip()
+        if not sep or not key.isidentifier():
+            raise ImproperlyConfigured(f"{path}, line {number}: expected KEY=VALUE, got {line!r}")
+        os.environ.setdefault(key, value.strip().strip("'\""))

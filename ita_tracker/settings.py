@@ -10,9 +10,14 @@ import dj_database_url
 import fontpkg_sarabun
 from django.core.exceptions import ImproperlyConfigured
 
-from ita_tracker.env import env_bool, env_int, env_list, env_str
+from ita_tracker.env import env_bool, env_int, env_list, env_str, load_env_file
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+# A developer's local .env (written by `make run`); DJANGO_ENV_FILE="" reads none.
+_env_file = env_str("DJANGO_ENV_FILE", str(BASE_DIR / ".env"))
+if _env_file:
+    load_env_file(Path(_env_file))
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
 

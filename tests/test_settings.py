@@ -26,7 +26,7 @@ def load_settings(**env) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,
-        env={**clean, **env},
+        env={"DJANGO_ENV_FILE": "", **clean, **env},
         capture_output=True,
         text=True,
         check=False,
@@ -70,6 +70,25 @@ def test_bad_values_fail_loudly(env, message):
     result = load_settings(**env)
     assert result.returncode != 0
     assert message in result.stderr
+
+
+def test_env_file_fills_in_but_never_overrides(tmp_path):
+    env_file = tmp_path / ".env"
+    env_file.write_text("# local\nDJANGO_DEBUG=1\nDJANGO_LOG_LEVEL='WARNING'\n", encoding="utf-8")
+    result = load_settings(DJANGO_ENV_FILE=str(env_file))
+    assert result.returncode == 0, result.stderr
+    assert '"debug": true' in result.stdout
+    result = load_settings(DJANGO_ENV_FILE=str(env_file), DJANGO_DEBUG="0")
+    assert result.returncode != 0  # the real environment wins: debug off, no secret key
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_env_file_with_a_bad_line_fails_loudly(tmp_path):
+    env_file = tmp_path / ".env"
+    env_file.write_text("DJANGO_DEBUG=1\nthis is not a setting\n", encoding="utf-8")
+    result = load_settings(DJANGO_ENV_FILE=str(env_file))
+    assert result.returncode != 0
+    assert "line 2: expected KEY=VALUE" in result.stderr
 
 
 def test_env_helpers(monkeypatch):
