@@ -216,9 +216,11 @@ def data_quality_warnings(
             difference = figure.value - computed
             if abs(difference) <= TOLERANCE:
                 continue
+            # An item's own score is stored, not computed: say which figure it is compared with.
+            against = "คะแนนที่บันทึกไว้" if figure.scope == "item" else "ที่คำนวณได้"
             message = (
                 f"{_label(figure)}: ตัวเลขที่ประกาศ {figure.value}{where} "
-                f"ต่างจากที่คำนวณได้ {computed} (ต่าง {difference:+})"
+                f"ต่างจาก{against} {computed} (ต่าง {difference:+})"
             )
         warnings.append(
             DataWarning(

@@ -1,36 +1,80 @@
-"""Demo data for a quick start: reference data anyone may load, users only on request."""
+"""The demo data set described by ``fixtures/demo.toml``: reference data anyone may load,
+the Phra Khanong seed (framework, scores, plan), and local demo users only on request."""
 
 import csv
+import tomllib
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.db import transaction
 
-from assessments.models import Organization
+from assessments.loaders import load_framework, load_item_scores, load_reported_scores, upsert
+from assessments.models import Assessment, Framework, ItemScore, Organization, ReportedScore
+from plans.loaders import ensure_plan, load_divisions, load_plan
+from plans.models import Action, Division, Finding, Membership, ReportingRound
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
-DISTRICTS_CSV = FIXTURES / "bma_districts.csv"
+MANIFEST = FIXTURES / "demo.toml"
 
-# Local-only accounts, listed in README.md. Never created unless asked for.
-DEMO_ADMIN = {"username": "admin", "password": "ita-demo"}
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    role: str
+    organization: str
+    division: str = ""
+    superuser: bool = False
 
 
 @dataclass
 class DemoCounts:
     organizations: int = 0
+    divisions: int = 0
+    items: int = 0
+    scores: int = 0
+    reported: int = 0
+    findings: int = 0
+    actions: int = 0
     users: int = 0
 
+    @classmethod
+    def now(cls) -> "DemoCounts":
+        return cls(
+            organizations=Organization.objects.count(),
+            divisions=Division.objects.count(),
+            items=sum(framework.items.count() for framework in Framework.objects.all()),
+            scores=ItemScore.objects.count(),
+            reported=ReportedScore.objects.count(),
+            findings=Finding.objects.count(),
+            actions=Action.objects.count(),
+            users=get_user_model().objects.count(),
+        )
 
-def load_districts(path: Path = DISTRICTS_CSV) -> int:
+
+def read_manifest(path: Path = MANIFEST) -> dict:
+    with path.open("rb") as handle:
+        return tomllib.load(handle)
+
+
+def demo_accounts(manifest: dict | None = None) -> tuple[str, list[DemoAccount]]:
+    """Return the demo password and accounts listed in the manifest."""
+    users = (manifest or read_manifest())["users"]
+    return users["password"], [DemoAccount(**account) for account in users["accounts"]]
+
+
+def load_districts(path: Path) -> int:
     """Create or update the Bangkok district offices listed in the CSV; return how many."""
     with path.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
     for row in rows:
-        Organization.objects.update_or_create(
-            code=row["code"].strip(),
-            defaults={
+        upsert(
+            Organization,
+            {"code": row["code"].strip()},
+            {
                 "name_th": row["name_th"].strip(),
                 "name_en": row["name_en"].strip(),
                 "kind": Organization.Kind.DISTRICT,
@@ -39,23 +83,71 @@ def load_districts(path: Path = DISTRICTS_CSV) -> int:
     return len(rows)
 
 
-def ensure_demo_admin() -> None:
-    """Create the local demo administrator, or reset its password if it exists."""
-    user, _ = get_user_model().objects.get_or_create(username=DEMO_ADMIN["username"])
-    user.is_staff = True
-    user.is_superuser = True
-    user.is_active = True
-    user.set_password(DEMO_ADMIN["password"])
-    user.save()
+def ensure_demo_users(password: str, accounts: list[DemoAccount]) -> None:
+    """Create the local demo accounts, or reset them to the manifest if they exist."""
+    see_all = Permission.objects.get(
+        content_type__app_label="assessments", codename="view_all_organizations"
+    )
+    for account in accounts:
+        user, _ = get_user_model().objects.get_or_create(username=account.username)
+        user.is_active = True
+        user.is_staff = account.superuser
+        user.is_superuser = account.superuser
+        user.set_password(password)
+        user.save()
+        organization = Organization.objects.get(code=account.organization)
+        division = organization.divisions.get(name=account.division) if account.division else None
+        upsert(
+            Membership,
+            {"user": user},
+            {"organization": organization, "division": division, "role": account.role},
+        )
+        if account.role == Membership.Role.CENTRAL_MANAGER:
+            user.user_permissions.add(see_all)
 
 
 @transaction.atomic
-def load_demo(*, with_users: bool) -> DemoCounts:
+def load_demo(*, with_users: bool, manifest_path: Path = MANIFEST) -> DemoCounts:
     """Load every piece of demo data; running it again changes nothing."""
-    load_districts()
+    manifest = read_manifest(manifest_path)
+    base = manifest_path.parent
+    load_districts(base / manifest["districts"])
+    for organization in manifest.get("organizations", []):
+        upsert(
+            Organization,
+            {"code": organization["code"]},
+            {key: value for key, value in organization.items() if key != "code"},
+        )
+    for entry in manifest.get("divisions", []):
+        load_divisions(Organization.objects.get(code=entry["organization"]), entry["names"])
+    for folder in manifest.get("frameworks", []):
+        load_framework(base / folder)
+    for entry in manifest.get("assessments", []):
+        load_item_scores(base / entry["scores"])
+        if entry.get("reported"):
+            load_reported_scores(base / entry["reported"])
+        Assessment.objects.filter(
+            organization__code=entry["organization"],
+            framework__fiscal_year=entry["fiscal_year"],
+        ).update(note=entry.get("note", ""))
+    for entry in manifest.get("plans", []):
+        organization = Organization.objects.get(code=entry["organization"])
+        assessment = Assessment.objects.get(
+            organization=organization, framework__fiscal_year=entry["assessment_year"]
+        )
+        plan = ensure_plan(
+            organization, entry["fiscal_year"], assessment, entry["title"], entry["status"]
+        )
+        load_plan(plan, base / entry["rows"])
+        for round_ in entry.get("rounds", []):
+            upsert(
+                ReportingRound,
+                {"plan": plan, "name": round_["name"]},
+                {
+                    "starts_on": date.fromisoformat(round_["starts_on"]),
+                    "ends_on": date.fromisoformat(round_["ends_on"]),
+                },
+            )
     if with_users:
-        ensure_demo_admin()
-    return DemoCounts(
-        organizations=Organization.objects.count(),
-        users=get_user_model().objects.count(),
-    )
+        ensure_demo_users(*demo_accounts(manifest))
+    return DemoCounts.now()

@@ -1,9 +1,10 @@
 """Load the demo data (idempotent); demo users only while DEBUG is on or when asked for."""
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
-from plans.demo import DEMO_ADMIN, load_demo
+from assessments.loaders import LoadError
+from plans.demo import demo_accounts, load_demo
 
 
 class Command(BaseCommand):
@@ -18,16 +19,26 @@ class Command(BaseCommand):
 
     def handle(self, *args, with_demo_users: bool, **options):
         with_users = with_demo_users or settings.DEBUG
-        counts = load_demo(with_users=with_users)
+        try:
+            counts = load_demo(with_users=with_users)
+        except LoadError as error:
+            raise CommandError(
+                "\n".join([f"โหลดข้อมูลตัวอย่างไม่สำเร็จ ({error.source}):", *error.errors])
+            ) from error
         self.stdout.write(
             self.style.SUCCESS(
-                f"ข้อมูลตัวอย่างพร้อมแล้ว: หน่วยงาน {counts.organizations} แห่ง, ผู้ใช้ {counts.users} คน"
+                f"ข้อมูลตัวอย่างพร้อมแล้ว: หน่วยงาน {counts.organizations} แห่ง, "
+                f"ฝ่าย {counts.divisions} ฝ่าย, ข้อการประเมิน {counts.items} ข้อ, "
+                f"คะแนนรายข้อ {counts.scores} รายการ, คะแนนที่ประกาศ {counts.reported} รายการ, "
+                f"ประเด็น {counts.findings} ประเด็น, การปรับปรุง {counts.actions} รายการ, "
+                f"ผู้ใช้ {counts.users} คน"
             )
         )
         if with_users:
+            password, accounts = demo_accounts()
             self.stdout.write(
-                "บัญชีทดลองสำหรับเครื่องนี้เท่านั้น (local demo account): "
-                f"{DEMO_ADMIN['username']} / {DEMO_ADMIN['password']}"
+                "บัญชีทดลองสำหรับเครื่องนี้เท่านั้น (local demo accounts), "
+                f"รหัสผ่าน {password}: " + ", ".join(account.username for account in accounts)
             )
         else:
             self.stdout.write(

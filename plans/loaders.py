@@ -1,0 +1,121 @@
+"""Read a district's plan, in the official seven-column layout, into findings and actions.
+
+All rows are read and checked first; nothing is written unless every row is good. Findings
+are keyed by item and actions by their place under the finding, so loading the same file
+again changes nothing.
+"""
+
+from pathlib import Path
+
+from django.db import transaction
+
+from assessments.loaders import Counts, LoadError, read_rows, upsert
+from assessments.models import Assessment, Item, Organization
+from plans import planrows
+from plans.models import Action, Division, Finding, Plan
+
+
+@transaction.atomic
+def load_divisions(organization: Organization, names: list[str]) -> int:
+    """Create or reorder an organization's divisions; return how many there are."""
+    for order, name in enumerate(names, start=1):
+        upsert(
+            Division,
+            {"organization": organization, "name": planrows.normalise_division_name(name)},
+            {"order": order},
+        )
+    return organization.divisions.count()
+
+
+def read_plan_rows(path: Path) -> list[planrows.PlanRow]:
+    """Return the file's rows as PlanRows, or raise LoadError listing every bad cell."""
+    rows = read_rows(path)
+    errors, parsed = [], []
+    for line, values in rows:
+        standard = {}
+        for header, value in values.items():
+            column = planrows.column_for(header)
+            if column:
+                standard[column] = value
+        try:
+            parsed.append(planrows.parse_plan_row(standard, line))
+        except planrows.RowError as error:
+            errors.append(str(error))
+    if errors:
+        raise LoadError(path.name, errors)
+    return parsed
+
+
+def _resolve(plan: Plan, rows: list[planrows.PlanRow]):
+    """Match item codes and division names to the database, or raise LoadError."""
+    items = {item.code: item for item in Item.objects.filter(framework=plan.assessment.framework)}
+    divisions = {division.name: division for division in plan.organization.divisions.all()}
+    errors, seen = [], {}
+    for row in rows:
+        if row.item_code not in items:
+            errors.append(
+                f"แถว {row.row} คอลัมน์ {planrows.ITEM}: ไม่มีข้อ {row.item_code} "
+                f"ในชุดการประเมินปี {plan.assessment.framework.fiscal_year}"
+            )
+        elif row.item_code in seen:
+            errors.append(
+                f"แถว {row.row} คอลัมน์ {planrows.ITEM}: ข้อ {row.item_code} "
+                f"ซ้ำกับแถว {seen[row.item_code]}"
+            )
+        seen.setdefault(row.item_code, row.row)
+        for name in row.responsible.names:
+            if name not in divisions:
+                errors.append(
+                    f"แถว {row.row} คอลัมน์ {planrows.RESPONSIBLE}: "
+                    f"ไม่มี{name}ใน{plan.organization.name_th}"
+                )
+    if errors:
+        raise LoadError("plan", errors)
+    return items, divisions
+
+
+@transaction.atomic
+def load_plan(plan: Plan, path: Path) -> dict[str, Counts]:
+    """Load the plan rows of a file into ``plan``; return counts per kind of row."""
+    rows = read_plan_rows(path)
+    items, divisions = _resolve(plan, rows)
+    counts = {"findings": Counts(), "actions": Counts()}
+    for order, row in enumerate(rows, start=1):
+        finding, created, changed = upsert(
+            Finding,
+            {"plan": plan, "item": items[row.item_code]},
+            {"analysis": row.analysis, "issues": row.issues, "order": order},
+        )
+        counts["findings"].add(created, changed)
+        responsible = row.responsible
+        starts_on, due_on = row.window or (None, None)
+        for action_order, text in enumerate(row.actions, start=1):
+            action, created, changed = upsert(
+                Action,
+                {"finding": finding, "order": action_order},
+                {
+                    "text": text,
+                    "lead_division": divisions.get(responsible.lead),
+                    "all_divisions": responsible.all_divisions,
+                    "starts_on": starts_on,
+                    "due_on": due_on,
+                    "follow_up_method": row.follow_up_method,
+                },
+            )
+            others = {divisions[name].pk for name in responsible.others}
+            if set(action.divisions.values_list("pk", flat=True)) != others:
+                action.divisions.set(others)
+                changed = True
+            counts["actions"].add(created, changed)
+    return counts
+
+
+def ensure_plan(
+    organization: Organization, fiscal_year: int, assessment: Assessment, title: str, status: str
+) -> Plan:
+    plan, _, _ = upsert(
+        Plan,
+        {"organization": organization, "fiscal_year": fiscal_year},
+        {"assessment": assessment, "title": title, "status": status},
+    )
+    return plan

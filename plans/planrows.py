@@ -1,0 +1,164 @@
+"""One row of the official seven-column plan table, read into a finding and its actions.
+
+The rules live here once, for the demo loader and for plan imports alike:
+- every bullet of the improvement column is one action;
+- the responsible cell names a lead division, other divisions and/or "ทุกฝ่าย";
+- division names are normalised ("ฝ่ายคลัง" is "ฝ่ายการคลัง");
+- the follow-up window is a Buddhist-Era month range ("ต.ค. 64 – มิ.ย. 65").
+"""
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from assessments.thaidates import ThaiDateError, normalize_digits, parse_window
+
+ITEM = "ข้อ"
+HEADING = "หัวข้อการประเมิน"
+ANALYSIS = "การวิเคราะห์การดำเนินงาน"
+ISSUES = "จุดเด่น/จุดด้อย/ประเด็นที่จะต้องแก้ไข"
+IMPROVEMENT = "การปรับปรุงในการดำเนินงาน"
+RESPONSIBLE = "ผู้รับผิดชอบ"
+WINDOW = "ระยะเวลาการติดตาม"
+METHOD = "วิธีการติดตาม"
+COLUMNS = (ITEM, HEADING, ANALYSIS, ISSUES, IMPROVEMENT, RESPONSIBLE, WINDOW, METHOD)
+
+ALL_DIVISIONS = "ทุกฝ่าย"
+DIVISION_PREFIX = "ฝ่าย"
+# Short or older names found in district documents → the name in the division list.
+DIVISION_ALIASES = {
+    "ฝ่ายคลัง": "ฝ่ายการคลัง",
+    "ฝ่ายรักษาความสะอาด": "ฝ่ายรักษาความสะอาดและสวนสาธารณะ",
+    "ฝ่ายสิ่งแวดล้อม": "ฝ่ายสิ่งแวดล้อมและสุขาภิบาล",
+    "ฝ่ายพัฒนาชุมชน": "ฝ่ายพัฒนาชุมชนและสวัสดิการสังคม",
+}
+
+_BULLET = re.compile(r"^\s*[-–•▪●๏*]\s*")
+_RESPONSIBLE_SEP = re.compile(r"[/,;\n]|\s-\s")
+
+
+class RowError(ValueError):
+    """A cell that cannot be read; the message names the row and the column."""
+
+    def __init__(self, row: int, column: str, message: str):
+        self.row, self.column, self.message = row, column, message
+        super().__init__(f"แถว {row} คอลัมน์ {column}: {message}")
+
+
+@dataclass(frozen=True)
+class Responsible:
+    lead: str | None
+    others: tuple[str, ...] = ()
+    all_divisions: bool = False
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return ((self.lead,) if self.lead else ()) + self.others
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    row: int
+    item_code: str
+    analysis: str
+    issues: str
+    actions: tuple[str, ...]
+    responsible: Responsible
+    window: tuple[date, date] | None
+    follow_up_method: str
+
+
+def split_actions(text: str) -> list[str]:
+    """Return the improvement cell's bullets, one action each.
+
+    Where the cell uses bullet marks, a line without one continues the bullet above (a long
+    bullet broken over lines); where it uses none, every line is an action of its own.
+    """
+    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    if not any(_BULLET.match(line) for line in lines):
+        return lines
+    actions: list[str] = []
+    for line in lines:
+        if _BULLET.match(line) or not actions:
+            actions.append(_BULLET.sub("", line))
+        else:
+            actions[-1] = f"{actions[-1]} {line}"
+    return [action for action in actions if action]
+
+
+def normalise_division_name(text: str) -> str:
+    """Return the standard spelling of a division name: "- ฝ่าย คลัง" → "ฝ่ายการคลัง"."""
+    name = re.sub(r"\s+", "", _BULLET.sub("", text or ""))
+    if name and name != ALL_DIVISIONS and not name.startswith(DIVISION_PREFIX):
+        name = DIVISION_PREFIX + name
+    return DIVISION_ALIASES.get(name, name)
+
+
+def parse_responsible(text: str) -> Responsible:
+    """Read "ฝ่ายปกครอง /ทุกฝ่าย" as lead ฝ่ายปกครอง plus every division."""
+    names: list[str] = []
+    all_divisions = False
+    for part in _RESPONSIBLE_SEP.split(text or ""):
+        name = normalise_division_name(part)
+        if not name:
+            continue
+        if name == ALL_DIVISIONS:
+            all_divisions = True
+        elif name not in names:
+            names.append(name)
+    lead = names[0] if names else None
+    return Responsible(lead=lead, others=tuple(names[1:]), all_divisions=all_divisions)
+
+
+def normalise_item_code(text: str) -> str:
+    """Return the standard item code: " i12 " → "I12", Thai digits read as digits."""
+    return re.sub(r"\s+", "", normalize_digits(text or "")).upper()
+
+
+def parse_plan_row(values: Mapping[str, str], row: int) -> PlanRow:
+    """Read one table row (column name → cell text); raise RowError for the first bad cell."""
+
+    def cell(column: str) -> str:
+        return (values.get(column) or "").strip()
+
+    item_code = normalise_item_code(cell(ITEM))
+    if not item_code:
+        raise RowError(row, ITEM, "ไม่ได้ระบุรหัสข้อการประเมิน เช่น O1 หรือ I12")
+    actions = tuple(split_actions(cell(IMPROVEMENT)))
+    responsible = parse_responsible(cell(RESPONSIBLE))
+    if actions and not (responsible.lead or responsible.all_divisions):
+        raise RowError(row, RESPONSIBLE, "มีการปรับปรุงแต่ไม่ได้ระบุฝ่ายที่รับผิดชอบ")
+    window = None
+    if cell(WINDOW):
+        try:
+            window = parse_window(cell(WINDOW))
+        except ThaiDateError as error:
+            raise RowError(row, WINDOW, str(error)) from error
+    return PlanRow(
+        row=row,
+        item_code=item_code,
+        analysis=cell(ANALYSIS),
+        issues=cell(ISSUES),
+        actions=actions,
+        responsible=responsible,
+        window=window,
+        follow_up_method=cell(METHOD),
+    )
+
+
+def column_for(header: str) -> str | None:
+    """Return the standard column a header names, whatever its spacing or plan year."""
+    key = re.sub(r"\s+", "", header or "")
+    for column in COLUMNS:
+        if key == re.sub(r"\s+", "", column):
+            return column
+    prefixes = {
+        "การปรับปรุงในการดำเนินงาน": IMPROVEMENT,
+        "จุดเด่น/จุดด้อย": ISSUES,
+        "หัวข้อการประเมิน": HEADING,
+    }
+    for prefix, column in prefixes.items():
+        if key.startswith(prefix):
+            return column
+    return None
