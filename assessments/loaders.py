@@ -37,14 +37,20 @@ class LoadError(ValueError):
 
 
 def read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
-    """Return (spreadsheet row number, row) for every non-blank row of a UTF-8 CSV file."""
+    """Return (spreadsheet row number, row) for every non-blank row of a UTF-8 CSV file.
+
+    Row numbers count records as a spreadsheet does (the header is row 1), not text lines:
+    a cell holding several lines is still one row.
+    """
     with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
+        reader = csv.reader(handle)
+        header = [cell.strip() for cell in next(reader, [])]
         rows = []
-        for row in reader:
-            values = {(key or "").strip(): (value or "").strip() for key, value in row.items()}
+        for number, cells in enumerate(reader, start=2):
+            cells = cells + [""] * (len(header) - len(cells))  # short rows: empty cells
+            values = {key: cell.strip() for key, cell in zip(header, cells, strict=False) if key}
             if any(values.values()):
-                rows.append((reader.line_num, values))
+                rows.append((number, values))
     return rows
 
 
