@@ -5,6 +5,7 @@ from decimal import Decimal
 from io import StringIO
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import transaction
 
@@ -240,3 +241,17 @@ def test_loading_twice_changes_nothing(demo):
     assert DemoCounts.now() == before
     history_after = Action.history.count() + Finding.history.count() + ItemScore.history.count()
     assert history_after == history_before
+
+
+def test_the_admin_shows_phra_khanongs_plan(demo, client):
+    client.force_login(get_user_model().objects.get(username="admin"))
+    plan = Plan.objects.get(organization__code="1009", fiscal_year=2565)
+    page = client.get(f"/admin/plans/plan/{plan.pk}/change/")
+    assert page.status_code == 200
+    assert "ควรแสดงความสัมพันธ์ถึงโครงสร้างขนาดใหญ่ของกรุงเทพมหานคร" in page.text
+    actions = client.get("/admin/plans/action/", {"q": "BMA Q"})
+    assert actions.status_code == 200
+    assert "แอปพลิเคชัน BMA Q" in actions.text
+    findings = client.get("/admin/plans/finding/", {"item__indicator__tool__code": "OIT"})
+    assert findings.status_code == 200
+    assert findings.context["cl"].result_count == 43
