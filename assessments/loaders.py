@@ -166,8 +166,17 @@ def load_item_scores(path: Path) -> Counts:
     require_columns(path, rows, ("organization", "fiscal_year", "item", "score"))
     errors, parsed = [], []
     items: dict[tuple[str, str], Item] = {}
+    known = set(Organization.objects.values_list("code", flat=True))
+    seen: dict[tuple[str, str, str], int] = {}
     for line, row in rows:
         code = row["item"].upper()
+        if row["organization"] not in known:
+            errors.append(f"แถว {line} คอลัมน์ organization: ไม่มีหน่วยงานรหัส {row['organization']}")
+            continue
+        duplicate = seen.setdefault((row["organization"], row["fiscal_year"], code), line)
+        if duplicate != line:
+            errors.append(f"แถว {line} คอลัมน์ item: ข้อ {code} ซ้ำกับแถว {duplicate}")
+            continue
         key = (row["fiscal_year"], code)
         if key not in items:
             item = Item.objects.of_year(int(row["fiscal_year"])).filter(code=code).first()

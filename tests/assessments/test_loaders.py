@@ -44,6 +44,8 @@ def test_a_changed_score_is_an_update(tmp_path, district, framework):
         ("1009,2564,I2,abc\n", "แถว 3 คอลัมน์ score:"),
         ("1009,2564,I2,100.5\n", "แถว 3 คอลัมน์ score: คะแนนต้องอยู่ระหว่าง 0 ถึง 100"),
         ("1009,2564,O2,75\n", "แถว 3 คอลัมน์ score: ข้อ O2 ได้ 0 หรือ 100 เท่านั้น"),
+        ("9999,2564,I2,80\n", "แถว 3 คอลัมน์ organization: ไม่มีหน่วยงานรหัส 9999"),
+        ("1009,2564,i1,80\n", "แถว 3 คอลัมน์ item: ข้อ I1 ซ้ำกับแถว 2"),
     ],
 )
 def test_one_bad_row_and_nothing_is_written(tmp_path, district, framework, rows, message):
