@@ -70,7 +70,7 @@ class ReportingRoundInline(ThaiDateAdminMixin, admin.TabularInline):
 
 @admin.register(Plan)
 class PlanAdmin(SimpleHistoryAdmin):
-    list_display = ["__str__", "organization", "fiscal_year", "assessment", "status"]
+    list_display = ["__str__", "title", "fiscal_year", "assessment", "status"]
     list_filter = ["fiscal_year", "status"]
     search_fields = ["title", "organization__name_th", "organization__code"]
     autocomplete_fields = ["organization", "assessment"]
@@ -115,7 +115,8 @@ class ProgressUpdateInline(ThaiDateAdminMixin, admin.TabularInline):
 class ActionAdmin(ThaiDateAdminMixin, SimpleHistoryAdmin):
     list_display = [
         "__str__",
-        "finding",
+        "item_code",
+        "organization",
         "lead_division",
         "all_divisions",
         "status",
@@ -127,6 +128,14 @@ class ActionAdmin(ThaiDateAdminMixin, SimpleHistoryAdmin):
     autocomplete_fields = ["finding", "lead_division", "divisions"]
     list_select_related = ["finding__item", "finding__plan__organization", "lead_division"]
     inlines = [ProgressUpdateInline]
+
+    @admin.display(description="ข้อ", ordering="finding__item__order")
+    def item_code(self, action):
+        return action.finding.item.code
+
+    @admin.display(description="หน่วยงาน", ordering="finding__plan__organization__code")
+    def organization(self, action):
+        return action.finding.plan.organization.name_th
 
     def save_formset(self, request, form, formset, change):
         # A progress report typed in the admin is still somebody's report.

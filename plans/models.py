@@ -153,7 +153,8 @@ class Plan(models.Model):
         ]
 
     def __str__(self):
-        return self.title or f"แผนปรับปรุง {self.organization.name_th} ปี {self.fiscal_year}"
+        # Short and unambiguous in lists and choices; the title is shown on its own.
+        return f"แผนปรับปรุง {self.organization.name_th} ปี {self.fiscal_year}"
 
     def clean(self):
         if (
