@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -492,3 +493,38 @@ class ReportedScore(models.Model):
                 errors[field] = "เว้นว่างไว้ เพราะไม่ตรงกับระดับของตัวเลข"
         if errors:
             raise ValidationError(errors)
+
+
+class ImportRecord(models.Model):
+    """One file taken in: who, when, which file (name and checksum), and what it changed."""
+
+    class Kind(models.TextChoices):
+        SCORES = "scores", "คะแนนรายข้อ"
+        REPORTED = "reported", "คะแนนที่ประกาศ"
+        CATALOG = "catalog", "ข้อการประเมิน"
+        PLAN = "plan", "แผนปรับปรุง"
+
+    kind = models.CharField("ประเภท", max_length=20, choices=Kind.choices)
+    file_name = models.CharField("ชื่อไฟล์", max_length=255)
+    checksum = models.CharField("SHA-256 ของไฟล์", max_length=64)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="ผู้นำเข้า",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="imports",
+    )
+    imported_at = models.DateTimeField("เวลานำเข้า", auto_now_add=True)
+    rows = models.PositiveIntegerField("จำนวนแถว", default=0)
+    created = models.PositiveIntegerField("ใหม่", default=0)
+    updated = models.PositiveIntegerField("ปรับปรุง", default=0)
+    unchanged = models.PositiveIntegerField("ไม่เปลี่ยน", default=0)
+
+    class Meta:
+        verbose_name = "ประวัติการนำเข้า"
+        verbose_name_plural = "ประวัติการนำเข้า"
+        ordering = ["-imported_at"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.file_name} ({self.imported_at:%Y-%m-%d %H:%M})"
