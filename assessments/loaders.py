@@ -6,7 +6,6 @@ reads and checks all its rows first and writes nothing if any row is wrong; a se
 with the same file changes nothing.
 """
 
-import csv
 import tomllib
 from dataclasses import dataclass
 from decimal import Decimal
@@ -19,46 +18,27 @@ from assessments.models import (
     Framework,
     Indicator,
     Item,
-    ItemScore,
     LevelBand,
     Organization,
     ReportedScore,
     Tool,
 )
-from assessments.thaidates import ThaiNumberError, parse_number
+from assessments.score_import import import_scores
+from assessments.tables import CellError, TableError, read_table, text_of
+from assessments.thaidates import parse_number
 
 
-class LoadError(ValueError):
-    """Rows that cannot be loaded; ``errors`` holds one Thai message per bad cell."""
-
-    def __init__(self, source: str, errors: list[str]):
-        self.source, self.errors = source, errors
-        super().__init__(f"{source}: " + "; ".join(errors))
-
-
-def read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
-    """Return (spreadsheet row number, row) for every non-blank row of a UTF-8 CSV file.
-
-    Row numbers count records as a spreadsheet does (the header is row 1), not text lines:
-    a cell holding several lines is still one row.
-    """
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.reader(handle)
-        header = [cell.strip() for cell in next(reader, [])]
-        rows = []
-        for number, cells in enumerate(reader, start=2):
-            cells = cells + [""] * (len(header) - len(cells))  # short rows: empty cells
-            values = {key: cell.strip() for key, cell in zip(header, cells, strict=False) if key}
-            if any(values.values()):
-                rows.append((number, values))
-    return rows
+def read_rows(path: Path, aliases: dict[str, str] | None = None):
+    """Return (spreadsheet row number, {header: text}) for the rows of a .csv or .xlsx file."""
+    table = read_table(path.read_bytes(), path.name, aliases)
+    return [(line, {key: text_of(value) for key, value in row.items()}) for line, row in table.rows]
 
 
 def require_columns(path: Path, rows, columns: tuple[str, ...]) -> None:
     present = set(rows[0][1]) if rows else set()
     missing = [column for column in columns if column not in present]
     if missing:
-        raise LoadError(path.name, [f"ไม่มีคอลัมน์ {', '.join(missing)}"])
+        raise TableError([CellError(f"ไม่มีคอลัมน์ {', '.join(missing)}", row=1)], path.name)
 
 
 @dataclass
@@ -130,11 +110,11 @@ def load_framework(directory: Path) -> Framework:
     errors = []
     for line, row in rows:
         if int(row.get("fiscal_year") or framework.fiscal_year) != framework.fiscal_year:
-            errors.append(f"แถว {line} คอลัมน์ fiscal_year: ไม่ใช่ปี {framework.fiscal_year}")
+            errors.append(CellError(f"ไม่ใช่ปี {framework.fiscal_year}", line, "fiscal_year"))
         if int(row["indicator"]) not in indicators:
-            errors.append(f"แถว {line} คอลัมน์ indicator: ไม่มีตัวชี้วัดที่ {row['indicator']}")
+            errors.append(CellError(f"ไม่มีตัวชี้วัดที่ {row['indicator']}", line, "indicator"))
     if errors:
-        raise LoadError(items_csv.name, errors)
+        raise TableError(errors, items_csv.name)
     for order, (_line, row) in enumerate(rows, start=1):
         indicator = indicators[int(row["indicator"])]
         upsert(
@@ -159,57 +139,10 @@ def _assessment_for(organization_code: str, fiscal_year: str) -> Assessment:
     return assessment
 
 
-@transaction.atomic
 def load_item_scores(path: Path) -> Counts:
-    """Load a long score file: one row per organization, fiscal year and item."""
-    rows = read_rows(path)
-    require_columns(path, rows, ("organization", "fiscal_year", "item", "score"))
-    errors, parsed = [], []
-    items: dict[tuple[str, str], Item] = {}
-    known = set(Organization.objects.values_list("code", flat=True))
-    seen: dict[tuple[str, str, str], int] = {}
-    for line, row in rows:
-        code = row["item"].upper()
-        if row["organization"] not in known:
-            errors.append(f"แถว {line} คอลัมน์ organization: ไม่มีหน่วยงานรหัส {row['organization']}")
-            continue
-        duplicate = seen.setdefault((row["organization"], row["fiscal_year"], code), line)
-        if duplicate != line:
-            errors.append(f"แถว {line} คอลัมน์ item: ข้อ {code} ซ้ำกับแถว {duplicate}")
-            continue
-        key = (row["fiscal_year"], code)
-        if key not in items:
-            item = Item.objects.of_year(int(row["fiscal_year"])).filter(code=code).first()
-            if item is None:
-                errors.append(f"แถว {line} คอลัมน์ item: ไม่มีข้อ {code} ในปี {row['fiscal_year']}")
-                continue
-            items[key] = item
-        try:
-            score = parse_number(row["score"])
-        except ThaiNumberError as error:
-            errors.append(f"แถว {line} คอลัมน์ score: {error}")
-            continue
-        item = items[key]
-        if item.kind == Item.Kind.CHECKLIST and score not in (0, 100):
-            errors.append(f"แถว {line} คอลัมน์ score: ข้อ {code} ได้ 0 หรือ 100 เท่านั้น")
-            continue
-        if not 0 <= score <= 100:
-            errors.append(f"แถว {line} คอลัมน์ score: คะแนนต้องอยู่ระหว่าง 0 ถึง 100")
-            continue
-        parsed.append((row["organization"], row["fiscal_year"], item, score))
-    if errors:
-        raise LoadError(path.name, errors)
-    counts = Counts()
-    assessments: dict[tuple[str, str], Assessment] = {}
-    for organization, fiscal_year, item, score in parsed:
-        key = (organization, fiscal_year)
-        if key not in assessments:
-            assessments[key] = _assessment_for(organization, fiscal_year)
-        _, created, changed = upsert(
-            ItemScore, {"assessment": assessments[key], "item": item}, {"score": score}
-        )
-        counts.add(created, changed)
-    return counts
+    """Load a score file through the score importer (long or wide, .csv or .xlsx)."""
+    result = import_scores(path.read_bytes(), path.name)
+    return Counts(len(result.created), len(result.updated), result.unchanged)
 
 
 @transaction.atomic
@@ -234,7 +167,7 @@ def load_reported_scores(path: Path) -> Counts:
             elif scope == ReportedScore.Scope.TOOL:
                 lookup["tool"] = framework.tools.get(code=target.upper())
         except (Item.DoesNotExist, Indicator.DoesNotExist, Tool.DoesNotExist) as error:
-            raise LoadError(path.name, [f"แถว {line} คอลัมน์ target: ไม่มี {target}"]) from error
+            raise TableError([CellError(f"ไม่มี {target}", line, "target")], path.name) from error
         _, created, changed = upsert(
             ReportedScore,
             lookup,

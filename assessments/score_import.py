@@ -17,7 +17,7 @@ from django.db import transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from assessments.models import Assessment, Framework, ImportRecord, Item, ItemScore, Organization
-from assessments.tables import CellError, Table, TableError, read_table
+from assessments.tables import CellError, Table, TableError, read_table, text_of
 from assessments.thaidates import ThaiNumberError, normalize_digits, parse_number
 
 ALIASES = {
@@ -31,6 +31,11 @@ ALIASES = {
 }
 LONG = ("organization", "fiscal_year", "item", "score")
 ITEM_COLUMN = re.compile(r"^[ieo]\d{1,3}$")
+
+
+def _key(value: object) -> str:
+    """A code or a year as typed, with Thai digits read as digits."""
+    return normalize_digits(text_of(value))
 
 
 @dataclass(frozen=True)
@@ -67,12 +72,6 @@ class ScoreImport:
         return len(self.table.rows)
 
 
-def _text(value: object) -> str:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return normalize_digits(str(value)).strip()
-
-
 def _cells(table: Table) -> tuple[str, list[Cell], list[CellError]]:
     """Return the file's shape and one Cell per score, with errors for bad keys."""
     headers = set(table.headers)
@@ -92,8 +91,8 @@ def _cells(table: Table) -> tuple[str, list[Cell], list[CellError]]:
 
     cells = []
     for row, values in table.rows:
-        organization = _text(values["organization"])
-        year_text = _text(values["fiscal_year"])
+        organization = _key(values["organization"])
+        year_text = _key(values["fiscal_year"])
         if not organization:
             errors.append(CellError("ไม่ได้ระบุรหัสหน่วยงาน", row, "organization"))
             continue
@@ -103,7 +102,7 @@ def _cells(table: Table) -> tuple[str, list[Cell], list[CellError]]:
             )
             continue
         if shape == "long":
-            code = _text(values["item"]).upper()
+            code = _key(values["item"]).upper()
             cells.append(Cell(row, "score", organization, int(year_text), code, values["score"]))
         else:
             for column in item_columns:

@@ -50,6 +50,13 @@ class Table:
     rows: list[tuple[int, dict[str, object]]]
 
 
+def text_of(value: object) -> str:
+    """A cell as text, as typed: 2564.0 read from a workbook is "2564"."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return ("" if value is None else str(value)).strip()
+
+
 def max_bytes() -> int:
     return getattr(settings, "ITA_IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES)
 

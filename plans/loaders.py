@@ -9,8 +9,9 @@ from pathlib import Path
 
 from django.db import transaction
 
-from assessments.loaders import Counts, LoadError, read_rows, upsert
+from assessments.loaders import Counts, read_rows, upsert
 from assessments.models import Assessment, Item, Organization
+from assessments.tables import CellError, TableError
 from plans import planrows
 from plans.models import Action, Division, Finding, Plan
 
@@ -28,7 +29,7 @@ def load_divisions(organization: Organization, names: list[str]) -> int:
 
 
 def read_plan_rows(path: Path) -> list[planrows.PlanRow]:
-    """Return the file's rows as PlanRows, or raise LoadError listing every bad cell."""
+    """Return the file's rows as PlanRows, or raise TableError listing every bad cell."""
     rows = read_rows(path)
     errors, parsed = [], []
     for line, values in rows:
@@ -40,37 +41,42 @@ def read_plan_rows(path: Path) -> list[planrows.PlanRow]:
         try:
             parsed.append(planrows.parse_plan_row(standard, line))
         except planrows.RowError as error:
-            errors.append(str(error))
+            errors.append(error)
     if errors:
-        raise LoadError(path.name, errors)
+        raise TableError(errors, path.name)
     return parsed
 
 
 def _resolve(plan: Plan, rows: list[planrows.PlanRow]):
-    """Match item codes and division names to the database, or raise LoadError."""
+    """Match item codes and division names to the database, or raise TableError."""
     items = {item.code: item for item in Item.objects.filter(framework=plan.assessment.framework)}
     divisions = {division.name: division for division in plan.organization.divisions.all()}
     errors, seen = [], {}
     for row in rows:
         if row.item_code not in items:
             errors.append(
-                f"แถว {row.row} คอลัมน์ {planrows.ITEM}: ไม่มีข้อ {row.item_code} "
-                f"ในชุดการประเมินปี {plan.assessment.framework.fiscal_year}"
+                CellError(
+                    f"ไม่มีข้อ {row.item_code} ในชุดการประเมินปี {plan.assessment.framework.fiscal_year}",
+                    row.row,
+                    planrows.ITEM,
+                )
             )
         elif row.item_code in seen:
             errors.append(
-                f"แถว {row.row} คอลัมน์ {planrows.ITEM}: ข้อ {row.item_code} "
-                f"ซ้ำกับแถว {seen[row.item_code]}"
+                CellError(
+                    f"ข้อ {row.item_code} ซ้ำกับแถว {seen[row.item_code]}", row.row, planrows.ITEM
+                )
             )
         seen.setdefault(row.item_code, row.row)
         for name in row.responsible.names:
             if name not in divisions:
                 errors.append(
-                    f"แถว {row.row} คอลัมน์ {planrows.RESPONSIBLE}: "
-                    f"ไม่มี{name}ใน{plan.organization.name_th}"
+                    CellError(
+                        f"ไม่มี{name}ใน{plan.organization.name_th}", row.row, planrows.RESPONSIBLE
+                    )
                 )
     if errors:
-        raise LoadError("plan", errors)
+        raise TableError(errors, "plan")
     return items, divisions
 
 

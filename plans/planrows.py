@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
+from assessments.tables import CellError
 from assessments.thaidates import ThaiDateError, normalize_digits, parse_window
 
 ITEM = "ข้อ"
@@ -38,12 +39,11 @@ _BULLET = re.compile(r"^\s*[-–•▪●๏*]\s*")
 _RESPONSIBLE_SEP = re.compile(r"[/,;\n]|\s-\s")
 
 
-class RowError(ValueError):
-    """A cell that cannot be read; the message names the row and the column."""
+class RowError(CellError):
+    """A cell of a plan row that cannot be read."""
 
     def __init__(self, row: int, column: str, message: str):
-        self.row, self.column, self.message = row, column, message
-        super().__init__(f"แถว {row} คอลัมน์ {column}: {message}")
+        super().__init__(message, row, column)
 
 
 @dataclass(frozen=True)

@@ -176,3 +176,10 @@ def test_one_bad_row_in_a_large_file_writes_nothing(districts):
     assert [str(error)[:22] for error in caught.value.errors] == [f"แถว {len(lines)}, คอลัมน์ score"]
     assert not ItemScore.objects.exists()
     assert not Assessment.objects.exists()
+
+
+def test_rows_are_numbered_as_in_the_spreadsheet(districts):
+    data = b"organization,fiscal_year,item,score\n1009,2564,I1,84.67\n\n\n1009,2564,I2,x\n"
+    with pytest.raises(TableError) as caught:
+        import_scores(data, "gaps.csv")
+    assert str(caught.value.errors[0]).startswith("แถว 5, คอลัมน์ score:")

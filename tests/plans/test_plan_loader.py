@@ -2,7 +2,7 @@
 
 import pytest
 
-from assessments.loaders import LoadError
+from assessments.tables import TableError
 from plans.loaders import load_divisions, load_plan
 from plans.models import Action, Finding
 from tests.factories import make_plan
@@ -57,23 +57,23 @@ def test_other_divisions_are_kept_beside_the_lead(tmp_path, plan):
 @pytest.mark.parametrize(
     ("rows", "message"),
     [
-        ("O9,,,,- ทำ,- ฝ่ายปกครอง,,\n", "แถว 3 คอลัมน์ ข้อ: ไม่มีข้อ O9 ในชุดการประเมินปี 2564"),
-        ("O1,,,,- ทำ,- ฝ่ายปกครอง,,\n", "แถว 3 คอลัมน์ ข้อ: ข้อ O1 ซ้ำกับแถว 2"),
-        ("E2,,,,- ทำ,- ฝ่ายเทศกิจ,,\n", "แถว 3 คอลัมน์ ผู้รับผิดชอบ: ไม่มีฝ่ายเทศกิจในเขตพระโขนง"),
-        ("E2,,,,- ทำ,- ฝ่ายปกครอง,ต.ค. 64 ถึง,\n", "แถว 3 คอลัมน์ ระยะเวลาการติดตาม:"),
+        ("O9,,,,- ทำ,- ฝ่ายปกครอง,,\n", "แถว 3, คอลัมน์ ข้อ: ไม่มีข้อ O9 ในชุดการประเมินปี 2564"),
+        ("O1,,,,- ทำ,- ฝ่ายปกครอง,,\n", "แถว 3, คอลัมน์ ข้อ: ข้อ O1 ซ้ำกับแถว 2"),
+        ("E2,,,,- ทำ,- ฝ่ายเทศกิจ,,\n", "แถว 3, คอลัมน์ ผู้รับผิดชอบ: ไม่มีฝ่ายเทศกิจในเขตพระโขนง"),
+        ("E2,,,,- ทำ,- ฝ่ายปกครอง,ต.ค. 64 ถึง,\n", "แถว 3, คอลัมน์ ระยะเวลาการติดตาม:"),
     ],
 )
 def test_one_bad_row_and_nothing_is_written(tmp_path, plan, rows, message):
     path = write(tmp_path, "O1,,- วิเคราะห์,,- ทำ,- ฝ่ายปกครอง,,\n" + rows)
-    with pytest.raises(LoadError) as caught:
+    with pytest.raises(TableError) as caught:
         load_plan(plan, path)
-    assert any(error.startswith(message) for error in caught.value.errors), caught.value.errors
+    assert any(str(error).startswith(message) for error in caught.value.errors), caught.value.errors
     assert not Finding.objects.exists()
     assert not Action.objects.exists()
 
 
 def test_rows_are_counted_as_in_a_spreadsheet_even_with_multi_line_cells(tmp_path, plan):
     path = write(tmp_path, GOOD + "O9,,,,- ทำ,- ฝ่ายปกครอง,,\n")
-    with pytest.raises(LoadError) as caught:
+    with pytest.raises(TableError) as caught:
         load_plan(plan, path)
-    assert caught.value.errors[0].startswith("แถว 4 คอลัมน์ ข้อ: ไม่มีข้อ O9")
+    assert str(caught.value.errors[0]).startswith("แถว 4, คอลัมน์ ข้อ: ไม่มีข้อ O9")

@@ -104,7 +104,7 @@ def test_a_bad_cell_is_named_by_row_and_column(changes, column, words):
     assert caught.value.row == 12
     assert caught.value.column == column
     assert words in str(caught.value)
-    assert str(caught.value).startswith(f"แถว 12 คอลัมน์ {column}:")
+    assert str(caught.value).startswith(f"แถว 12, คอลัมน์ {column}:")
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from assessments.loaders import LoadError
+from assessments.tables import TableError
 from plans.demo import demo_accounts, load_demo
 
 
@@ -21,9 +21,9 @@ class Command(BaseCommand):
         with_users = with_demo_users or settings.DEBUG
         try:
             counts = load_demo(with_users=with_users)
-        except LoadError as error:
+        except TableError as error:
             raise CommandError(
-                "\n".join([f"โหลดข้อมูลตัวอย่างไม่สำเร็จ ({error.source}):", *error.errors])
+                "\n".join([f"โหลดข้อมูลตัวอย่างไม่สำเร็จ ({error.name}):", *map(str, error.errors)])
             ) from error
         self.stdout.write(
             self.style.SUCCESS(
