@@ -28,9 +28,9 @@ from assessments.tables import CellError, TableError, read_table, text_of
 from assessments.thaidates import parse_number
 
 
-def read_rows(path: Path, aliases: dict[str, str] | None = None):
+def read_rows(path: Path, aliases: dict[str, str] | None = None, is_header=None):
     """Return (spreadsheet row number, {header: text}) for the rows of a .csv or .xlsx file."""
-    table = read_table(path.read_bytes(), path.name, aliases)
+    table = read_table(path.read_bytes(), path.name, aliases, is_header)
     return [(line, {key: text_of(value) for key, value in row.items()}) for line, row in table.rows]
 
 
@@ -46,6 +46,10 @@ class Counts:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.created + self.updated + self.unchanged
 
     def add(self, created: bool, changed: bool) -> None:
         if created:

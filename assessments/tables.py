@@ -10,12 +10,11 @@ import csv
 import hashlib
 import io
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-
-DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 
 
 class CellError(ValueError):
@@ -58,7 +57,7 @@ def text_of(value: object) -> str:
 
 
 def max_bytes() -> int:
-    return getattr(settings, "ITA_IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES)
+    return settings.ITA_IMPORT_MAX_BYTES
 
 
 def header_key(text: object, aliases: dict[str, str] | None = None) -> str:
@@ -105,8 +104,17 @@ def _csv_rows(data: bytes) -> list[list[object]]:
         raise TableError([CellError(f"อ่านไฟล์ CSV ไม่ได้: {error}")]) from error
 
 
-def read_table(data: bytes, name: str, aliases: dict[str, str] | None = None) -> Table:
-    """Return the first sheet of ``data`` as rows keyed by normalised header."""
+def read_table(
+    data: bytes,
+    name: str,
+    aliases: dict[str, str] | None = None,
+    is_header: Callable[[list[str]], bool] | None = None,
+) -> Table:
+    """Return the first sheet of ``data`` as rows keyed by normalised header.
+
+    The header is the first non-blank row, or the first row ``is_header`` accepts (so a title
+    above the table is skipped).
+    """
     limit = max_bytes()
     if len(data) > limit:
         raise TableError(
@@ -126,7 +134,15 @@ def read_table(data: bytes, name: str, aliases: dict[str, str] | None = None) ->
         raise TableError([CellError(f"ไม่รับไฟล์ {suffix} — ใช้ .xlsx หรือ .csv")], name)
 
     raw = [[_cell(value) for value in row] for row in raw]
-    header_index = next((i for i, row in enumerate(raw) if any(map(str, row))), None)
+
+    def accepted(row: list[object]) -> bool:
+        if not any(map(str, row)):
+            return False
+        return is_header is None or is_header([header_key(value, aliases) for value in row])
+
+    header_index = next((i for i, row in enumerate(raw) if accepted(row)), None)
+    if header_index is None and is_header is not None and any(any(map(str, r)) for r in raw):
+        raise TableError([CellError("ไม่พบแถวหัวตาราง (no header row found)")], name)
     if header_index is None:
         raise TableError([CellError("ไฟล์ว่าง ไม่มีข้อมูล (empty file)")], name)
     headers = [header_key(value, aliases) for value in raw[header_index]]
@@ -146,4 +162,16 @@ def read_table(data: bytes, name: str, aliases: dict[str, str] | None = None) ->
         checksum=hashlib.sha256(data).hexdigest(),
         headers=[header for header in headers if header],
         rows=rows,
+    )
+
+
+def refused(error: TableError, stderr) -> Exception:
+    """Print every error of a refused file, one per line; return the command's final error."""
+    from django.core.management.base import CommandError
+
+    for problem in error.errors:
+        stderr.write(str(problem))
+    return CommandError(
+        f"ไม่ได้นำเข้า: พบข้อผิดพลาด {len(error.errors)} รายการ ไม่มีข้อมูลใดถูกบันทึก "
+        f"(nothing imported: {len(error.errors)} errors)"
     )

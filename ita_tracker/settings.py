@@ -157,6 +157,8 @@ MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", str(BASE_DIR / "media")))
 MEDIA_URL = "/media/"
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
+# Largest spreadsheet accepted for import, in bytes.
+ITA_IMPORT_MAX_BYTES = env_int("ITA_IMPORT_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 
 LOGGING = {
     "version": 1,

@@ -30,7 +30,7 @@ def load_divisions(organization: Organization, names: list[str]) -> int:
 
 def read_plan_rows(path: Path) -> list[planrows.PlanRow]:
     """Return the file's rows as PlanRows, or raise TableError listing every bad cell."""
-    rows = read_rows(path)
+    rows = read_rows(path, is_header=planrows.is_header_row)
     errors, parsed = [], []
     for line, values in rows:
         standard = {}
@@ -38,6 +38,8 @@ def read_plan_rows(path: Path) -> list[planrows.PlanRow]:
             column = planrows.column_for(header)
             if column:
                 standard[column] = value
+        if planrows.is_section_row(standard):
+            continue
         try:
             parsed.append(planrows.parse_plan_row(standard, line))
         except planrows.RowError as error:

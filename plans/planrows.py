@@ -116,15 +116,38 @@ def normalise_item_code(text: str) -> str:
     return re.sub(r"\s+", "", normalize_digits(text or "")).upper()
 
 
+_HEADING_CODE = re.compile(r"^[-–\s]*([IEOieo])\s*(\d{1,3})(?!\d)")
+
+
+def item_code_from_heading(text: str) -> str:
+    """ "O26 การดำเนินการ… (คะแนนเฉลี่ย 0 คะแนน)" → "O26"; "" when the heading has no code."""
+    match = _HEADING_CODE.match(normalize_digits(text or ""))
+    return f"{match.group(1).upper()}{int(match.group(2))}" if match else ""
+
+
+def is_section_row(values: Mapping[str, str]) -> bool:
+    """A tool or indicator heading row of the printed table: a heading without an item code
+    and nothing in the other columns."""
+    others = [column for column in COLUMNS if column not in (ITEM, HEADING)]
+    return (
+        not (values.get(ITEM) or "").strip()
+        and not item_code_from_heading(values.get(HEADING) or "")
+        and not any((values.get(column) or "").strip() for column in others)
+    )
+
+
 def parse_plan_row(values: Mapping[str, str], row: int) -> PlanRow:
-    """Read one table row (column name → cell text); raise RowError for the first bad cell."""
+    """Read one table row (column name → cell text); raise RowError for the first bad cell.
+
+    The item is the ``ข้อ`` column, or else the code that starts the heading.
+    """
 
     def cell(column: str) -> str:
         return (values.get(column) or "").strip()
 
-    item_code = normalise_item_code(cell(ITEM))
+    item_code = normalise_item_code(cell(ITEM)) or item_code_from_heading(cell(HEADING))
     if not item_code:
-        raise RowError(row, ITEM, "ไม่ได้ระบุรหัสข้อการประเมิน เช่น O1 หรือ I12")
+        raise RowError(row, ITEM, "ไม่ได้ระบุรหัสข้อการประเมิน เช่น O1 หรือ I12 (ในคอลัมน์ ข้อ หรือต้นหัวข้อ)")
     actions = tuple(split_actions(cell(IMPROVEMENT)))
     responsible = parse_responsible(cell(RESPONSIBLE))
     if actions and not (responsible.lead or responsible.all_divisions):
@@ -162,3 +185,9 @@ def column_for(header: str) -> str | None:
         if key.startswith(prefix):
             return column
     return None
+
+
+def is_header_row(headers: list[str]) -> bool:
+    """The table's header row: it names the improvement column and the item or its heading."""
+    found = {column_for(header) for header in headers}
+    return IMPROVEMENT in found and bool(found & {HEADING, ITEM})

@@ -121,3 +121,29 @@ def test_a_bad_cell_is_named_by_row_and_column(changes, column, words):
 )
 def test_headers_are_matched_whatever_their_spacing_or_year(header, column):
     assert planrows.column_for(header) == column
+
+
+@pytest.mark.parametrize(
+    ("heading", "code"),
+    [
+        ("O26 การดำเนินการตามนโยบาย (คะแนนเฉลี่ย 0 คะแนน)", "O26"),
+        ("-I11 มีความโปร่งใส (คะแนนเฉลี่ย 79.04)", "I11"),
+        ("e 4 ในระยะเวลา 1 ปี", "E4"),
+        ("ตัวชี้วัดที่ 1 การปฏิบัติหน้าที่", ""),
+        ("โครงสร้างหน่วยงาน (คะแนนเฉลี่ย 0 คะแนน)", ""),
+    ],
+)
+def test_the_item_code_may_come_from_the_heading(heading, code):
+    assert planrows.item_code_from_heading(heading) == code
+
+
+def test_a_row_without_a_code_column_takes_the_code_of_its_heading():
+    row = seed_row(**{planrows.ITEM: "", planrows.HEADING: "O26 การดำเนินการ (คะแนนเฉลี่ย 0 คะแนน)"})
+    assert planrows.parse_plan_row(row, row=4).item_code == "O26"
+
+
+def test_tool_and_indicator_heading_rows_are_sections():
+    assert planrows.is_section_row({planrows.HEADING: "ตัวชี้วัดที่ 1 การปฏิบัติหน้าที่"})
+    assert planrows.is_section_row({planrows.HEADING: "IIT การรับรู้ของผู้มีส่วนได้ส่วนเสียภายใน"})
+    assert not planrows.is_section_row(seed_row())
+    assert not planrows.is_section_row({planrows.HEADING: "O1 โครงสร้าง"})

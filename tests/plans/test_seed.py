@@ -7,7 +7,6 @@ from io import StringIO
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db import transaction
 
 from assessments.models import Assessment, Framework, Item, ItemScore, ReportedScore
 from assessments.rollup import score_report
@@ -15,15 +14,6 @@ from plans.demo import DemoCounts, load_demo
 from plans.models import Action, Division, Finding, Plan
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """Load the demo once for the module, and roll it back afterwards."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        load_demo(with_users=True)
-        yield
-        transaction.set_rollback(True)
 
 
 @pytest.fixture

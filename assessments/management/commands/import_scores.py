@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from assessments.score_import import import_scores
-from assessments.tables import TableError
+from assessments.tables import TableError, refused
 
 
 class Command(BaseCommand):
@@ -25,12 +25,7 @@ class Command(BaseCommand):
         try:
             result = import_scores(data, file.name, dry_run=dry_run)
         except TableError as error:
-            for problem in error.errors:
-                self.stderr.write(str(problem))
-            raise CommandError(
-                f"ไม่ได้นำเข้า: พบข้อผิดพลาด {len(error.errors)} รายการ ไม่มีข้อมูลใดถูกบันทึก "
-                f"(nothing imported: {len(error.errors)} errors)"
-            ) from error
+            raise refused(error, self.stderr) from error
         verb = "ตรวจแล้ว (dry run) ยังไม่บันทึก" if dry_run else "นำเข้าแล้ว"
         self.stdout.write(
             self.style.SUCCESS(

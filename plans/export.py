@@ -1,0 +1,206 @@
+"""The official plan table as an .xlsx workbook, laid out like the district's own document.
+
+Sheet 1: the seven columns, grouped by tool and indicator with heading rows, one "- " line per
+action, Buddhist-Era windows, wrapped text, frozen header, A4 landscape with the header
+repeated on every printed page. Sheet 2: the score tables per tool.
+
+The file reads back with ``import_plan`` unchanged: headings start with the item code and
+heading rows are recognised as sections.
+"""
+
+import io
+from collections import OrderedDict
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+from assessments.rollup import score_report
+from assessments.thaidates import format_window
+from plans import planrows
+from plans.models import Action, Finding, Plan
+
+FONT = "TH Sarabun New"
+THIN = Side(style="thin", color="808080")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+WRAP = Alignment(wrap_text=True, vertical="top")
+HEADER_FILL = PatternFill("solid", fgColor="D9E2F3")
+SECTION_FILL = PatternFill("solid", fgColor="F2F2F2")
+WIDTHS = [34, 40, 34, 44, 18, 16, 24]
+# Text a spreadsheet program would otherwise take for a formula.
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+def improvement_header(fiscal_year: int) -> str:
+    return f"{planrows.IMPROVEMENT}ในปีงบประมาณ พ.ศ. {fiscal_year}"
+
+
+def put(sheet, row: int, column: int, value, *, bold=False, fill=None):
+    """Write one cell as text or number; text is never read as a formula."""
+    cell = sheet.cell(row=row, column=column, value=value)
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    cell.font = Font(name=FONT, size=14, bold=bold)
+    cell.alignment = WRAP
+    cell.border = BOX
+    if fill:
+        cell.fill = fill
+    return cell
+
+
+def responsible_text(action: Action) -> str:
+    names = []
+    if action.lead_division:
+        names.append(action.lead_division.name)
+    names += [division.name for division in action.divisions.all()]
+    if action.all_divisions:
+        names.append(planrows.ALL_DIVISIONS)
+    return " /".join(names)
+
+
+def _shared(values: list[str]) -> str:
+    """One value for the row when every action agrees; one "- " line per action otherwise."""
+    distinct = list(OrderedDict.fromkeys(values))
+    if len(distinct) <= 1:
+        return distinct[0] if distinct else ""
+    return "\n".join(f"- {value}" for value in values)
+
+
+def finding_cells(finding: Finding, score) -> list[str]:
+    item = finding.item
+    label = item.name or item.text
+    shown = "" if score is None else f" (คะแนนเฉลี่ย {score:.2f})"
+    actions = list(finding.actions.all())
+    return [
+        f"{item.code} {label}{shown}",
+        finding.analysis,
+        finding.issues,
+        "\n".join(f"- {action.text}" for action in actions),
+        _shared([responsible_text(action) for action in actions]),
+        _shared([format_window(action.starts_on, action.due_on) for action in actions]),
+        _shared([action.follow_up_method for action in actions]),
+    ]
+
+
+def _findings(plan: Plan):
+    return (
+        plan.findings.select_related("item__indicator__tool")
+        .prefetch_related("actions__lead_division", "actions__divisions")
+        .order_by("order", "item__order")
+    )
+
+
+def build_workbook(plan: Plan) -> Workbook:
+    report = score_report(plan.assessment)
+    scores = report.summary.items
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "แผนปรับปรุง"
+    organization = plan.organization.name_th
+    title = (
+        f"{plan.title or 'แผนปรับปรุง'} — {organization} "
+        f"(ผลการประเมิน ITA ปี {plan.assessment.framework.fiscal_year}, "
+        f"แผนปีงบประมาณ พ.ศ. {plan.fiscal_year})"
+    )
+    put(sheet, 1, 1, title, bold=True)
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=7)
+    sheet.row_dimensions[1].height = 40
+    headers = list(planrows.COLUMNS[1:])
+    headers[3] = improvement_header(plan.fiscal_year)
+    for column, header in enumerate(headers, start=1):
+        put(sheet, 2, column, header, bold=True, fill=HEADER_FILL)
+        sheet.column_dimensions[get_column_letter(column)].width = WIDTHS[column - 1]
+    sheet.freeze_panes = "A3"
+
+    groups: OrderedDict = OrderedDict()
+    for finding in _findings(plan):
+        indicator = finding.item.indicator
+        groups.setdefault(indicator.tool, OrderedDict()).setdefault(indicator, []).append(finding)
+    row = 3
+    for tool, indicators in groups.items():
+        put(sheet, row, 1, f"หัวข้อ {tool.name} ({tool.code})", bold=True, fill=SECTION_FILL)
+        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=7)
+        row += 1
+        for indicator, findings in sorted(indicators.items(), key=lambda pair: pair[0].number):
+            average = report.summary.indicators.get(indicator.number)
+            shown = "" if average is None else f" คะแนนเฉลี่ย {average:.2f}"
+            put(
+                sheet,
+                row,
+                1,
+                f"ตัวชี้วัดที่ {indicator.number} {indicator.name}{shown}",
+                bold=True,
+                fill=SECTION_FILL,
+            )
+            sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=7)
+            row += 1
+            for finding in findings:
+                for column, value in enumerate(
+                    finding_cells(finding, scores.get(finding.item.code)), start=1
+                ):
+                    put(sheet, row, column, value)
+                row += 1
+    setup = sheet.page_setup
+    setup.orientation = "landscape"
+    setup.paperSize = sheet.PAPERSIZE_A4
+    setup.fitToWidth, setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = "2:2"
+    sheet.oddFooter.center.text = "หน้า &P / &N"
+    sheet.oddHeader.center.text = f"{organization} — แผนปีงบประมาณ พ.ศ. {plan.fiscal_year}"
+
+    add_score_sheet(workbook, plan, report)
+    return workbook
+
+
+def add_score_sheet(workbook: Workbook, plan: Plan, report) -> None:
+    sheet = workbook.create_sheet("คะแนน")
+    framework = plan.assessment.framework
+    put(
+        sheet,
+        1,
+        1,
+        f"ผลการประเมิน {framework.name} ปี {framework.fiscal_year} — {plan.organization.name_th}",
+        bold=True,
+    )
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=3)
+    sheet.column_dimensions["A"].width = 10
+    sheet.column_dimensions["B"].width = 90
+    sheet.column_dimensions["C"].width = 14
+    row = 3
+    items = framework.items.select_related("indicator__tool").order_by("order", "code")
+    by_tool: OrderedDict = OrderedDict()
+    for item in items:
+        by_tool.setdefault(item.indicator.tool, []).append(item)
+    for tool, tool_items in by_tool.items():
+        put(sheet, row, 1, tool.code, bold=True, fill=HEADER_FILL)
+        put(
+            sheet, row, 2, f"ประเด็นการประเมิน {tool.code} ({tool.name})", bold=True, fill=HEADER_FILL
+        )
+        put(sheet, row, 3, "คะแนนที่ได้", bold=True, fill=HEADER_FILL)
+        row += 1
+        for item in tool_items:
+            score = report.summary.items.get(item.code)
+            put(sheet, row, 1, item.code)
+            put(sheet, row, 2, item.name or item.text)
+            put(sheet, row, 3, None if score is None else float(score))
+            sheet.cell(row=row, column=3).number_format = "0.00"
+            row += 1
+        tool_score = report.summary.tools.get(tool.code)
+        put(sheet, row, 2, f"คะแนนเครื่องมือ {tool.code} (น้ำหนัก {tool.weight:g}%)", bold=True)
+        put(sheet, row, 3, None if tool_score is None else float(tool_score), bold=True)
+        sheet.cell(row=row, column=3).number_format = "0.00"
+        row += 2
+    total = report.summary.total
+    put(sheet, row, 2, f"คะแนนรวม (ระดับ {report.summary.level or '-'})", bold=True)
+    put(sheet, row, 3, None if total is None else float(total), bold=True)
+    sheet.cell(row=row, column=3).number_format = "0.00"
+    sheet.page_setup.orientation = "portrait"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+
+
+def plan_xlsx(plan: Plan) -> bytes:
+    buffer = io.BytesIO()
+    build_workbook(plan).save(buffer)
+    return buffer.getvalue()

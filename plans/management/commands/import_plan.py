@@ -1,0 +1,84 @@
+"""Import a district's plan file (the seven-column layout): all or nothing, every error listed."""
+
+import hashlib
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from assessments.models import Assessment, ImportRecord, Organization
+from assessments.tables import TableError, refused
+from plans.loaders import load_plan
+from plans.models import Plan
+
+
+class Command(BaseCommand):
+    help = (
+        "Import the improvement plan of one organization and plan year from FILE (.xlsx or "
+        ".csv, the seven columns of the official table). Nothing is written if any row is wrong."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--organization", required=True, help="รหัสหน่วยงาน เช่น 1009")
+        parser.add_argument("--year", required=True, type=int, help="ปีงบประมาณของแผน เช่น 2565")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="check and count, but write nothing"
+        )
+
+    def handle(self, *args, file: Path, organization: str, year: int, dry_run: bool, **options):
+        try:
+            organization_obj = Organization.objects.get(code=organization)
+        except Organization.DoesNotExist as error:
+            raise CommandError(f"ไม่มีหน่วยงานรหัส {organization}") from error
+        if not file.is_file():
+            raise CommandError(f"ไม่พบไฟล์ {file}")
+        try:
+            with transaction.atomic():
+                plan = self.plan_for(organization_obj, year)
+                counts = load_plan(plan, file)
+                if dry_run:
+                    transaction.set_rollback(True)
+                else:
+                    ImportRecord.objects.create(
+                        kind=ImportRecord.Kind.PLAN,
+                        file_name=file.name,
+                        checksum=_checksum(file),
+                        rows=counts["findings"].total,
+                        created=sum(c.created for c in counts.values()),
+                        updated=sum(c.updated for c in counts.values()),
+                        unchanged=sum(c.unchanged for c in counts.values()),
+                    )
+        except TableError as error:
+            raise refused(error, self.stderr) from error
+        verb = "ตรวจแล้ว (dry run) ยังไม่บันทึก" if dry_run else "นำเข้าแล้ว"
+        findings, actions = counts["findings"], counts["actions"]
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{verb}: {file.name} — ประเด็น ใหม่ {findings.created}, ปรับปรุง {findings.updated}, "
+                f"ไม่เปลี่ยน {findings.unchanged}; การปรับปรุง ใหม่ {actions.created}, "
+                f"ปรับปรุง {actions.updated}, ไม่เปลี่ยน {actions.unchanged} "
+                f"(findings/actions new, updated, unchanged)"
+            )
+        )
+
+    @staticmethod
+    def plan_for(organization: Organization, year: int) -> Plan:
+        plan = Plan.objects.filter(organization=organization, fiscal_year=year).first()
+        if plan:
+            return plan
+        assessment = Assessment.objects.filter(
+            organization=organization, framework__fiscal_year=year - 1
+        ).first()
+        if assessment is None:
+            raise CommandError(
+                f"ยังไม่มีผลการประเมินปี {year - 1} ของ{organization.name_th} "
+                f"ซึ่งแผนปี {year} ต้องอ้างถึง — นำเข้าคะแนนก่อน"
+            )
+        return Plan.objects.create(
+            organization=organization, fiscal_year=year, assessment=assessment
+        )
+
+
+def _checksum(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
