@@ -7,7 +7,7 @@ DEV_ENV := DJANGO_DEBUG=1
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test test-sqlite test-postgres lint format migrations-check check clean
+.PHONY: install run test test-sqlite test-postgres lint format migrations-check check clean bench-import
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -48,6 +48,10 @@ format: install
 migrations-check: install
 	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 	$(DEV_ENV) $(BIN)/python manage.py check --fail-level WARNING
+
+# Prints figures (seconds, speed-up); never part of the test suite.
+bench-import: install
+	DJANGO_ENV_FILE= DJANGO_SECRET_KEY=bench-only scripts/with-postgres.sh $(BIN)/python scripts/bench_import.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles
