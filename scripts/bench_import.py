@@ -67,8 +67,8 @@ def long_dataset(data: bytes) -> tablib.Dataset:
 
 
 def reset():
-    ItemScore.history.all().delete()
     ItemScore.objects.all().delete()
+    ItemScore.history.all().delete()  # after the rows: deleting them writes history too
     Assessment.objects.all().delete()
     ImportRecord.objects.all().delete()
 
