@@ -120,6 +120,15 @@ def _cells(table: Table) -> tuple[str, list[Cell], list[CellError]]:
     return shape, cells, errors
 
 
+def _assessment_ids(keys: set[tuple[int, int]]) -> dict[tuple[int, int], int]:
+    """Return {(organization id, framework id): assessment id} for the pairs that exist."""
+    found = Assessment.objects.filter(
+        organization_id__in={organization for organization, _ in keys},
+        framework_id__in={framework for _, framework in keys},
+    ).values_list("organization_id", "framework_id", "id")
+    return {(o, f): pk for o, f, pk in found if (o, f) in keys}
+
+
 def plan_import(table: Table) -> ScoreImport:
     """Check every cell against the database; return the changes, or raise TableError."""
     shape, cells, errors = _cells(table)
@@ -202,13 +211,12 @@ def plan_import(table: Table) -> ScoreImport:
     if errors:
         raise TableError(errors, table.name)
 
-    existing_assessments = {
-        (organization_id, framework_id): pk
-        for pk, organization_id, framework_id in Assessment.objects.filter(
-            organization_id__in={key[0] for key in good},
-            framework_id__in={framework_id for _, framework_id, _ in good.values()},
-        ).values_list("id", "organization_id", "framework_id")
-    }
+    existing_assessments = _assessment_ids(
+        {
+            (organization_id, framework_id)
+            for (organization_id, _), (_, framework_id, _) in good.items()
+        }
+    )
     existing_scores = {
         (assessment_id, item_id): score
         for assessment_id, item_id, score in ItemScore.objects.filter(
@@ -235,26 +243,13 @@ def plan_import(table: Table) -> ScoreImport:
 def apply_import(plan: ScoreImport, user=None) -> ImportRecord:
     """Write the planned changes in bulk, with history, and record the import."""
     keys = {key for key, _, _ in plan._scores}
-    assessments = {
-        (organization_id, framework_id): pk
-        for pk, organization_id, framework_id in Assessment.objects.filter(
-            organization_id__in={k[0] for k in keys}, framework_id__in={k[1] for k in keys}
-        ).values_list("id", "organization_id", "framework_id")
-    }
+    assessments = _assessment_ids(keys)
     missing = [key for key in keys if key not in assessments]
     if missing:
         Assessment.objects.bulk_create(
             [Assessment(organization_id=o, framework_id=f) for o, f in missing]
         )
-        assessments.update(
-            {
-                (organization_id, framework_id): pk
-                for pk, organization_id, framework_id in Assessment.objects.filter(
-                    organization_id__in={k[0] for k in missing},
-                    framework_id__in={k[1] for k in missing},
-                ).values_list("id", "organization_id", "framework_id")
-            }
-        )
+        assessments.update(_assessment_ids(set(missing)))
     existing = {
         (score.assessment_id, score.item_id): score
         for score in ItemScore.objects.select_for_update().filter(

@@ -13,7 +13,7 @@ from django.contrib.auth.models import Permission
 from django.db import transaction
 
 from assessments.loaders import load_framework, load_item_scores, load_reported_scores, upsert
-from assessments.models import Assessment, Framework, ItemScore, Organization, ReportedScore
+from assessments.models import Assessment, Item, ItemScore, Organization, ReportedScore
 from plans.loaders import ensure_plan, load_divisions, load_plan
 from plans.models import Action, Division, Finding, Membership, ReportingRound
 
@@ -46,7 +46,7 @@ class DemoCounts:
         return cls(
             organizations=Organization.objects.count(),
             divisions=Division.objects.count(),
-            items=sum(framework.items.count() for framework in Framework.objects.all()),
+            items=Item.objects.count(),
             scores=ItemScore.objects.count(),
             reported=ReportedScore.objects.count(),
             findings=Finding.objects.count(),

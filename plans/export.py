@@ -31,10 +31,6 @@ WIDTHS = [34, 40, 34, 44, 18, 16, 24]
 FORMULA_STARTS = ("=", "+", "-", "@")
 
 
-def improvement_header(fiscal_year: int) -> str:
-    return f"{planrows.IMPROVEMENT}ในปีงบประมาณ พ.ศ. {fiscal_year}"
-
-
 def put(sheet, row: int, column: int, value, *, bold=False, fill=None):
     """Write one cell as text or number; text is never read as a formula."""
     cell = sheet.cell(row=row, column=column, value=value)
@@ -106,8 +102,7 @@ def build_workbook(plan: Plan) -> Workbook:
     put(sheet, 1, 1, title, bold=True)
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=7)
     sheet.row_dimensions[1].height = 40
-    headers = list(planrows.COLUMNS[1:])
-    headers[3] = improvement_header(plan.fiscal_year)
+    headers = planrows.printed_headers(plan.fiscal_year)
     for column, header in enumerate(headers, start=1):
         put(sheet, 2, column, header, bold=True, fill=HEADER_FILL)
         sheet.column_dimensions[get_column_letter(column)].width = WIDTHS[column - 1]

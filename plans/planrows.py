@@ -170,6 +170,19 @@ def parse_plan_row(values: Mapping[str, str], row: int) -> PlanRow:
     )
 
 
+def printed_headers(fiscal_year: int) -> list[str]:
+    """The seven column titles of the official table for a plan year."""
+    return [
+        HEADING,
+        ANALYSIS,
+        ISSUES,
+        f"{IMPROVEMENT}ในปีงบประมาณ พ.ศ. {fiscal_year}",
+        RESPONSIBLE,
+        WINDOW,
+        METHOD,
+    ]
+
+
 def column_for(header: str) -> str | None:
     """Return the standard column a header names, whatever its spacing or plan year."""
     key = re.sub(r"\s+", "", header or "")

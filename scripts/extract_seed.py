@@ -16,15 +16,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-SEVEN_COLUMNS = [
-    "หัวข้อการประเมิน",
-    "การวิเคราะห์การดำเนินงาน",
-    "จุดเด่น/จุดด้อย/ประเด็นที่จะต้องแก้ไข",
-    "การปรับปรุงในการดำเนินงานในปีงบประมาณ พ.ศ. 2565",
-    "ผู้รับผิดชอบ",
-    "ระยะเวลาการติดตาม",
-    "วิธีการติดตาม",
-]
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from plans.planrows import ITEM, printed_headers
+
 ORGANIZATION = "1009"
 SCORE_YEAR = "2564"
 PLAN_YEAR = "2565"
@@ -352,7 +347,7 @@ def main(seed: Path, out: Path) -> None:
                 normalise_method(method),
             ]
         )
-    write_csv(district / "plan_2565.csv", ["ข้อ", *SEVEN_COLUMNS], plan)
+    write_csv(district / "plan_2565.csv", [ITEM, *printed_headers(int(PLAN_YEAR))], plan)
 
     catalog = out / "ita2564" / "items.csv"
     catalog.parent.mkdir(parents=True, exist_ok=True)
