@@ -6,8 +6,9 @@ reads and checks all its rows first and writes nothing if any row is wrong; a se
 with the same file changes nothing.
 """
 
+import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
@@ -24,40 +25,48 @@ from assessments.models import (
     Tool,
 )
 from assessments.score_import import import_scores
-from assessments.tables import CellError, TableError, read_table, text_of
-from assessments.thaidates import parse_number
+from assessments.tables import CellError, Table, TableError, read_table, text_of
+from assessments.thaidates import ThaiNumberError, normalize_digits, parse_number
 
 
-def read_rows(path: Path, aliases: dict[str, str] | None = None, is_header=None):
-    """Return (spreadsheet row number, {header: text}) for the rows of a .csv or .xlsx file."""
-    table = read_table(path.read_bytes(), path.name, aliases, is_header)
+def table_rows(table: Table) -> list[tuple[int, dict[str, str]]]:
+    """Return (spreadsheet row number, {header: text}) for every row of a table."""
     return [(line, {key: text_of(value) for key, value in row.items()}) for line, row in table.rows]
 
 
-def require_columns(path: Path, rows, columns: tuple[str, ...]) -> None:
-    present = set(rows[0][1]) if rows else set()
-    missing = [column for column in columns if column not in present]
+def read_file(path: Path, aliases: dict[str, str] | None = None, is_header=None) -> Table:
+    return read_table(path.read_bytes(), path.name, aliases, is_header)
+
+
+def require_columns(table: Table, columns: tuple[str, ...]) -> None:
+    missing = [column for column in columns if column not in table.headers]
     if missing:
-        raise TableError([CellError(f"ไม่มีคอลัมน์ {', '.join(missing)}", row=1)], path.name)
+        raise TableError([CellError(f"ไม่มีคอลัมน์ {', '.join(missing)}", row=1)], table.name)
 
 
 @dataclass
 class Counts:
+    """What an import did (or, in a dry run, would do), and the rows it changed."""
+
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    changes: list[tuple[str, list[str]]] = field(default_factory=list)
 
     @property
     def total(self) -> int:
         return self.created + self.updated + self.unchanged
 
-    def add(self, created: bool, changed: bool) -> None:
+    def add(self, created: bool, changed: bool, label: list[str] | None = None) -> None:
+        """Count one row; ``label`` describes it in the preview of a changing import."""
         if created:
             self.created += 1
         elif changed:
             self.updated += 1
         else:
             self.unchanged += 1
+        if changed and label is not None:
+            self.changes.append(("new" if created else "update", label))
 
 
 def upsert(model, lookup: dict, values: dict):
@@ -89,17 +98,17 @@ def load_framework(directory: Path) -> Framework:
             {"framework": framework, "label": band["label"]},
             {"min_score": Decimal(band["min_score"])},
         )
-    tools, kinds = {}, {}
+    kinds = {}
     for order, tool in enumerate(spec["tools"]):
-        tools[tool["code"]], _, _ = upsert(
+        upsert(
             Tool,
             {"framework": framework, "code": tool["code"]},
             {"name": tool["name"], "weight": Decimal(tool["weight"]), "order": order},
         )
         kinds[tool["code"]] = tool.get("item_kind", Item.Kind.SURVEY)
-    indicators = {}
+    tools = {tool.code: tool for tool in framework.tools.all()}
     for indicator in spec["indicators"]:
-        indicators[indicator["number"]], _, _ = upsert(
+        upsert(
             Indicator,
             {"framework": framework, "number": indicator["number"]},
             {
@@ -108,39 +117,73 @@ def load_framework(directory: Path) -> Framework:
                 "weight": Decimal(indicator["weight"]),
             },
         )
-    items_csv = directory / "items.csv"
-    rows = read_rows(items_csv)
-    require_columns(items_csv, rows, ("indicator", "item", "text"))
-    errors = []
-    for line, row in rows:
-        if int(row.get("fiscal_year") or framework.fiscal_year) != framework.fiscal_year:
-            errors.append(CellError(f"ไม่ใช่ปี {framework.fiscal_year}", line, "fiscal_year"))
-        if int(row["indicator"]) not in indicators:
+    import_items(read_file(directory / "items.csv"), kinds)
+    return framework
+
+
+ITEM_CODE = re.compile(r"^[IEO]\d{1,3}$")
+
+
+def _framework_of_year(text: str, line: int, errors: list[CellError], found: dict):
+    """The one framework of a fiscal year typed in a cell, or None with an error added."""
+    year = normalize_digits(text)
+    if year not in found:
+        frameworks = list(Framework.objects.filter(fiscal_year=int(year))) if year.isdigit() else []
+        found[year] = frameworks[0] if len(frameworks) == 1 else None
+    if found[year] is None:
+        errors.append(CellError(f"ยังไม่มีชุดการประเมินของปีงบประมาณ {text}", line, "fiscal_year"))
+    return found[year]
+
+
+@transaction.atomic
+def import_items(table: Table, kinds: dict[str, str] | None = None) -> Counts:
+    """Create or update the items of a catalog file: fiscal_year, indicator, item, name, text.
+
+    An item keeps its kind; a new one takes the kind of its tool's items (or ``kinds``, by
+    tool code, for a framework that has none yet). Items are ordered as in the file.
+    """
+    require_columns(table, ("fiscal_year", "indicator", "item", "text"))
+    errors, frameworks, parsed, seen = [], {}, [], {}
+    for line, row in table_rows(table):
+        framework = _framework_of_year(row["fiscal_year"], line, errors, frameworks)
+        if framework is None:
+            continue
+        number = normalize_digits(row["indicator"])
+        indicator = (
+            framework.indicators.filter(number=int(number)).first() if number.isdigit() else None
+        )
+        if indicator is None:
             errors.append(CellError(f"ไม่มีตัวชี้วัดที่ {row['indicator']}", line, "indicator"))
+        code = normalize_digits(row["item"]).upper().replace(" ", "")
+        if not ITEM_CODE.match(code):
+            errors.append(CellError(f"รหัสข้อ '{row['item']}' ต้องเป็นเช่น I1, E5, O43", line, "item"))
+        elif (framework.pk, code) in seen:
+            errors.append(CellError(f"ข้อ {code} ซ้ำกับแถว {seen[framework.pk, code]}", line, "item"))
+        seen.setdefault((framework.pk, code), line)
+        if not row["text"]:
+            errors.append(CellError("ต้องมีข้อความของข้อ", line, "text"))
+        parsed.append((framework, indicator, code, row))
     if errors:
-        raise TableError(errors, items_csv.name)
-    for order, (_line, row) in enumerate(rows, start=1):
-        indicator = indicators[int(row["indicator"])]
-        upsert(
+        raise TableError(errors, table.name)
+    counts, order = Counts(), {}
+    for framework, indicator, code, row in parsed:
+        order[framework.pk] = order.get(framework.pk, 0) + 1
+        existing = Item.objects.filter(framework=framework, code=code).first()
+        sibling = Item.objects.filter(framework=framework, indicator__tool=indicator.tool).first()
+        kind = (existing or sibling).kind if existing or sibling else None
+        _, created, changed = upsert(
             Item,
-            {"framework": framework, "code": row["item"].upper()},
+            {"framework": framework, "code": code},
             {
                 "indicator": indicator,
                 "name": row.get("name", ""),
                 "text": row["text"],
-                "order": order,
-                "kind": kinds[indicator.tool.code],
+                "order": order[framework.pk],
+                "kind": kind or (kinds or {}).get(indicator.tool.code, Item.Kind.SURVEY),
             },
         )
-    return framework
-
-
-def _assessment_for(organization_code: str, fiscal_year: str) -> Assessment:
-    """Find or start the assessment of an organization for the framework of a fiscal year."""
-    organization = Organization.objects.get(code=organization_code)
-    framework = Framework.objects.get(fiscal_year=int(fiscal_year))
-    assessment, _ = Assessment.objects.get_or_create(organization=organization, framework=framework)
-    return assessment
+        counts.add(created, changed, [str(framework.fiscal_year), code, row.get("name", "")])
+    return counts
 
 
 def load_item_scores(path: Path) -> Counts:
@@ -149,33 +192,73 @@ def load_item_scores(path: Path) -> Counts:
     return Counts(len(result.created), len(result.updated), result.unchanged)
 
 
-@transaction.atomic
-def load_reported_scores(path: Path) -> Counts:
-    """Load officially printed figures (scope item / indicator / tool / total)."""
-    rows = read_rows(path)
-    require_columns(
-        path, rows, ("organization", "fiscal_year", "scope", "target", "value", "basis")
-    )
-    counts = Counts()
-    for line, row in rows:
-        assessment = _assessment_for(row["organization"], row["fiscal_year"])
-        framework = assessment.framework
-        scope, target = row["scope"], row["target"]
-        lookup = {"assessment": assessment, "scope": scope, "item": None, "indicator": None}
-        lookup |= {"tool": None, "basis": row["basis"], "source": row.get("source", "")}
-        try:
-            if scope == ReportedScore.Scope.ITEM:
-                lookup["item"] = framework.items.get(code=target.upper())
-            elif scope == ReportedScore.Scope.INDICATOR:
-                lookup["indicator"] = framework.indicators.get(number=int(target))
-            elif scope == ReportedScore.Scope.TOOL:
-                lookup["tool"] = framework.tools.get(code=target.upper())
-        except (Item.DoesNotExist, Indicator.DoesNotExist, Tool.DoesNotExist) as error:
-            raise TableError([CellError(f"ไม่มี {target}", line, "target")], path.name) from error
-        _, created, changed = upsert(
-            ReportedScore,
-            lookup,
-            {"value": parse_number(row["value"]), "note": row.get("note", "")},
+REPORTED_COLUMNS = ("organization", "fiscal_year", "scope", "target", "value", "basis")
+
+
+def _reported_target(framework: Framework, scope: str, target: str) -> dict | None:
+    """The lookup of a reported figure's target within its framework, or None if unknown."""
+    target = normalize_digits(target).strip()
+    if scope == ReportedScore.Scope.ITEM:
+        item = framework.items.filter(code=target.upper()).first()
+        return {"item": item} if item else None
+    if scope == ReportedScore.Scope.INDICATOR:
+        found = (
+            framework.indicators.filter(number=int(target)).first() if target.isdigit() else None
         )
-        counts.add(created, changed)
+        return {"indicator": found} if found else None
+    if scope == ReportedScore.Scope.TOOL:
+        tool = framework.tools.filter(code=target.upper()).first()
+        return {"tool": tool} if tool else None
+    return {}
+
+
+@transaction.atomic
+def import_reported(table: Table) -> Counts:
+    """Create or update officially printed figures (scope item / indicator / tool / total)."""
+    require_columns(table, REPORTED_COLUMNS)
+    organizations = dict(Organization.objects.values_list("code", "pk"))
+    errors, frameworks, parsed = [], {}, []
+    for line, row in table_rows(table):
+        code = normalize_digits(row["organization"])
+        if code not in organizations:
+            errors.append(CellError(f"ไม่มีหน่วยงานรหัส {code}", line, "organization"))
+        framework = _framework_of_year(row["fiscal_year"], line, errors, frameworks)
+        scope, basis = row["scope"].lower(), row["basis"].lower()
+        if scope not in ReportedScore.Scope.values:
+            allowed = ", ".join(ReportedScore.Scope.values)
+            errors.append(CellError(f"ระดับ '{row['scope']}' ต้องเป็น {allowed}", line, "scope"))
+            continue
+        if basis not in ReportedScore.Basis.values:
+            allowed = ", ".join(ReportedScore.Basis.values)
+            errors.append(CellError(f"ฐาน '{row['basis']}' ต้องเป็น {allowed}", line, "basis"))
+        value = None
+        try:
+            value = parse_number(row["value"])
+        except ThaiNumberError as error:
+            errors.append(CellError(str(error), line, "value"))
+        if framework is None:
+            continue
+        target = _reported_target(framework, scope, row["target"])
+        if target is None:
+            errors.append(CellError(f"ไม่มี {row['target']}", line, "target"))
+            continue
+        parsed.append((code, framework, scope, basis, target, value, row))
+    if errors:
+        raise TableError(errors, table.name)
+    counts = Counts()
+    for code, framework, scope, basis, target, value, row in parsed:
+        assessment, _ = Assessment.objects.get_or_create(
+            organization_id=organizations[code], framework=framework
+        )
+        lookup = {"assessment": assessment, "scope": scope, "item": None, "indicator": None}
+        lookup |= {"tool": None, "basis": basis, "source": row.get("source", ""), **target}
+        _, created, changed = upsert(
+            ReportedScore, lookup, {"value": value, "note": row.get("note", "")}
+        )
+        label = [code, str(framework.fiscal_year), scope, row["target"], f"{value}"]
+        counts.add(created, changed, label)
     return counts
+
+
+def load_reported_scores(path: Path) -> Counts:
+    return import_reported(read_file(path))

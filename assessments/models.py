@@ -528,3 +528,19 @@ class ImportRecord(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.file_name} ({self.imported_at:%Y-%m-%d %H:%M})"
+
+    @classmethod
+    def record(
+        cls, kind: str, table, user, *, rows: int, created: int, updated: int, unchanged: int
+    ):
+        """Record one file taken in (``table`` is the file as read: its name and checksum)."""
+        return cls.objects.create(
+            kind=kind,
+            file_name=table.name[:255],
+            checksum=table.checksum,
+            user=user if user is not None and user.is_authenticated else None,
+            rows=rows,
+            created=created,
+            updated=updated,
+            unchanged=unchanged,
+        )

@@ -269,11 +269,10 @@ def apply_import(plan: ScoreImport, user=None) -> ImportRecord:
         bulk_create_with_history(new, ItemScore, batch_size=1000, default_user=user)
     if changed:
         bulk_update_with_history(changed, ItemScore, ["score"], batch_size=1000, default_user=user)
-    return ImportRecord.objects.create(
-        kind=ImportRecord.Kind.SCORES,
-        file_name=plan.table.name,
-        checksum=plan.table.checksum,
-        user=user if user is not None and user.is_authenticated else None,
+    return ImportRecord.record(
+        ImportRecord.Kind.SCORES,
+        plan.table,
+        user,
         rows=plan.rows,
         created=len(new),
         updated=len(changed),

@@ -14,7 +14,7 @@ from django.db import transaction
 
 from assessments.loaders import load_framework, load_item_scores, load_reported_scores, upsert
 from assessments.models import Assessment, Item, ItemScore, Organization, ReportedScore
-from plans.loaders import ensure_plan, load_divisions, load_plan
+from plans.loaders import ensure_plan, load_divisions, load_plan, read_plan_table
 from plans.models import Action, Division, Finding, Membership, ReportingRound
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
@@ -138,7 +138,8 @@ def load_demo(*, with_users: bool, manifest_path: Path = MANIFEST) -> DemoCounts
         plan = ensure_plan(
             organization, entry["fiscal_year"], assessment, entry["title"], entry["status"]
         )
-        load_plan(plan, base / entry["rows"])
+        rows = base / entry["rows"]
+        load_plan(plan, read_plan_table(rows.read_bytes(), rows.name))
         for round_ in entry.get("rounds", []):
             upsert(
                 ReportingRound,

@@ -5,13 +5,11 @@ are keyed by item and actions by their place under the finding, so loading the s
 again changes nothing.
 """
 
-from pathlib import Path
-
 from django.db import transaction
 
-from assessments.loaders import Counts, read_rows, upsert
-from assessments.models import Assessment, Item, Organization
-from assessments.tables import CellError, TableError
+from assessments.loaders import Counts, table_rows, upsert
+from assessments.models import Assessment, ImportRecord, Item, Organization
+from assessments.tables import CellError, Table, TableError, read_table
 from plans import planrows
 from plans.models import Action, Division, Finding, Plan
 
@@ -28,11 +26,15 @@ def load_divisions(organization: Organization, names: list[str]) -> int:
     return organization.divisions.count()
 
 
-def read_plan_rows(path: Path) -> list[planrows.PlanRow]:
-    """Return the file's rows as PlanRows, or raise TableError listing every bad cell."""
-    rows = read_rows(path, is_header=planrows.is_header_row)
+def read_plan_table(data: bytes, name: str) -> Table:
+    """Read a plan file; a title above the table is skipped."""
+    return read_table(data, name, is_header=planrows.is_header_row)
+
+
+def plan_rows(table: Table) -> list[planrows.PlanRow]:
+    """Return the table's rows as PlanRows, or raise TableError listing every bad cell."""
     errors, parsed = [], []
-    for line, values in rows:
+    for line, values in table_rows(table):
         standard = {}
         for header, value in values.items():
             column = planrows.column_for(header)
@@ -45,7 +47,7 @@ def read_plan_rows(path: Path) -> list[planrows.PlanRow]:
         except planrows.RowError as error:
             errors.append(error)
     if errors:
-        raise TableError(errors, path.name)
+        raise TableError(errors, table.name)
     return parsed
 
 
@@ -83,9 +85,9 @@ def _resolve(plan: Plan, rows: list[planrows.PlanRow]):
 
 
 @transaction.atomic
-def load_plan(plan: Plan, path: Path) -> dict[str, Counts]:
-    """Load the plan rows of a file into ``plan``; return counts per kind of row."""
-    rows = read_plan_rows(path)
+def load_plan(plan: Plan, table: Table) -> dict[str, Counts]:
+    """Load the plan rows of a table into ``plan``; return counts per kind of row."""
+    rows = plan_rows(table)
     items, divisions = _resolve(plan, rows)
     counts = {"findings": Counts(), "actions": Counts()}
     for order, row in enumerate(rows, start=1):
@@ -94,7 +96,7 @@ def load_plan(plan: Plan, path: Path) -> dict[str, Counts]:
             {"plan": plan, "item": items[row.item_code]},
             {"analysis": row.analysis, "issues": row.issues, "order": order},
         )
-        counts["findings"].add(created, changed)
+        counts["findings"].add(created, changed, [row.item_code, "ประเด็น", row.issues[:80]])
         responsible = row.responsible
         starts_on, due_on = row.window or (None, None)
         for action_order, text in enumerate(row.actions, start=1):
@@ -114,7 +116,7 @@ def load_plan(plan: Plan, path: Path) -> dict[str, Counts]:
             if set(action.divisions.values_list("pk", flat=True)) != others:
                 action.divisions.set(others)
                 changed = True
-            counts["actions"].add(created, changed)
+            counts["actions"].add(created, changed, [row.item_code, "การปรับปรุง", text[:80]])
     return counts
 
 
@@ -127,3 +129,15 @@ def ensure_plan(
         {"assessment": assessment, "title": title, "status": status},
     )
     return plan
+
+
+def record_plan_import(table: Table, user, counts: dict[str, Counts]):
+    return ImportRecord.record(
+        ImportRecord.Kind.PLAN,
+        table,
+        user,
+        rows=counts["findings"].total,
+        created=sum(c.created for c in counts.values()),
+        updated=sum(c.updated for c in counts.values()),
+        unchanged=sum(c.unchanged for c in counts.values()),
+    )

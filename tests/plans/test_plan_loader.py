@@ -3,7 +3,7 @@
 import pytest
 
 from assessments.tables import TableError
-from plans.loaders import load_divisions, load_plan
+from plans.loaders import load_divisions, load_plan, read_plan_table
 from plans.models import Action, Finding
 from tests.factories import make_plan
 
@@ -22,9 +22,7 @@ def plan(assessment, district):
 
 
 def write(tmp_path, rows):
-    path = tmp_path / "plan.csv"
-    path.write_text(HEADER + rows, encoding="utf-8")
-    return path
+    return read_plan_table((HEADER + rows).encode(), "plan.csv")
 
 
 GOOD = (

@@ -1,14 +1,13 @@
 """Import a district's plan file (the seven-column layout): all or nothing, every error listed."""
 
-import hashlib
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from assessments.models import Assessment, ImportRecord, Organization
+from assessments.models import Assessment, Organization
 from assessments.tables import TableError, refused
-from plans.loaders import load_plan
+from plans.loaders import load_plan, read_plan_table, record_plan_import
 from plans.models import Plan
 
 
@@ -36,19 +35,12 @@ class Command(BaseCommand):
         try:
             with transaction.atomic():
                 plan = self.plan_for(organization_obj, year)
-                counts = load_plan(plan, file)
+                table = read_plan_table(file.read_bytes(), file.name)
+                counts = load_plan(plan, table)
                 if dry_run:
                     transaction.set_rollback(True)
                 else:
-                    ImportRecord.objects.create(
-                        kind=ImportRecord.Kind.PLAN,
-                        file_name=file.name,
-                        checksum=_checksum(file),
-                        rows=counts["findings"].total,
-                        created=sum(c.created for c in counts.values()),
-                        updated=sum(c.updated for c in counts.values()),
-                        unchanged=sum(c.unchanged for c in counts.values()),
-                    )
+                    record_plan_import(table, None, counts)
         except TableError as error:
             raise refused(error, self.stderr) from error
         verb = "ตรวจแล้ว (dry run) ยังไม่บันทึก" if dry_run else "นำเข้าแล้ว"
@@ -78,7 +70,3 @@ class Command(BaseCommand):
         return Plan.objects.create(
             organization=organization, fiscal_year=year, assessment=assessment
         )
-
-
-def _checksum(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
