@@ -2,12 +2,15 @@
 
 from django.contrib import admin
 from django.db import models
+from import_export.admin import ImportExportMixin, ImportMixin
+from import_export.formats import base_formats
 from simple_history.admin import SimpleHistoryAdmin
 
 from assessments.forms import ThaiDateField, ThaiDateInput
 from assessments.models import (
     Assessment,
     Framework,
+    ImportRecord,
     Indicator,
     Item,
     ItemScore,
@@ -16,7 +19,41 @@ from assessments.models import (
     ReportedScore,
     Tool,
 )
+from assessments.resources import (
+    ItemResource,
+    ItemScoreResource,
+    ReportedScoreResource,
+    SpreadsheetFormat,
+)
+from assessments.tables import TableError
 from assessments.thaidates import format_date
+
+
+class SpreadsheetImportMixin(ImportMixin):
+    """The library's upload → preview → confirm flow, on the app's all-or-nothing importers.
+
+    Who may import is the library's permission check (``IMPORT_EXPORT_IMPORT_PERMISSION_CODE``:
+    the model's "change" permission) unless an admin class narrows it further.
+    """
+
+    import_formats = [SpreadsheetFormat]
+    import_template_name = "admin/ita_import.html"
+    skip_admin_log = True  # every import is an ImportRecord instead
+    import_help = ""
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        if isinstance(e, TableError):
+            for problem in e.errors:
+                form.add_error("import_file", str(problem))
+        else:
+            super().add_data_read_fail_error_to_form(form, e)
+
+    def get_import_context_data(self, **kwargs):
+        return {**super().get_import_context_data(**kwargs), "import_help": self.import_help}
+
+
+class SpreadsheetImportExportMixin(SpreadsheetImportMixin, ImportExportMixin):
+    export_formats = [base_formats.XLSX, base_formats.CSV]
 
 
 class ThaiDateAdminMixin:
@@ -126,7 +163,13 @@ class IndicatorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Item)
-class ItemAdmin(admin.ModelAdmin):
+class ItemAdmin(SpreadsheetImportExportMixin, admin.ModelAdmin):
+    resource_classes = [ItemResource]
+    import_help = (
+        "หนึ่งแถวต่อหนึ่งข้อ: fiscal_year (ปีงบประมาณ พ.ศ.), indicator (เลขตัวชี้วัด), "
+        "item (รหัสข้อ เช่น I1, O43), name, text — ชุดการประเมินและตัวชี้วัดของปีนั้นต้องมีอยู่แล้ว "
+        "ลำดับของข้อเป็นไปตามลำดับแถวในไฟล์"
+    )
     list_display = ["code", "name", "indicator", "kind", "framework"]
     list_filter = ["framework", "indicator__tool__code", "kind"]
     search_fields = ["code", "name", "text"]
@@ -163,7 +206,15 @@ class AssessmentAdmin(ThaiDateAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ItemScore)
-class ItemScoreAdmin(SimpleHistoryAdmin):
+class ItemScoreAdmin(SpreadsheetImportExportMixin, SimpleHistoryAdmin):
+    resource_classes = [ItemScoreResource]
+    import_help = (
+        "แบบยาว: หนึ่งแถวต่อหนึ่งคะแนน — organization (รหัสหน่วยงาน), fiscal_year, item, score "
+        "(หรือหัวคอลัมน์ หน่วยงาน, ปีงบประมาณ, ข้อ, คะแนน)\n"
+        "แบบกว้าง: หนึ่งแถวต่อหนึ่งหน่วยงาน — organization, fiscal_year แล้วหนึ่งคอลัมน์ต่อหนึ่งข้อ "
+        "(I1 … O43)\n"
+        "ถ้ามีแถวใดผิด จะไม่บันทึกข้อมูลใดเลย และแสดงทุกจุดที่ผิดตามแถวและคอลัมน์"
+    )
     list_display = ["assessment", "item", "score"]
     list_filter = ["assessment__framework__fiscal_year", "item__indicator__tool__code"]
     search_fields = ["item__code", "assessment__organization__name_th"]
@@ -172,7 +223,13 @@ class ItemScoreAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ReportedScore)
-class ReportedScoreAdmin(admin.ModelAdmin):
+class ReportedScoreAdmin(SpreadsheetImportExportMixin, admin.ModelAdmin):
+    resource_classes = [ReportedScoreResource]
+    import_help = (
+        "หนึ่งแถวต่อหนึ่งตัวเลขที่ประกาศ: organization, fiscal_year, scope (item / indicator / "
+        "tool / total), target (รหัสข้อ เลขตัวชี้วัด หรือรหัสเครื่องมือ), value, basis "
+        "(score / points), source, note"
+    )
     list_display = ["assessment", "scope", "target_label", "value", "basis", "source"]
     list_filter = ["scope", "basis", "assessment__framework__fiscal_year"]
     search_fields = ["assessment__organization__name_th", "source", "item__code"]
@@ -184,3 +241,22 @@ class ReportedScoreAdmin(admin.ModelAdmin):
         "indicator",
         "tool",
     ]
+
+
+@admin.register(ImportRecord)
+class ImportRecordAdmin(admin.ModelAdmin):
+    """Read-only: every file taken in, by whom, when, and what it changed."""
+
+    list_display = ["imported_at", "kind", "file_name", "user", "created", "updated", "unchanged"]
+    list_filter = ["kind", "imported_at"]
+    search_fields = ["file_name", "checksum", "user__username"]
+    list_select_related = ["user"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

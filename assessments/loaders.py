@@ -57,6 +57,14 @@ class Counts:
     def total(self) -> int:
         return self.created + self.updated + self.unchanged
 
+    def __add__(self, other: "Counts") -> "Counts":
+        return Counts(
+            self.created + other.created,
+            self.updated + other.updated,
+            self.unchanged + other.unchanged,
+            self.changes + other.changes,
+        )
+
     def add(self, created: bool, changed: bool, label: list[str] | None = None) -> None:
         """Count one row; ``label`` describes it in the preview of a changing import."""
         if created:

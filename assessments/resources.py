@@ -1,65 +1,199 @@
-"""django-import-export resources: rows looked up by natural keys, never database ids.
+"""django-import-export resources for the catalog and the scores: natural keys, never ids.
 
-Item scores: organization code, fiscal year (Buddhist Era) and item code within that year's
-framework. Numbers are read by ``thaidates.parse_number`` (Thai digits, numbers as text).
+Export is the library's own (the admin's export button, .xlsx or .csv), with organizations
+by code and items by code within the framework of a fiscal year, so an exported file can be
+imported again. Import goes through the app's importers instead of the library's row-by-row
+loop: every row is checked before anything is written, one bad cell means nothing is
+written (the library keeps valid rows unless told otherwise), and 4,400 scores are written
+in bulk with their history. The admin keeps the library's upload → preview → confirm flow.
 """
 
-from import_export import fields, resources, widgets
+from collections import OrderedDict
 
-from assessments.models import Assessment, Framework, Item, ItemScore, Organization
-from assessments.thaidates import ThaiNumberError, normalize_digits, parse_number
+import tablib
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import transaction
+from import_export import fields, resources
+from import_export.formats import base_formats
+from import_export.results import Result, RowResult
+
+from assessments import score_import
+from assessments.loaders import Counts, import_items, import_reported
+from assessments.models import ImportRecord, Item, ItemScore, ReportedScore
+from assessments.tables import Table, TableError, read_table
 
 
-class ScoreWidget(widgets.DecimalWidget):
-    def clean(self, value, row=None, **kwargs):
+class SpreadsheetFormat(base_formats.Format):
+    """An uploaded .xlsx or UTF-8 .csv, told apart by content and read by ``read_table``."""
+
+    def __init__(self, encoding=None):
+        self.encoding = encoding
+
+    def get_title(self):
+        return "Excel (.xlsx) หรือ CSV (UTF-8)"
+
+    def create_dataset(self, in_stream):
+        data = in_stream if isinstance(in_stream, bytes) else in_stream.encode("utf-8")
+        table = read_table(data, "")  # refuses empty, oversized, corrupt and non-spreadsheet files
+        dataset = tablib.Dataset(headers=table.headers)
+        for _line, row in table.rows:
+            dataset.append([row.get(header, "") for header in table.headers])
+        dataset.raw = data
+        return dataset
+
+    def can_import(self):
+        return True
+
+
+def _raw_bytes(dataset) -> bytes:
+    """The uploaded file itself, or (for a dataset built in code) the dataset as CSV."""
+    raw = getattr(dataset, "raw", None)
+    return raw if raw is not None else dataset.export("csv").encode("utf-8")
+
+
+class TableImportResource(resources.ModelResource):
+    """A resource whose import is one all-or-nothing call to an app importer.
+
+    Subclasses set ``record_kind`` and ``preview_headers`` and implement ``import_table``,
+    which checks every row (raising TableError) and writes; a dry run is rolled back.
+    """
+
+    record_kind: str = ""
+    preview_headers: tuple[str, ...] = ()
+
+    def read(self, data: bytes, name: str) -> Table:
+        return read_table(data, name)
+
+    def import_table(self, table: Table, *, user) -> Counts:
+        raise NotImplementedError
+
+    def import_data(self, dataset, dry_run=False, raise_errors=False, **kwargs):
+        """Import the whole file or nothing; report errors by spreadsheet row and column."""
+        result = Result()
+        result.diff_headers = list(self.preview_headers)
+        user = kwargs.get("user")
         try:
-            return parse_number(value)
-        except ThaiNumberError as error:
-            raise ValueError(str(error)) from error
+            with transaction.atomic():
+                table = self.read(_raw_bytes(dataset), kwargs.get("file_name") or "upload")
+                counts = self.import_table(table, user=user)
+                if dry_run:
+                    transaction.set_rollback(True)
+                else:
+                    ImportRecord.record(
+                        self.record_kind,
+                        table,
+                        user,
+                        rows=len(table.rows),
+                        created=counts.created,
+                        updated=counts.updated,
+                        unchanged=counts.unchanged,
+                    )
+        except TableError as error:
+            if raise_errors:
+                raise
+            result.diff_headers = []
+            for number, messages in _errors_by_row(error).items():
+                result.append_invalid_row(number, {}, ValidationError(messages))
+            return result
+        for import_type, values in counts.changes:
+            row = RowResult()
+            row.import_type, row.diff = import_type, values
+            result.append_row_result(row)
+        result.totals[RowResult.IMPORT_TYPE_NEW] = counts.created
+        result.totals[RowResult.IMPORT_TYPE_UPDATE] = counts.updated
+        result.totals[RowResult.IMPORT_TYPE_SKIP] = counts.unchanged
+        result.total_rows = counts.total
+        return result
 
 
-class ItemScoreResource(resources.ModelResource):
-    """One row per score: organization, fiscal_year, item, score."""
+def _errors_by_row(error: TableError) -> "OrderedDict[object, dict[str, list[str]]]":
+    """Group a refused file's errors for the preview table: row → {column: [messages]}."""
+    rows: OrderedDict = OrderedDict()
+    for problem in error.errors:
+        number = problem.row if problem.row is not None else "—"
+        column = problem.column or NON_FIELD_ERRORS
+        rows.setdefault(number, {}).setdefault(column, []).append(problem.message)
+    return rows
 
-    organization = fields.Field(
-        column_name="organization", attribute="assessment__organization__code", readonly=True
-    )
-    fiscal_year = fields.Field(
-        column_name="fiscal_year", attribute="assessment__framework__fiscal_year", readonly=True
-    )
-    item = fields.Field(column_name="item", attribute="item__code", readonly=True)
-    score = fields.Field(column_name="score", attribute="score", widget=ScoreWidget())
+
+class ItemResource(TableImportResource):
+    """The catalog: one row per item — fiscal_year, indicator, item, name, text."""
+
+    fiscal_year = fields.Field("framework__fiscal_year", "fiscal_year", readonly=True)
+    indicator = fields.Field("indicator__number", "indicator", readonly=True)
+    item = fields.Field("code", "item", readonly=True)
+    name = fields.Field("name", "name", readonly=True)
+    text = fields.Field("text", "text", readonly=True)
+
+    record_kind = ImportRecord.Kind.CATALOG
+    preview_headers = ("ปีงบประมาณ", "ข้อ", "ชื่อ")
+
+    class Meta:
+        model = Item
+        fields = ("fiscal_year", "indicator", "item", "name", "text")
+
+    def import_table(self, table, *, user):
+        return import_items(table)
+
+
+class ItemScoreResource(TableImportResource):
+    """Item scores, long (organization, fiscal_year, item, score) or wide (one row per
+    organization); exported long."""
+
+    organization = fields.Field("assessment__organization__code", "organization", readonly=True)
+    fiscal_year = fields.Field("assessment__framework__fiscal_year", "fiscal_year", readonly=True)
+    item = fields.Field("item__code", "item", readonly=True)
+    score = fields.Field("score", "score", readonly=True)
+
+    record_kind = ImportRecord.Kind.SCORES
+    preview_headers = ("หน่วยงาน", "ปีงบประมาณ", "ข้อ", "คะแนนเดิม", "คะแนนใหม่")
 
     class Meta:
         model = ItemScore
         fields = ("organization", "fiscal_year", "item", "score")
-        import_id_fields = ()
-        skip_unchanged = True
-        report_skipped = True
-        use_transactions = True
 
-    def _keys(self, row) -> tuple[Assessment, Item]:
-        code = normalize_digits(str(row.get("organization") or "")).strip()
-        year = normalize_digits(str(row.get("fiscal_year") or "")).strip()
-        item_code = normalize_digits(str(row.get("item") or "")).strip().upper()
-        organization = Organization.objects.filter(code=code).first()
-        if organization is None:
-            raise ValueError(f"ไม่มีหน่วยงานรหัส {code}")
-        framework = Framework.objects.filter(fiscal_year=int(float(year or 0))).first()
-        if framework is None:
-            raise ValueError(f"ยังไม่มีชุดการประเมินของปีงบประมาณ {year}")
-        item = framework.items.filter(code=item_code).first()
-        if item is None:
-            raise ValueError(f"ไม่มีข้อ {item_code} ในชุดการประเมินปี {year}")
-        assessment, _ = Assessment.objects.get_or_create(
-            organization=organization, framework=framework
+    def read(self, data, name):
+        return read_table(data, name, score_import.ALIASES)
+
+    def import_table(self, table, *, user):
+        plan = score_import.plan_import(table)
+        score_import.apply_import(plan, user)
+        counts = Counts(len(plan.created), len(plan.updated), plan.unchanged)
+        for import_type, changes in (("new", plan.created), ("update", plan.updated)):
+            for change in changes:
+                old = "" if change.old is None else f"{change.old}"
+                values = [change.organization, str(change.fiscal_year), change.item_code]
+                counts.changes.append((import_type, [*values, old, f"{change.new}"]))
+        return counts
+
+
+class ReportedScoreResource(TableImportResource):
+    """Officially printed figures: organization, fiscal_year, scope, target, value, basis, …"""
+
+    organization = fields.Field("assessment__organization__code", "organization", readonly=True)
+    fiscal_year = fields.Field("assessment__framework__fiscal_year", "fiscal_year", readonly=True)
+    scope = fields.Field("scope", "scope", readonly=True)
+    target = fields.Field("target_label", "target", readonly=True)
+    value = fields.Field("value", "value", readonly=True)
+    basis = fields.Field("basis", "basis", readonly=True)
+    source = fields.Field("source", "source", readonly=True)
+    note = fields.Field("note", "note", readonly=True)
+
+    record_kind = ImportRecord.Kind.REPORTED
+    preview_headers = ("หน่วยงาน", "ปีงบประมาณ", "ระดับ", "เป้าหมาย", "ค่า")
+
+    class Meta:
+        model = ReportedScore
+        fields = (
+            "organization",
+            "fiscal_year",
+            "scope",
+            "target",
+            "value",
+            "basis",
+            "source",
+            "note",
         )
-        return assessment, item
 
-    def get_instance(self, instance_loader, row):
-        assessment, item = self._keys(row)
-        return ItemScore.objects.filter(assessment=assessment, item=item).first()
-
-    def init_instance(self, row=None):
-        assessment, item = self._keys(row)
-        return ItemScore(assessment=assessment, item=item)
+    def import_table(self, table, *, user):
+        return import_reported(table)

@@ -240,8 +240,8 @@ def plan_import(table: Table) -> ScoreImport:
 
 
 @transaction.atomic
-def apply_import(plan: ScoreImport, user=None) -> ImportRecord:
-    """Write the planned changes in bulk, with history, and record the import."""
+def apply_import(plan: ScoreImport, user=None) -> tuple[int, int]:
+    """Write the planned changes in bulk, with history; return (created, updated)."""
     keys = {key for key, _, _ in plan._scores}
     assessments = _assessment_ids(keys)
     missing = [key for key in keys if key not in assessments]
@@ -269,20 +269,22 @@ def apply_import(plan: ScoreImport, user=None) -> ImportRecord:
         bulk_create_with_history(new, ItemScore, batch_size=1000, default_user=user)
     if changed:
         bulk_update_with_history(changed, ItemScore, ["score"], batch_size=1000, default_user=user)
-    return ImportRecord.record(
-        ImportRecord.Kind.SCORES,
-        plan.table,
-        user,
-        rows=plan.rows,
-        created=len(new),
-        updated=len(changed),
-        unchanged=plan.unchanged,
-    )
+    return len(new), len(changed)
 
 
 def import_scores(data: bytes, name: str, *, user=None, dry_run: bool = False) -> ScoreImport:
     """Read, check and (unless dry_run) write a score file; raise TableError on any bad cell."""
     plan = plan_import(read_table(data, name, ALIASES))
     if not dry_run:
-        apply_import(plan, user)
+        with transaction.atomic():
+            created, updated = apply_import(plan, user)
+            ImportRecord.record(
+                ImportRecord.Kind.SCORES,
+                plan.table,
+                user,
+                rows=plan.rows,
+                created=created,
+                updated=updated,
+                unchanged=plan.unchanged,
+            )
     return plan

@@ -13,6 +13,11 @@ admin.site.index_title = "การจัดการข้อมูล"
 urlpatterns = [
     path("", plan_views.home, name="home"),
     path(
+        "plans/<str:organization>/<int:year>/plan.xlsx",
+        plan_views.plan_xlsx,
+        name="plan_xlsx",
+    ),
+    path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
         name="login",

@@ -1,9 +1,18 @@
 """Admin for divisions, members, plans and their follow-up."""
 
+from django import forms
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from import_export.forms import ConfirmImportForm, ImportForm
 from simple_history.admin import SimpleHistoryAdmin
 
-from assessments.admin import OrganizationAdmin, ThaiDateAdminMixin, thai_date_column
+from assessments.admin import (
+    OrganizationAdmin,
+    SpreadsheetImportMixin,
+    ThaiDateAdminMixin,
+    thai_date_column,
+)
 from assessments.models import Organization
 from plans.models import (
     Action,
@@ -14,6 +23,7 @@ from plans.models import (
     ProgressUpdate,
     ReportingRound,
 )
+from plans.resources import PlanRowResource
 
 
 class DivisionInline(admin.TabularInline):
@@ -68,14 +78,66 @@ class ReportingRoundInline(ThaiDateAdminMixin, admin.TabularInline):
     extra = 0
 
 
+class PlanImportForm(ImportForm):
+    plan = forms.ModelChoiceField(Plan.objects.none(), label="แผนที่จะนำเข้า")
+
+
+class PlanConfirmImportForm(ConfirmImportForm):
+    plan = forms.ModelChoiceField(Plan.objects.none(), widget=forms.HiddenInput)
+
+
 @admin.register(Plan)
-class PlanAdmin(SimpleHistoryAdmin):
-    list_display = ["__str__", "title", "fiscal_year", "assessment", "status"]
+class PlanAdmin(SpreadsheetImportMixin, SimpleHistoryAdmin):
+    list_display = ["__str__", "title", "fiscal_year", "assessment", "status", "download"]
     list_filter = ["fiscal_year", "status"]
     search_fields = ["title", "organization__name_th", "organization__code"]
     autocomplete_fields = ["organization", "assessment"]
     list_select_related = ["organization", "assessment__organization", "assessment__framework"]
     inlines = [ReportingRoundInline, FindingInline]
+
+    resource_classes = [PlanRowResource]
+    import_form_class = PlanImportForm
+    confirm_form_class = PlanConfirmImportForm
+    import_help = (
+        "ตารางแผนแบบทางการเจ็ดคอลัมน์ (ไฟล์ที่ดาวน์โหลดจากระบบ หรือไฟล์ที่มีคอลัมน์ ข้อ นำหน้า): "
+        'หนึ่งแถวต่อหนึ่งข้อการประเมิน, หนึ่งบรรทัด "- " ต่อหนึ่งการปรับปรุง\n'
+        "ถ้ามีแถวใดผิด จะไม่บันทึกข้อมูลใดเลย"
+    )
+
+    @admin.display(description="ตารางแผน")
+    def download(self, plan):
+        url = reverse("plan_xlsx", args=[plan.organization.code, plan.fiscal_year])
+        return format_html('<a href="{}">ดาวน์โหลด .xlsx</a>', url)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+    # Importing a plan file: admins for any plan, a plan owner only for their own.
+    def has_import_permission(self, request):
+        return Plan.objects.editable_by(request.user).exists()
+
+    def _limit_plans(self, form, request):
+        form.fields["plan"].queryset = Plan.objects.editable_by(request.user).select_related(
+            "organization"
+        )
+        return form
+
+    def create_import_form(self, request):
+        return self._limit_plans(super().create_import_form(request), request)
+
+    def create_confirm_form(self, request, import_form=None):
+        return self._limit_plans(super().create_confirm_form(request, import_form), request)
+
+    def get_confirm_form_initial(self, request, import_form):
+        initial = super().get_confirm_form_initial(request, import_form)
+        if import_form is not None:
+            initial["plan"] = import_form.cleaned_data["plan"].pk
+        return initial
+
+    def get_import_resource_kwargs(self, request, **kwargs):
+        form = kwargs.get("form")
+        plan = getattr(form, "cleaned_data", {}).get("plan") if form is not None else None
+        return {**super().get_import_resource_kwargs(request, **kwargs), "plan": plan}
 
 
 class ActionInline(ThaiDateAdminMixin, admin.StackedInline):

@@ -195,6 +195,13 @@ def add_score_sheet(workbook: Workbook, plan: Plan, report) -> None:
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
 
 
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def file_name(plan: Plan, extension: str = "xlsx") -> str:
+    return f"ita-plan-{plan.organization.code}-{plan.fiscal_year}.{extension}"
+
+
 def plan_xlsx(plan: Plan) -> bytes:
     buffer = io.BytesIO()
     build_workbook(plan).save(buffer)

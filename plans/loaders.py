@@ -131,13 +131,14 @@ def ensure_plan(
     return plan
 
 
-def record_plan_import(table: Table, user, counts: dict[str, Counts]):
+def record_plan_import(table: Table, user, counts: dict[str, Counts]) -> ImportRecord:
+    both = counts["findings"] + counts["actions"]
     return ImportRecord.record(
         ImportRecord.Kind.PLAN,
         table,
         user,
-        rows=counts["findings"].total,
-        created=sum(c.created for c in counts.values()),
-        updated=sum(c.updated for c in counts.values()),
-        unchanged=sum(c.unchanged for c in counts.values()),
+        rows=len(table.rows),
+        created=both.created,
+        updated=both.updated,
+        unchanged=both.unchanged,
     )

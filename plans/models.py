@@ -111,6 +111,24 @@ class PlanQuerySet(models.QuerySet):
         """Return the plans of the organizations the user may read."""
         return self.filter(organization__in=_visible_organizations(user))
 
+    def editable_by(self, user):
+        """Return the plans the user may rewrite as a whole (import a plan file into).
+
+        Admins may change every plan; a district's plan owner (or admin member) only the plans
+        of their own organization.
+        """
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self
+        return self.filter(
+            organization__memberships__user=user,
+            organization__memberships__role__in=[
+                Membership.Role.PLAN_OWNER,
+                Membership.Role.ADMIN,
+            ],
+        )
+
 
 class Plan(models.Model):
     class Status(models.TextChoices):

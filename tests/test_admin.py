@@ -4,14 +4,16 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from assessments.models import Framework, ItemScore, Organization
+from assessments.models import Framework, ImportRecord, ItemScore, Organization
 from plans.models import Action, Finding, Plan, ReportingRound
 from tests.factories import make_framework, make_plan, make_user
 
 pytestmark = pytest.mark.django_db
 
 MODELS = [
-    model for model in admin.site._registry if model._meta.app_label in ("assessments", "plans")
+    model
+    for model in admin.site._registry
+    if model._meta.app_label in ("assessments", "plans") and model is not ImportRecord
 ]
 
 
@@ -95,3 +97,11 @@ def test_framework_page_offers_only_its_own_indicators(admin_client_with_data):
     item_inline = admin_client_with_data.get(url).context["inline_admin_formsets"][3]
     choices = item_inline.formset.forms[0].fields["indicator"].queryset
     assert set(choices.values_list("framework__fiscal_year", flat=True)) == {2564}
+
+
+def test_the_import_log_is_read_only(admin_client_with_data):
+    changelist = reverse("admin:assessments_importrecord_changelist")
+    assert admin_client_with_data.get(changelist).status_code == 200
+    assert (
+        admin_client_with_data.get(reverse("admin:assessments_importrecord_add")).status_code == 403
+    )
