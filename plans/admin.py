@@ -88,7 +88,7 @@ class PlanConfirmImportForm(ConfirmImportForm):
 
 @admin.register(Plan)
 class PlanAdmin(SpreadsheetImportMixin, SimpleHistoryAdmin):
-    list_display = ["__str__", "title", "fiscal_year", "assessment", "status", "download"]
+    list_display = ["__str__", "fiscal_year", "assessment", "status", "download"]
     list_filter = ["fiscal_year", "status"]
     search_fields = ["title", "organization__name_th", "organization__code"]
     autocomplete_fields = ["organization", "assessment"]

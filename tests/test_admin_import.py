@@ -75,7 +75,8 @@ def test_a_bad_file_lists_every_error_by_row_and_column_and_offers_no_confirm(
     preview = upload(client, IMPORT, "bad.csv", (SCORES / "not_a_number.csv").read_bytes())
     assert "confirm_form" not in preview.context
     page = preview.content.decode()
-    assert "ไฟล์นี้มีข้อมูลที่ไม่ถูกต้อง" in page
+    assert "ไม่ได้นำเข้า: ไฟล์นี้มีข้อมูลที่ไม่ถูกต้อง" in page
+    assert "<td>2</td><td>score</td><td>&quot;84..71&quot; ไม่ใช่ตัวเลข" in page
     invalid = preview.context["result"].invalid_rows
     assert [(row.number, dict(row.field_specific_errors)) for row in invalid] == [
         (2, {"score": ['"84..71" ไม่ใช่ตัวเลข — ใส่ตัวเลขเดียว เช่น 84.67 หรือ 1,234.50']}),
