@@ -17,6 +17,7 @@ from django.db import transaction
 from assessments.models import (
     Assessment,
     Framework,
+    ImportRecord,
     Indicator,
     Item,
     LevelBand,
@@ -75,6 +76,19 @@ class Counts:
             self.unchanged += 1
         if changed and label is not None:
             self.changes.append(("new" if created else "update", label))
+
+
+def record_import(kind: str, table: Table, user, counts: Counts) -> ImportRecord:
+    """Record one file taken in: its name and checksum, who, and what it changed."""
+    return ImportRecord.record(
+        kind,
+        table,
+        user,
+        rows=len(table.rows),
+        created=counts.created,
+        updated=counts.updated,
+        unchanged=counts.unchanged,
+    )
 
 
 def upsert(model, lookup: dict, values: dict):

@@ -18,7 +18,7 @@ from import_export.formats import base_formats
 from import_export.results import Result, RowResult
 
 from assessments import score_import
-from assessments.loaders import Counts, import_items, import_reported
+from assessments.loaders import Counts, import_items, import_reported, record_import
 from assessments.models import ImportRecord, Item, ItemScore, ReportedScore
 from assessments.tables import Table, TableError, read_table
 
@@ -79,15 +79,7 @@ class TableImportResource(resources.ModelResource):
                 if dry_run:
                     transaction.set_rollback(True)
                 else:
-                    ImportRecord.record(
-                        self.record_kind,
-                        table,
-                        user,
-                        rows=len(table.rows),
-                        created=counts.created,
-                        updated=counts.updated,
-                        unchanged=counts.unchanged,
-                    )
+                    record_import(self.record_kind, table, user, counts)
         except TableError as error:
             if raise_errors:
                 raise

@@ -8,7 +8,7 @@ again changes nothing.
 from django.db import transaction
 
 from assessments.loaders import Counts, table_rows, upsert
-from assessments.models import Assessment, ImportRecord, Item, Organization
+from assessments.models import Assessment, Item, Organization
 from assessments.tables import CellError, Table, TableError, read_table
 from plans import planrows
 from plans.models import Action, Division, Finding, Plan
@@ -129,16 +129,3 @@ def ensure_plan(
         {"assessment": assessment, "title": title, "status": status},
     )
     return plan
-
-
-def record_plan_import(table: Table, user, counts: dict[str, Counts]) -> ImportRecord:
-    both = counts["findings"] + counts["actions"]
-    return ImportRecord.record(
-        ImportRecord.Kind.PLAN,
-        table,
-        user,
-        rows=len(table.rows),
-        created=both.created,
-        updated=both.updated,
-        unchanged=both.unchanged,
-    )

@@ -35,13 +35,18 @@ def other_plan(demo):
     return make_plan(make_assessment(other, Plan.objects.get().assessment.framework))
 
 
+def with_admin_access(name):
+    """A demo user given admin access (is_staff) and the right to see plans."""
+    person = user(name)
+    person.is_staff = True
+    person.save()
+    person.user_permissions.add(Permission.objects.get(codename="view_plan"))
+    return person
+
+
 @pytest.fixture
 def owner(client, demo):
-    """The demo plan owner, given admin access (is_staff) and the right to see plans."""
-    owner = user("owner")
-    owner.is_staff = True
-    owner.save()
-    owner.user_permissions.add(Permission.objects.get(codename="view_plan"))
+    owner = with_admin_access("owner")
     client.force_login(owner)
     return owner
 
@@ -92,11 +97,7 @@ def test_an_owner_cannot_import_into_another_districts_plan(client, owner, plan,
 
 
 def test_staff_who_own_no_plan_get_no_import(client, demo):
-    staff = user("staff")
-    staff.is_staff = True
-    staff.save()
-    staff.user_permissions.add(Permission.objects.get(codename="view_plan"))
-    client.force_login(staff)
+    client.force_login(with_admin_access("staff"))
     assert client.get(IMPORT).status_code == 403
     page = client.get(reverse("admin:plans_plan_changelist")).content.decode()
     assert IMPORT not in page

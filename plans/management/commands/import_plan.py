@@ -5,9 +5,10 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from assessments.models import Assessment, Organization
+from assessments.loaders import record_import
+from assessments.models import Assessment, ImportRecord, Organization
 from assessments.tables import TableError, refused
-from plans.loaders import load_plan, read_plan_table, record_plan_import
+from plans.loaders import load_plan, read_plan_table
 from plans.models import Plan
 
 
@@ -40,7 +41,9 @@ class Command(BaseCommand):
                 if dry_run:
                     transaction.set_rollback(True)
                 else:
-                    record_plan_import(table, None, counts)
+                    record_import(
+                        ImportRecord.Kind.PLAN, table, None, counts["findings"] + counts["actions"]
+                    )
         except TableError as error:
             raise refused(error, self.stderr) from error
         verb = "ตรวจแล้ว (dry run) ยังไม่บันทึก" if dry_run else "นำเข้าแล้ว"
