@@ -29,6 +29,13 @@ from assessments.tables import TableError
 from assessments.thaidates import format_date
 
 
+class ScopedAdminMixin:
+    """Admin lists show only what the user may see (the model's ``visible_to``)."""
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+
 class SpreadsheetImportMixin(ImportMixin):
     """The library's upload → preview → confirm flow, on the app's all-or-nothing importers.
 
@@ -192,7 +199,7 @@ class ReportedScoreInline(admin.TabularInline):
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(ThaiDateAdminMixin, admin.ModelAdmin):
+class AssessmentAdmin(ScopedAdminMixin, ThaiDateAdminMixin, admin.ModelAdmin):
     list_display = [
         "organization",
         "framework",

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_filters",
     "import_export",
     "simple_history",
     "assessments",
@@ -162,6 +163,8 @@ IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 # Largest spreadsheet accepted for import, in bytes.
 ITA_IMPORT_MAX_BYTES = env_int("ITA_IMPORT_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+# Largest evidence file (PDF, image, Office document) accepted with a progress report, in bytes.
+ITA_EVIDENCE_MAX_BYTES = env_int("ITA_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 
 LOGGING = {
     "version": 1,

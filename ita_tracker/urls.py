@@ -12,6 +12,14 @@ admin.site.index_title = "การจัดการข้อมูล"
 
 urlpatterns = [
     path("", plan_views.home, name="home"),
+    path("actions/", plan_views.my_actions, name="my_actions"),
+    path("actions/<int:pk>/", plan_views.action_detail, name="action_detail"),
+    path("actions/<int:pk>/edit/", plan_views.action_edit, name="action_edit"),
+    path("actions/<int:pk>/report/", plan_views.progress_create, name="progress_create"),
+    path("findings/<int:pk>/edit/", plan_views.finding_edit, name="finding_edit"),
+    path("findings/<int:finding_pk>/actions/new/", plan_views.action_create, name="action_create"),
+    path("evidence/<int:pk>/", plan_views.evidence, name="evidence"),
+    path("plans/<str:organization>/<int:year>/", plan_views.plan_detail, name="plan_detail"),
     path(
         "plans/<str:organization>/<int:year>/plan.xlsx",
         plan_views.plan_xlsx,

@@ -9,6 +9,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from assessments.admin import (
     OrganizationAdmin,
+    ScopedAdminMixin,
     SpreadsheetImportMixin,
     ThaiDateAdminMixin,
     thai_date_column,
@@ -43,7 +44,7 @@ class OrganizationWithDivisionsAdmin(OrganizationAdmin):
 
 
 @admin.register(Division)
-class DivisionAdmin(SimpleHistoryAdmin):
+class DivisionAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "organization", "order"]
     list_filter = ["organization"]
     search_fields = ["name", "organization__name_th", "organization__code"]
@@ -87,7 +88,7 @@ class PlanConfirmImportForm(ConfirmImportForm):
 
 
 @admin.register(Plan)
-class PlanAdmin(SpreadsheetImportMixin, SimpleHistoryAdmin):
+class PlanAdmin(ScopedAdminMixin, SpreadsheetImportMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "fiscal_year", "assessment", "status", "download"]
     list_filter = ["fiscal_year", "status"]
     search_fields = ["title", "organization__name_th", "organization__code"]
@@ -108,9 +109,6 @@ class PlanAdmin(SpreadsheetImportMixin, SimpleHistoryAdmin):
     def download(self, plan):
         url = reverse("plan_xlsx", args=[plan.organization.code, plan.fiscal_year])
         return format_html('<a href="{}">ดาวน์โหลด .xlsx</a>', url)
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).visible_to(request.user)
 
     # Importing a plan file: admins for any plan, a plan owner only for their own.
     def has_import_permission(self, request):
@@ -157,7 +155,7 @@ class ActionInline(ThaiDateAdminMixin, admin.StackedInline):
 
 
 @admin.register(Finding)
-class FindingAdmin(SimpleHistoryAdmin):
+class FindingAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["item", "plan", "order"]
     list_filter = ["plan__fiscal_year", "item__indicator__tool__code"]
     search_fields = ["item__code", "analysis", "issues", "plan__organization__name_th"]
@@ -174,7 +172,7 @@ class ProgressUpdateInline(ThaiDateAdminMixin, admin.TabularInline):
 
 
 @admin.register(Action)
-class ActionAdmin(ThaiDateAdminMixin, SimpleHistoryAdmin):
+class ActionAdmin(ScopedAdminMixin, ThaiDateAdminMixin, SimpleHistoryAdmin):
     list_display = [
         "__str__",
         "item_code",

@@ -17,7 +17,7 @@ from openpyxl.utils import get_column_letter
 
 from assessments.rollup import score_report
 from assessments.thaidates import format_window
-from plans import planrows
+from plans import plan_table, planrows
 from plans.models import Action, Finding, Plan
 
 FONT = "TH Sarabun New"
@@ -63,11 +63,10 @@ def _shared(values: list[str]) -> str:
     return "\n".join(f"- {value}" for value in values)
 
 
-def finding_cells(finding: Finding, score) -> list[str]:
+def finding_cells(finding: Finding, score, actions: list[Action]) -> list[str]:
     item = finding.item
     label = item.name or item.text
     shown = "" if score is None else f" (คะแนนเฉลี่ย {score:.2f})"
-    actions = list(finding.actions.all())
     return [
         f"{item.code} {label}{shown}",
         finding.analysis,
@@ -79,17 +78,8 @@ def finding_cells(finding: Finding, score) -> list[str]:
     ]
 
 
-def _findings(plan: Plan):
-    return (
-        plan.findings.select_related("item__indicator__tool")
-        .prefetch_related("actions__lead_division", "actions__divisions")
-        .order_by("order", "item__order")
-    )
-
-
 def build_workbook(plan: Plan) -> Workbook:
     report = score_report(plan.assessment)
-    scores = report.summary.items
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "แผนปรับปรุง"
@@ -108,17 +98,14 @@ def build_workbook(plan: Plan) -> Workbook:
         sheet.column_dimensions[get_column_letter(column)].width = WIDTHS[column - 1]
     sheet.freeze_panes = "A3"
 
-    groups: OrderedDict = OrderedDict()
-    for finding in _findings(plan):
-        indicator = finding.item.indicator
-        groups.setdefault(indicator.tool, OrderedDict()).setdefault(indicator, []).append(finding)
     row = 3
-    for tool, indicators in groups.items():
+    for section in plan_table.sections(plan, plan_table.findings(plan)):
+        tool = section.tool
         put(sheet, row, 1, f"หัวข้อ {tool.name} ({tool.code})", bold=True, fill=SECTION_FILL)
         sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=7)
         row += 1
-        for indicator, findings in sorted(indicators.items(), key=lambda pair: pair[0].number):
-            average = report.summary.indicators.get(indicator.number)
+        for group in section.indicators:
+            indicator, average = group.indicator, group.average
             shown = "" if average is None else f" คะแนนเฉลี่ย {average:.2f}"
             put(
                 sheet,
@@ -130,10 +117,9 @@ def build_workbook(plan: Plan) -> Workbook:
             )
             sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=7)
             row += 1
-            for finding in findings:
-                for column, value in enumerate(
-                    finding_cells(finding, scores.get(finding.item.code)), start=1
-                ):
+            for line in group.rows:
+                cells = finding_cells(line.finding, line.score, line.actions)
+                for column, value in enumerate(cells, start=1):
                     put(sheet, row, column, value)
                 row += 1
     setup = sheet.page_setup

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from assessments.models import (
@@ -27,6 +28,40 @@ def _visible_organizations(user):
     return Organization.objects.visible_to(user)
 
 
+def membership_of(user):
+    """The user's Membership, or None (signed out, inactive, or not a member anywhere)."""
+    if not user.is_authenticated or not user.is_active:
+        return None
+    try:
+        return user.membership
+    except Membership.DoesNotExist:
+        return None
+
+
+PLAN_EDITOR_ROLES = ("plan_owner", "admin")
+# An action is "due soon" this many days ahead of its due date.
+DUE_SOON_DAYS = 30
+
+
+class Versioned(models.Model):
+    """A row that counts its saves, so a form based on an older save can be refused."""
+
+    version = models.PositiveIntegerField("ฉบับที่", default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            self.version += 1
+        super().save(*args, **kwargs)
+
+
+class DivisionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(organization__in=_visible_organizations(user))
+
+
 class Division(models.Model):
     organization = models.ForeignKey(
         Organization, verbose_name="หน่วยงาน", on_delete=models.CASCADE, related_name="divisions"
@@ -34,6 +69,7 @@ class Division(models.Model):
     name = models.CharField("ชื่อฝ่าย", max_length=200, help_text="ชื่อเต็มตามโครงสร้าง เช่น ฝ่ายการคลัง")
     order = models.PositiveSmallIntegerField("ลำดับ", default=0)
 
+    objects = DivisionQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -112,22 +148,17 @@ class PlanQuerySet(models.QuerySet):
         return self.filter(organization__in=_visible_organizations(user))
 
     def editable_by(self, user):
-        """Return the plans the user may rewrite as a whole (import a plan file into).
+        """Return the plans whose findings and actions the user may write (and import into).
 
-        Admins may change every plan; a district's plan owner (or admin member) only the plans
-        of their own organization.
+        Superusers may change every plan; a district's plan owner (or admin member) only the
+        plans of their own organization. Staff report progress but do not edit plans.
         """
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.is_superuser:
+        if user.is_authenticated and user.is_active and user.is_superuser:
             return self
-        return self.filter(
-            organization__memberships__user=user,
-            organization__memberships__role__in=[
-                Membership.Role.PLAN_OWNER,
-                Membership.Role.ADMIN,
-            ],
-        )
+        member = membership_of(user)
+        if member is None or member.role not in PLAN_EDITOR_ROLES:
+            return self.none()
+        return self.filter(organization_id=member.organization_id)
 
 
 class Plan(models.Model):
@@ -174,6 +205,16 @@ class Plan(models.Model):
         # Short and unambiguous in lists and choices; the title is shown on its own.
         return f"แผนปรับปรุง {self.organization.name_th} ปี {self.fiscal_year}"
 
+    def get_absolute_url(self):
+        return reverse("plan_detail", args=[self.organization.code, self.fiscal_year])
+
+    def current_round(self, today):
+        """The reporting round running on ``today``, else the last one already started."""
+        rounds = list(self.rounds.order_by("starts_on"))
+        running = [r for r in rounds if r.starts_on <= today <= r.ends_on]
+        started = [r for r in rounds if r.starts_on <= today]
+        return (running or started or [None])[-1]
+
     def clean(self):
         if (
             self.assessment_id
@@ -188,8 +229,12 @@ class FindingQuerySet(models.QuerySet):
         """Return the findings of the plans the user may read."""
         return self.filter(plan__organization__in=_visible_organizations(user))
 
+    def editable_by(self, user):
+        """Return the findings of the plans the user may edit."""
+        return self.filter(plan__in=Plan.objects.editable_by(user))
 
-class Finding(models.Model):
+
+class Finding(Versioned):
     plan = models.ForeignKey(
         Plan, verbose_name="แผน", on_delete=models.CASCADE, related_name="findings"
     )
@@ -236,8 +281,57 @@ class ActionQuerySet(models.QuerySet):
         """Return the actions of the plans the user may read."""
         return self.filter(finding__plan__organization__in=_visible_organizations(user))
 
+    def editable_by(self, user):
+        """Return the actions the user may report on: plan editors all of their plans' actions,
+        staff those their division leads, shares, or that fall to every division."""
+        plans = Plan.objects.editable_by(user)
+        member = membership_of(user)
+        if member is None or member.role != Membership.Role.STAFF:
+            return self.filter(finding__plan__in=plans)
+        division = member.division_id
+        return self.filter(
+            Q(finding__plan__in=plans)
+            | Q(lead_division_id=division)
+            | Q(
+                pk__in=Action.divisions.through.objects.filter(division_id=division).values(
+                    "action_id"
+                )
+            )
+            | Q(all_divisions=True, finding__plan__organization_id=member.organization_id)
+        )
 
-class Action(models.Model):
+    def of_division(self, division):
+        """The actions a division answers for: as lead, sharing, or as one of "ทุกฝ่าย"."""
+        return self.filter(
+            Q(lead_division=division)
+            | Q(divisions=division)
+            | Q(all_divisions=True, finding__plan__organization_id=division.organization_id)
+        ).distinct()
+
+    def open(self):
+        return self.exclude(status__in=[Action.Status.DONE, Action.Status.CANCELLED])
+
+    def overdue(self, today):
+        """Past their due date and neither done nor cancelled (derived, never stored)."""
+        return self.open().filter(due_on__lt=today)
+
+    def by_urgency(self, today):
+        """Overdue first, then due within DUE_SOON_DAYS, then the rest; earliest due first."""
+        from datetime import timedelta
+
+        open_ = ~Q(status__in=[Action.Status.DONE, Action.Status.CANCELLED])
+        return self.annotate(
+            urgency=models.Case(
+                models.When(open_ & Q(due_on__lt=today), then=0),
+                models.When(open_ & Q(due_on__lte=today + timedelta(days=DUE_SOON_DAYS)), then=1),
+                models.When(open_, then=2),
+                default=3,
+                output_field=models.IntegerField(),
+            )
+        ).order_by("urgency", F("due_on").asc(nulls_last=True), "finding__order", "order")
+
+
+class Action(Versioned):
     class Status(models.TextChoices):
         NOT_STARTED = "not_started", "ยังไม่เริ่ม"
         IN_PROGRESS = "in_progress", "กำลังดำเนินการ"
@@ -314,6 +408,26 @@ class Action(models.Model):
     def __str__(self):
         return self.text[:80]
 
+    def get_absolute_url(self):
+        return reverse("action_detail", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in (self.Status.DONE, self.Status.CANCELLED)
+
+    def is_overdue(self, today) -> bool:
+        """Past its due date and neither done nor cancelled."""
+        return self.is_open and self.due_on is not None and self.due_on < today
+
+    def is_due_soon(self, today) -> bool:
+        from datetime import timedelta
+
+        return (
+            self.is_open
+            and self.due_on is not None
+            and today <= self.due_on <= today + timedelta(days=DUE_SOON_DAYS)
+        )
+
     def clean(self):
         if self.starts_on and self.due_on and self.due_on < self.starts_on:
             raise ValidationError({"due_on": "กำหนดเสร็จต้องไม่ก่อนวันเริ่มติดตาม"})
@@ -358,6 +472,12 @@ def evidence_upload_to(instance, filename):
     return f"evidence/{instance.action_id}/{filename}"
 
 
+class ProgressUpdateQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Return the reports on actions the user may read."""
+        return self.filter(action__in=Action.objects.visible_to(user))
+
+
 class ProgressUpdate(models.Model):
     action = models.ForeignKey(
         Action, verbose_name="การปรับปรุง", on_delete=models.CASCADE, related_name="updates"
@@ -397,6 +517,7 @@ class ProgressUpdate(models.Model):
         "ไฟล์หลักฐาน", upload_to=evidence_upload_to, blank=True, max_length=300
     )
 
+    objects = ProgressUpdateQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

@@ -1,14 +1,23 @@
 """Pages of the plans app."""
 
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.db import transaction
+from django.db.models import Max
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from assessments.models import Assessment, Organization
-from plans import export
-from plans.models import Plan
+from plans import export, history, plan_table, planrows, progress
+from plans.access import require_editable, visible_or_404
+from plans.filters import ActionFilter, PlanActionFilter
+from plans.forms import ActionForm, FindingForm, ProgressForm
+from plans.models import Action, Division, Finding, Membership, Plan, ProgressUpdate, membership_of
+from plans.versions import StaleVersion, save_if_current
 
 PAGE_SIZE = 25
 
@@ -38,4 +47,217 @@ def plan_xlsx(request, organization: str, year: int):
     )
     response = HttpResponse(export.plan_xlsx(plan), content_type=export.XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{export.file_name(plan)}"'
+    return response
+
+
+def _today():
+    return timezone.localdate()
+
+
+def _page(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+@login_required
+def my_actions(request):
+    """The division's actions (all of the district's for plan owners and managers), overdue
+    and due-soon first."""
+    user, today = request.user, _today()
+    member = membership_of(user)
+    actions = Action.objects.visible_to(user)
+    if member is not None and member.role == Membership.Role.STAFF:
+        actions = actions.of_division(member.division)
+    elif member is not None:
+        actions = actions.filter(finding__plan__organization=member.organization)
+    actions = actions.select_related(
+        "finding__item", "finding__plan__organization", "lead_division"
+    ).by_urgency(today)
+    divisions = Division.objects.visible_to(user)
+    if member is not None:
+        divisions = divisions.filter(organization=member.organization)
+    filters = ActionFilter(request.GET, queryset=actions, divisions=divisions, today=today)
+    context = {
+        "member": member,
+        "filter": filters,
+        "page": _page(request, filters.qs),
+        "today": today,
+    }
+    return render(request, "plans/my_actions.html", context)
+
+
+@login_required
+def plan_detail(request, organization: str, year: int):
+    """The seven-column table of a plan, grouped by tool and indicator, with filters."""
+    user, today = request.user, _today()
+    plan = visible_or_404(
+        Plan.objects.select_related("organization", "assessment__framework"),
+        user,
+        organization__code=organization,
+        fiscal_year=year,
+    )
+    actions = (
+        Action.objects.filter(finding__plan=plan)
+        .select_related("lead_division")
+        .prefetch_related("divisions")
+    )
+    filters = PlanActionFilter(
+        request.GET,
+        queryset=actions,
+        divisions=plan.organization.divisions.all(),
+        rounds=plan.rounds.all(),
+        today=today,
+    )
+    shown = list(filters.qs.order_by("finding__order", "order"))
+    filtered = any(value for value in request.GET.values())
+    findings = plan_table.findings(plan, shown, include_empty=not filtered)
+    context = {
+        "plan": plan,
+        "filter": filters,
+        "sections": plan_table.sections(plan, findings),
+        "headers": planrows.printed_headers(plan.fiscal_year),
+        "can_edit": Plan.objects.editable_by(user).filter(pk=plan.pk).exists(),
+        "reportable": set(
+            Action.objects.editable_by(user).filter(finding__plan=plan).values_list("pk", flat=True)
+        ),
+        "today": today,
+        "shown": len(shown),
+    }
+    return render(request, "plans/plan_detail.html", context)
+
+
+@login_required
+def action_detail(request, pk: int):
+    """Everything about one action: its reports and who changed what, when."""
+    user = request.user
+    action = visible_or_404(
+        Action.objects.select_related(
+            "finding__item__indicator__tool", "finding__plan__organization", "lead_division"
+        ),
+        user,
+        pk=pk,
+    )
+    updates = action.updates.select_related("round", "division", "author")
+    context = {
+        "action": action,
+        "plan": action.finding.plan,
+        "updates": updates,
+        "history": history.field_changes(action),
+        "can_report": Action.objects.editable_by(user).filter(pk=pk).exists(),
+        "can_edit": Plan.objects.editable_by(user).filter(pk=action.finding.plan_id).exists(),
+        "today": _today(),
+    }
+    return render(request, "plans/action_detail.html", context)
+
+
+def _versioned_edit(request, form, obj, template, context, success_url):
+    """Save a versioned form, or show it again (with the typing kept) and what changed."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            save_if_current(type(obj), obj.pk, form.cleaned_data["version"], form.save_fields)
+        except StaleVersion as stale:
+            form.add_error(None, stale.message)
+            context["stale"] = stale
+        else:
+            messages.success(request, "บันทึกแล้ว")
+            return redirect(success_url)
+    return render(
+        request, template, {**context, "form": form}, status=409 if context.get("stale") else 200
+    )
+
+
+@login_required
+def finding_edit(request, pk: int):
+    finding = visible_or_404(
+        Finding.objects.select_related("plan__organization", "item"), request.user, pk=pk
+    )
+    require_editable(Finding.objects, request.user, finding)
+    form = FindingForm(request.POST or None, instance=finding)
+    return _versioned_edit(
+        request,
+        form,
+        finding,
+        "plans/finding_form.html",
+        {"finding": finding, "plan": finding.plan},
+        finding.plan.get_absolute_url() + f"#finding-{finding.pk}",
+    )
+
+
+@login_required
+def action_edit(request, pk: int):
+    action = visible_or_404(
+        Action.objects.select_related("finding__plan__organization", "finding__item"),
+        request.user,
+        pk=pk,
+    )
+    plan = action.finding.plan
+    require_editable(Plan.objects, request.user, plan)
+    form = ActionForm(request.POST or None, instance=action, organization=plan.organization)
+    context = {"action": action, "finding": action.finding, "plan": plan}
+    return _versioned_edit(
+        request, form, action, "plans/action_form.html", context, action.get_absolute_url()
+    )
+
+
+@login_required
+def action_create(request, finding_pk: int):
+    finding = visible_or_404(
+        Finding.objects.select_related("plan__organization", "item"), request.user, pk=finding_pk
+    )
+    require_editable(Finding.objects, request.user, finding)
+    plan = finding.plan
+    form = ActionForm(request.POST or None, organization=plan.organization)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            action = form.save(commit=False)
+            action.finding = finding
+            action.order = (finding.actions.aggregate(m=Max("order"))["m"] or 0) + 1
+            action.save()
+            form.save_m2m()
+        messages.success(request, "เพิ่มการปรับปรุงแล้ว")
+        return redirect(action.get_absolute_url())
+    return render(
+        request, "plans/action_form.html", {"form": form, "finding": finding, "plan": plan}
+    )
+
+
+@login_required
+def progress_create(request, pk: int):
+    """Report progress on an action, tied to the plan's current reporting round."""
+    user, today = request.user, _today()
+    action = visible_or_404(
+        Action.objects.select_related("finding__plan__organization", "finding__item"), user, pk=pk
+    )
+    require_editable(Action.objects, user, action)
+    plan = action.finding.plan
+    form = ProgressForm(request.POST or None, request.FILES or None, action=action)
+    context = {
+        "action": action,
+        "plan": plan,
+        "round": plan.current_round(today),
+        "max_mb": settings.ITA_EVIDENCE_MAX_BYTES // (1024 * 1024),
+    }
+    if request.method == "POST" and form.is_valid():
+        try:
+            progress.report(action, form, user, today)
+        except StaleVersion as stale:
+            form.add_error(None, stale.message)
+            context["stale"] = stale
+        else:
+            messages.success(request, "บันทึกรายงานความก้าวหน้าแล้ว")
+            return redirect(action.get_absolute_url())
+    status = 409 if context.get("stale") else 200
+    return render(request, "plans/progress_form.html", {**context, "form": form}, status=status)
+
+
+@login_required
+@require_GET
+def evidence(request, pk: int):
+    """An evidence file, only for those who may see its action; never a public media URL."""
+    update = visible_or_404(ProgressUpdate.objects, request.user, pk=pk)
+    if not update.evidence_file:
+        raise Http404("ไม่มีไฟล์หลักฐาน")
+    name = update.evidence_file.name.rsplit("/", 1)[-1]
+    response = FileResponse(update.evidence_file.open("rb"), filename=name)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response

@@ -1,0 +1,88 @@
+"""Filters of the staff pages (django-filter): what a person narrows a list by."""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+
+from plans.models import Action, Division
+
+
+class ActionFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="ค้นหา", method="search")
+    status = django_filters.ChoiceFilter(
+        label="สถานะ", choices=Action.Status.choices, empty_label="ทุกสถานะ"
+    )
+    tool = django_filters.ChoiceFilter(
+        label="เครื่องมือ",
+        field_name="finding__item__indicator__tool__code",
+        choices=[("IIT", "IIT"), ("EIT", "EIT"), ("OIT", "OIT")],
+        empty_label="ทุกเครื่องมือ",
+    )
+    indicator = django_filters.NumberFilter(
+        label="ตัวชี้วัดที่", field_name="finding__item__indicator__number"
+    )
+    division = django_filters.ModelChoiceFilter(
+        label="ฝ่าย", queryset=Division.objects.none(), method="of_division", empty_label="ทุกฝ่าย"
+    )
+    overdue = django_filters.BooleanFilter(
+        label="เฉพาะที่เลยกำหนด", method="only_overdue", widget=forms.CheckboxInput
+    )
+
+    class Meta:
+        model = Action
+        fields = ["q", "status", "tool", "indicator", "division", "overdue"]
+
+    def __init__(self, *args, divisions=None, today=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+        if divisions is not None:
+            self.filters["division"].queryset = divisions
+
+    def search(self, queryset, name, value):
+        words = value.split()
+        for word in words:
+            queryset = queryset.filter(
+                Q(text__icontains=word)
+                | Q(finding__item__code__iexact=word)
+                | Q(finding__item__name__icontains=word)
+                | Q(follow_up_method__icontains=word)
+            )
+        return queryset
+
+    def of_division(self, queryset, name, value):
+        return queryset.of_division(value) if value else queryset
+
+    def only_overdue(self, queryset, name, value):
+        return queryset.overdue(self.today) if value else queryset
+
+
+class PlanActionFilter(ActionFilter):
+    """The plan page's filters: the staff filters plus a reporting round."""
+
+    round = django_filters.ModelChoiceFilter(
+        label="รอบการติดตาม", queryset=None, method="in_round", empty_label="ทุกรอบ"
+    )
+    reported = django_filters.ChoiceFilter(
+        label="การรายงานในรอบ",
+        choices=[("yes", "รายงานแล้ว"), ("no", "ยังไม่รายงาน")],
+        method="noop",
+        empty_label="ทั้งหมด",
+    )
+
+    class Meta(ActionFilter.Meta):
+        fields = [*ActionFilter.Meta.fields, "round", "reported"]
+
+    def __init__(self, *args, rounds=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["round"].queryset = rounds
+
+    def noop(self, queryset, name, value):
+        return queryset  # read by in_round
+
+    def in_round(self, queryset, name, value):
+        if not value:
+            return queryset
+        reported = Q(updates__round=value)
+        if self.form.cleaned_data.get("reported") == "no":
+            return queryset.exclude(pk__in=queryset.filter(reported).values("pk"))
+        return queryset.filter(reported).distinct()
