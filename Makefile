@@ -7,7 +7,7 @@ DEV_ENV := DJANGO_DEBUG=1
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test test-sqlite test-postgres lint format migrations-check check clean bench-import
+.PHONY: install run test test-sqlite test-postgres chromium lint format migrations-check check clean bench-import
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,17 +25,29 @@ run: install .env
 	$(DEV_ENV) $(BIN)/python manage.py load_demo --with-demo-users
 	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: install
+# On each database: the suite, then the browser tests (tests/browser) in a run of their own,
+# the only one allowed to reach the database from inside Playwright's event loop.
+# One shell command, so that PostgreSQL serves both runs from one throw-away cluster.
+# A failing browser test leaves its screenshot under var/browser-failures/.
+BROWSER_PYTEST = DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -m browser \
+	--screenshot=only-on-failure --output=var/browser-failures
+TEST_RUNS = $(BIN)/pytest -m "not browser" && $(BROWSER_PYTEST)
+
+test: install chromium
 	@echo "=== Test suite on SQLite ==="
-	$(BIN)/pytest
+	$(TEST_RUNS)
 	@echo "=== Test suite on PostgreSQL ==="
-	scripts/with-postgres.sh $(BIN)/pytest
+	scripts/with-postgres.sh sh -c '$(TEST_RUNS)'
 
-test-sqlite: install
-	$(BIN)/pytest
+test-sqlite: install chromium
+	$(TEST_RUNS)
 
-test-postgres: install
-	scripts/with-postgres.sh $(BIN)/pytest
+test-postgres: install chromium
+	scripts/with-postgres.sh sh -c '$(TEST_RUNS)'
+
+# The browser tests drive the system Chromium; Playwright's own browser download is never used.
+chromium:
+	scripts/ensure-chromium.sh
 
 lint: install
 	$(BIN)/ruff check .
