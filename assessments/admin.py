@@ -213,7 +213,7 @@ class AssessmentAdmin(ScopedAdminMixin, ThaiDateAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ItemScore)
-class ItemScoreAdmin(SpreadsheetImportExportMixin, SimpleHistoryAdmin):
+class ItemScoreAdmin(ScopedAdminMixin, SpreadsheetImportExportMixin, SimpleHistoryAdmin):
     resource_classes = [ItemScoreResource]
     import_help = (
         "แบบยาว: หนึ่งแถวต่อหนึ่งคะแนน — organization (รหัสหน่วยงาน), fiscal_year, item, score "
@@ -230,7 +230,7 @@ class ItemScoreAdmin(SpreadsheetImportExportMixin, SimpleHistoryAdmin):
 
 
 @admin.register(ReportedScore)
-class ReportedScoreAdmin(SpreadsheetImportExportMixin, admin.ModelAdmin):
+class ReportedScoreAdmin(ScopedAdminMixin, SpreadsheetImportExportMixin, admin.ModelAdmin):
     resource_classes = [ReportedScoreResource]
     import_help = (
         "หนึ่งแถวต่อหนึ่งตัวเลขที่ประกาศ: organization, fiscal_year, scope (item / indicator / "

@@ -346,6 +346,12 @@ class Assessment(models.Model):
         return f"{self.organization.name_th} — ITA {self.framework.fiscal_year}"
 
 
+class AssessmentPartQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Return the rows of the assessments the user may read."""
+        return self.filter(assessment__in=Assessment.objects.visible_to(user))
+
+
 class ItemScore(models.Model):
     assessment = models.ForeignKey(
         Assessment, verbose_name="ผลการประเมิน", on_delete=models.CASCADE, related_name="scores"
@@ -357,6 +363,7 @@ class ItemScore(models.Model):
         "คะแนน", **SCORE_DIGITS, validators=SCORE_RANGE, help_text="0–100 ทศนิยมไม่เกิน 2 ตำแหน่ง"
     )
 
+    objects = AssessmentPartQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -430,6 +437,8 @@ class ReportedScore(models.Model):
         help_text="เอกสารหรือตารางที่พิมพ์ตัวเลขนี้ เช่น ตารางวิเคราะห์ OIT",
     )
     note = models.TextField("หมายเหตุ", blank=True)
+
+    objects = AssessmentPartQuerySet.as_manager()
 
     class Meta:
         verbose_name = "คะแนนที่ประกาศ"

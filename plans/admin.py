@@ -209,7 +209,7 @@ class ActionAdmin(ScopedAdminMixin, ThaiDateAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(ReportingRound)
-class ReportingRoundAdmin(ThaiDateAdminMixin, SimpleHistoryAdmin):
+class ReportingRoundAdmin(ScopedAdminMixin, ThaiDateAdminMixin, SimpleHistoryAdmin):
     list_display = [
         "name",
         "plan",
@@ -223,7 +223,7 @@ class ReportingRoundAdmin(ThaiDateAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(ThaiDateAdminMixin, SimpleHistoryAdmin):
+class ProgressUpdateAdmin(ScopedAdminMixin, ThaiDateAdminMixin, SimpleHistoryAdmin):
     list_display = ["action", "round", "division", "author", "progress", "status", "reported_at"]
     list_filter = ["status", "round"]
     search_fields = ["note", "action__text", "author__username"]

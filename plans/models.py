@@ -439,6 +439,11 @@ class Action(Versioned):
             raise ValidationError({"lead_division": "ฝ่ายต้องอยู่ในหน่วยงานเจ้าของแผน"})
 
 
+class ReportingRoundQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(plan__in=Plan.objects.visible_to(user))
+
+
 class ReportingRound(models.Model):
     plan = models.ForeignKey(
         Plan, verbose_name="แผน", on_delete=models.CASCADE, related_name="rounds"
@@ -447,6 +452,7 @@ class ReportingRound(models.Model):
     starts_on = models.DateField("วันเริ่มรอบ")
     ends_on = models.DateField("วันสิ้นสุดรอบ")
 
+    objects = ReportingRoundQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

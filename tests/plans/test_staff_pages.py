@@ -178,3 +178,53 @@ def test_plan_page_filters_by_division_and_search(client, targets):
     )
     found = client.get(url, {"q": "e-GPBMA"}).context["shown"]
     assert found == Action.objects.filter(text__icontains="e-GPBMA").count() > 0
+
+
+@pytest.mark.parametrize("target", TARGETS)
+@pytest.mark.parametrize("role", ROLES)
+def test_who_may_post_a_finding_edit(client, targets, role, target):
+    finding = targets[target].finding
+    sign_in(client, role)
+    data = {"version": finding.version, "analysis": "วิเคราะห์ใหม่", "issues": "ประเด็นใหม่"}
+    response = client.post(reverse("finding_edit", args=[finding.pk]), data)
+    allowed = edit_expected(role, target) == 200
+    assert response.status_code == (302 if allowed else edit_expected(role, target))
+    finding.refresh_from_db()
+    assert (finding.analysis == "วิเคราะห์ใหม่") == allowed
+
+
+@pytest.mark.parametrize("target", TARGETS)
+@pytest.mark.parametrize("role", ROLES)
+def test_who_may_post_a_new_action(client, targets, role, target):
+    finding = targets[target].finding
+    sign_in(client, role)
+    data = {"text": "การปรับปรุงเพิ่ม", "status": "not_started"}
+    response = client.post(reverse("action_create", args=[finding.pk]), data)
+    allowed = edit_expected(role, target) == 200
+    assert response.status_code == (302 if allowed else edit_expected(role, target))
+    assert finding.actions.filter(text="การปรับปรุงเพิ่ม").exists() == allowed
+
+
+@pytest.mark.parametrize(
+    ("model", "organization_of"),
+    [
+        ("plans.action", lambda obj: obj.finding.plan.organization.code),
+        ("plans.finding", lambda obj: obj.plan.organization.code),
+        ("assessments.itemscore", lambda obj: obj.assessment.organization.code),
+        ("assessments.assessment", lambda obj: obj.organization.code),
+    ],
+)
+def test_admin_lists_are_scoped_to_the_users_district(client, targets, model, organization_of):
+    from django.contrib.auth.models import Permission
+
+    app_label, model_name = model.split(".")
+    owner = get_user_model().objects.get(username="owner")
+    owner.is_staff = True
+    owner.save()
+    owner.user_permissions.add(
+        Permission.objects.get(codename=f"view_{model_name}", content_type__app_label=app_label)
+    )
+    client.force_login(owner)
+    listed = client.get(reverse(f"admin:{app_label}_{model_name}_changelist")).context["cl"]
+    codes = {organization_of(obj) for obj in listed.queryset}
+    assert codes == {"1009"}
