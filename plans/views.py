@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Max
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -40,8 +40,9 @@ def home(request):
 @require_GET
 def plan_xlsx(request, organization: str, year: int):
     """Download the official plan table; another district's plan is not found."""
-    plan = get_object_or_404(
-        Plan.objects.visible_to(request.user).select_related("organization", "assessment"),
+    plan = visible_or_404(
+        Plan.objects.select_related("organization", "assessment"),
+        request.user,
         organization__code=organization,
         fiscal_year=year,
     )
