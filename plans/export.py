@@ -99,7 +99,7 @@ def build_workbook(plan: Plan) -> Workbook:
     sheet.freeze_panes = "A3"
 
     row = 3
-    for section in plan_table.sections(plan, plan_table.findings(plan)):
+    for section in plan_table.sections(plan, plan_table.findings(plan), report.summary):
         tool = section.tool
         put(sheet, row, 1, f"หัวข้อ {tool.name} ({tool.code})", bold=True, fill=SECTION_FILL)
         sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=7)

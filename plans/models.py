@@ -1,5 +1,7 @@
 """The improvement plan of a district and its follow-up, round by round."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -317,8 +319,6 @@ class ActionQuerySet(models.QuerySet):
 
     def by_urgency(self, today):
         """Overdue first, then due within DUE_SOON_DAYS, then the rest; earliest due first."""
-        from datetime import timedelta
-
         open_ = ~Q(status__in=[Action.Status.DONE, Action.Status.CANCELLED])
         return self.annotate(
             urgency=models.Case(
@@ -420,8 +420,6 @@ class Action(Versioned):
         return self.is_open and self.due_on is not None and self.due_on < today
 
     def is_due_soon(self, today) -> bool:
-        from datetime import timedelta
-
         return (
             self.is_open
             and self.due_on is not None

@@ -49,9 +49,10 @@ def findings(plan: Plan, actions=None, *, include_empty: bool = True) -> list[tu
     ]
 
 
-def sections(plan: Plan, rows: list[tuple]) -> list[Section]:
-    """Group (finding, actions) pairs by tool (in order of first appearance) and indicator."""
-    summary = score_report(plan.assessment).summary
+def sections(plan: Plan, rows: list[tuple], summary=None) -> list[Section]:
+    """Group (finding, actions) pairs by tool (in order of first appearance) and indicator;
+    ``summary`` is the plan assessment's score summary, computed here if not given."""
+    summary = summary or score_report(plan.assessment).summary
     tools: OrderedDict = OrderedDict()
     for finding, actions in rows:
         indicator = finding.item.indicator
