@@ -9,12 +9,15 @@ from assessments.models import Assessment, Framework, Item, ReportedScore
 def framework_spec(framework: Framework) -> scoring.FrameworkSpec:
     """Return the framework's tools, indicators, items and bands as a scoring spec."""
     item_codes: dict[int, list[str]] = {}
-    for indicator_id, code in (
+    checklist = set()
+    for indicator_id, code, kind in (
         Item.objects.filter(framework=framework)
         .order_by("order", "code")
-        .values_list("indicator_id", "code")
+        .values_list("indicator_id", "code", "kind")
     ):
         item_codes.setdefault(indicator_id, []).append(code)
+        if kind == Item.Kind.CHECKLIST:
+            checklist.add(code)
     return scoring.FrameworkSpec(
         tools=tuple(
             scoring.ToolSpec(code=tool.code, weight=tool.weight, name=tool.name)
@@ -32,6 +35,7 @@ def framework_spec(framework: Framework) -> scoring.FrameworkSpec:
         ),
         bands=tuple(framework.bands.values_list("label", "min_score")),
         pass_mark=framework.pass_mark,
+        checklist=frozenset(checklist),
     )
 
 

@@ -89,6 +89,8 @@ class FrameworkSpec:
     indicators: tuple[IndicatorSpec, ...]
     bands: tuple[tuple[str, Decimal], ...]
     pass_mark: Decimal
+    # Checklist items (OIT) score 0 or 100 only: raising one means raising it to 100.
+    checklist: frozenset[str] = frozenset()
 
     def tool(self, code: str) -> ToolSpec:
         return next(tool for tool in self.tools if tool.code == code)
@@ -235,3 +237,101 @@ def data_quality_warnings(
             )
         )
     return warnings
+
+
+# --- Where the points are -------------------------------------------------------------------
+#
+# The total is linear in every item score: raising item i of indicator k (n_k scored items)
+# in tool t from s to g adds (g − s) / n_k × w_k / W_t × w_t / W to the total, where W_t is the
+# weight of t's scored indicators and W the weight of the tools. So each item's gain can be
+# read on its own, and the gains of several items add up.
+
+
+@dataclass(frozen=True)
+class Gain:
+    """What raising one item to ``target`` adds to the weighted total (unrounded points)."""
+
+    code: str
+    indicator: int
+    score: Decimal
+    target: Decimal
+    points: Decimal
+
+
+@dataclass(frozen=True)
+class LiftStep:
+    """One item of a lift plan: its gain and the total and level once it and those before it
+    are raised."""
+
+    gain: Gain
+    total: Decimal
+    level: str | None
+
+
+def _item_factor(spec: FrameworkSpec, item_scores: Mapping[str, Decimal]) -> dict[str, Decimal]:
+    """Return, per scored item, how many points of the total one point of its score is worth."""
+    tool_weight = sum((tool.weight for tool in spec.tools), Decimal(0))
+    factors: dict[str, Decimal] = {}
+    for tool in spec.tools:
+        indicators = [
+            (ind, [code for code in ind.item_codes if code in item_scores])
+            for ind in spec.indicators
+            if ind.tool_code == tool.code
+        ]
+        scored = [(ind, codes) for ind, codes in indicators if codes]
+        indicator_weight = sum((ind.weight for ind, _ in scored), Decimal(0))
+        for ind, codes in scored:
+            # The same zero-weight fallbacks as weighted_mean: plain means.
+            ind_share = (
+                ind.weight / indicator_weight if indicator_weight else Decimal(1) / len(scored)
+            )
+            tool_share = tool.weight / tool_weight if tool_weight else Decimal(1) / len(spec.tools)
+            for code in codes:
+                factors[code] = ind_share * tool_share / len(codes)
+    return factors
+
+
+def item_gains(
+    spec: FrameworkSpec, item_scores: Mapping[str, Decimal], target: Decimal
+) -> list[Gain]:
+    """Rank the items below ``target`` by the points each adds to the total if raised to it.
+
+    A checklist item below the target can only go to 100. Ties keep the framework's item
+    order. Items at or above the target add nothing and are left out; so are items without a
+    score (they are not in the total at all).
+    """
+    factors = _item_factor(spec, item_scores)
+    indicator_of = {code: ind.number for ind in spec.indicators for code in ind.item_codes}
+    order = [code for ind in spec.indicators for code in ind.item_codes]
+    gains = []
+    for code in order:
+        if code not in factors or item_scores[code] >= target:
+            continue
+        goal = HUNDRED if code in spec.checklist else target
+        points = (goal - item_scores[code]) * factors[code]
+        gains.append(Gain(code, indicator_of[code], item_scores[code], goal, points))
+    return sorted(gains, key=lambda gain: gain.points, reverse=True)
+
+
+def lift_plan(
+    spec: FrameworkSpec, item_scores: Mapping[str, Decimal], target: Decimal
+) -> list[LiftStep]:
+    """Raise the items to ``target`` one by one, most points first, with the running total and
+    level: the first steps are the few items that move the district up a level."""
+    exact_total = summarize(spec, item_scores).exact_total
+    if exact_total is None:
+        return []
+    steps = []
+    for gain in item_gains(spec, item_scores, target):
+        exact_total += gain.points
+        total = round_score(exact_total)
+        steps.append(LiftStep(gain=gain, total=total, level=level_for(total, spec.bands)))
+    return steps
+
+
+def next_level(spec: FrameworkSpec, total: Decimal | None) -> tuple[str, Decimal] | None:
+    """Return the band just above ``total`` (label, minimum), or None at the top."""
+    if total is None:
+        return None
+    above = [(label, minimum) for label, minimum in spec.bands if minimum > total]
+    return min(above, key=lambda band: band[1]) if above else None

@@ -180,3 +180,92 @@ def test_reported_figure_without_anything_to_compare_is_a_warning():
     assert len(warnings) == 1
     assert warnings[0].computed is None
     assert "ไม่มีคะแนนรายข้อ" in warnings[0].message
+
+
+# --- Where the points are: hand-computed shares of the total --------------------------------
+# One point of an item is worth (indicator weight / tool's indicator weights) × (tool weight /
+# 100) / items of the indicator: I1 15/30 × 0.30 / 6 = 0.025, I7 15/30 × 0.30 / 2 = 0.075,
+# E1 30/30 × 0.30 / 5 = 0.06, O1 30/40 × 0.40 / 3 = 0.1.
+
+
+def test_item_gains_to_the_pass_mark_ranked_by_points():
+    gains = scoring.item_gains(SPEC, SCORES, D("85"))
+    assert [(gain.code, gain.points) for gain in gains] == [
+        ("O1", D("8.5")),  # 85 × 0.1
+        ("E3", D("0.927")),  # 15.45 × 0.06
+        ("E2", D("0.9228")),  # 15.38 × 0.06
+        ("E1", D("0.8934")),  # 14.89 × 0.06
+        ("E5", D("0.7716")),  # 12.86 × 0.06
+        ("E4", D("0.618")),  # 10.30 × 0.06
+        ("I7", D("0.56925")),  # 7.59 × 0.075
+        ("I8", D("0.25725")),  # 3.43 × 0.075
+        ("I2", D("0.0535")),  # 2.14 × 0.025
+        ("I3", D("0.0315")),  # 1.26 × 0.025
+        ("I1", D("0.00825")),  # 0.33 × 0.025
+    ]
+    assert gains[0].indicator == 9 and gains[0].score == D("0") and gains[0].target == D("85")
+
+
+def test_item_gains_to_100_include_every_item_below_100():
+    gains = {gain.code: gain.points for gain in scoring.item_gains(SPEC, SCORES, D("100"))}
+    assert gains["O1"] == D("10")
+    assert gains["I4"] == D("1.29") * D("0.025")
+    assert "O2" not in gains and "O4" not in gains
+
+
+def test_each_gain_equals_recomputing_the_total_with_that_item_raised():
+    before = scoring.summarize(SPEC, SCORES).exact_total
+    for gain in scoring.item_gains(SPEC, SCORES, D("85")):
+        raised = scoring.summarize(SPEC, {**SCORES, gain.code: D("85")}).exact_total
+        assert abs(raised - before - gain.points) < D("1e-20"), gain.code
+
+
+def test_an_item_alone_in_its_indicator_carries_its_indicator_share():
+    # O4 is indicator 10's only item: 10/40 × 0.40 = 0.1 per point.
+    gains = scoring.item_gains(SPEC, {**SCORES, "O4": D("50")}, D("85"))
+    assert next(g for g in gains if g.code == "O4").points == D("3.5")
+
+
+def test_unscored_items_are_left_out_and_shares_follow_the_scored_ones():
+    scores = {code: value for code, value in SCORES.items() if code not in ("I7", "I8")}
+    gains = {gain.code: gain.points for gain in scoring.item_gains(SPEC, scores, D("85"))}
+    assert "I7" not in gains
+    # Indicator 1 is now all of IIT: 1 × 0.30 / 6 = 0.05 per point.
+    assert gains["I1"] == D("0.33") * D("0.05")
+
+
+def test_lift_plan_shows_the_one_item_that_moves_b_to_a():
+    # Total 76.9777… (B): IIT 85.3683…, EIT 71.224, OIT 75.
+    assert scoring.summarize(SPEC, SCORES).total == D("76.98")
+    steps = scoring.lift_plan(SPEC, SCORES, D("85"))
+    assert (steps[0].gain.code, steps[0].total, steps[0].level) == ("O1", D("85.48"), "A")
+    assert (steps[1].gain.code, steps[1].total) == ("E3", D("86.40"))
+    assert steps[-1].total == scoring.round_score(
+        scoring.summarize(SPEC, {**SCORES, **{s.gain.code: D("85") for s in steps}}).exact_total
+    )
+
+
+def test_lift_plan_is_empty_without_a_total():
+    assert scoring.lift_plan(SPEC, {"I1": D("50")}, D("85")) == []
+
+
+@pytest.mark.parametrize(
+    ("total", "expected"),
+    [(D("76.98"), ("A", D("85"))), (D("85"), ("AA", D("95"))), (D("95"), None), (None, None)],
+)
+def test_next_level(total, expected):
+    assert scoring.next_level(SPEC, total) == expected
+
+
+def test_a_checklist_item_below_the_pass_mark_goes_to_100():
+    spec = scoring.FrameworkSpec(
+        tools=SPEC.tools,
+        indicators=SPEC.indicators,
+        bands=SPEC.bands,
+        pass_mark=SPEC.pass_mark,
+        checklist=frozenset({"O1", "O2", "O3", "O4"}),
+    )
+    gains = {gain.code: gain for gain in scoring.item_gains(spec, SCORES, D("85"))}
+    assert (gains["O1"].target, gains["O1"].points) == (D("100"), D("10"))  # 100 × 0.1
+    assert (gains["E3"].target, gains["E3"].points) == (D("85"), D("0.927"))
+    assert scoring.lift_plan(spec, SCORES, D("85"))[0].total == D("86.98")  # 76.9777… + 10
