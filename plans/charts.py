@@ -1,0 +1,780 @@
+"""Charts drawn on the server as SVG, each with its numbers as a table.
+
+No JavaScript and no chart library. Every chart function returns a Chart: an SVG built with
+format_html (so every label is escaped) plus the same numbers as table headers and rows, which
+templates/includes/chart.html shows under the drawing for screen readers and copy-paste.
+
+Geometry (positions, sizes, font sizes) is written here as SVG attributes; colours are CSS
+classes defined in static/css/charts.css. No style attributes and no <style> element, so the
+charts keep working under a strict Content-Security-Policy.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
+
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+
+Number = Decimal | int | float
+
+NO_DATA = "ไม่มีข้อมูล"
+NO_ITEMS = "ไม่มีรายการ"
+ELLIPSIS = "…"
+DONE, CANCELLED = "done", "cancelled"
+
+# Sizes in viewBox units; the svg is scaled to the width of its container.
+WIDTH = 760
+FONT = 14  # labels and values
+SMALL = 12  # ticks, legend, counts inside segments
+ROW = 30  # height of one horizontal bar's band
+BAR = 18  # thickness of a bar
+GAP = 8  # between a label and its bar, a bar and its value
+MAX_LABEL = 260  # the label column never grows wider; longer labels are cut with "…"
+LINE_HEIGHT = 280
+POINT_VALUES_UP_TO = 12  # with more points, only the last value is printed on the line
+
+
+@dataclass(frozen=True)
+class Chart:
+    title: str  # also the figure caption and the table caption
+    svg: SafeString
+    headers: list[str]
+    rows: list[list[str]]  # cells as display strings, already formatted
+    summary: str = ""  # one sentence for screen readers (the svg's <desc>)
+    links: tuple[str, ...] = ()  # href of each row's first cell in the table; "" for none
+
+    @property
+    def table_rows(self) -> list[tuple[str, str, list[str]]]:
+        """(href, first cell, other cells) per row: the first cell is the row header."""
+        links = list(self.links) + [""] * (len(self.rows) - len(self.links))
+        return [(href, row[0], row[1:]) for href, row in zip(links, self.rows, strict=False)]
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: Number | None
+    href: str = ""
+    tone: str = ""  # CSS modifier: "pass", "fail", ... (class "tone-<tone>")
+
+
+@dataclass(frozen=True)
+class Segment:
+    key: str
+    label: str
+    tone: str = ""
+
+
+class StackRow(NamedTuple):
+    """One row of a stacked bar chart; a plain (label, counts) tuple is accepted too."""
+
+    label: str
+    counts: Mapping[str, int]
+    href: str = ""
+
+
+# --- Numbers and text -------------------------------------------------------------------------
+
+
+def format_number(value: Number | None) -> str:
+    """A value as shown: ints as they are, Decimals and floats with 2 decimals (half up)."""
+    if value is None:
+        return NO_DATA
+    if isinstance(value, int):
+        return f"{value:,}"
+    return f"{Decimal(str(value)).quantize(Decimal('0.01'), ROUND_HALF_UP):,}"
+
+
+def _plain(value: float) -> str:
+    """A tick or bound without trailing zeros: 100, 2.5, 93.33."""
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def _n(value: float) -> str:
+    """A coordinate for an SVG attribute: 2 decimals are plenty, trailing zeros dropped."""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+# Advance widths of Sarabun in ems; Thai letters are about 0.6, marks above/below take none.
+_NARROW = dict.fromkeys(" .,:;()[]/-'\"!|", 0.3)
+_WIDE = {"%": 0.9, ELLIPSIS: 0.75, "ฌ": 0.83, "ญ": 0.83, "ฒ": 0.83, "ณ": 0.83}
+_DIGIT = 0.55
+
+
+def text_width(text: str, size: float = FONT) -> float:
+    """An estimate of the drawn width of text in Sarabun, slightly generous on purpose."""
+    ems = 0.0
+    for char in text:
+        if unicodedata.category(char) in ("Mn", "Me", "Cf"):
+            continue  # Thai vowels and tone marks sit above or below their consonant
+        if char.isdigit():
+            ems += _DIGIT
+        else:
+            ems += _NARROW.get(char) or _WIDE.get(char) or 0.6
+    return ems * size
+
+
+def fit(text: str, max_width: float, size: float = FONT) -> str:
+    """text cut with "…" to fit max_width; marks stay with their consonant."""
+    if text_width(text, size) <= max_width:
+        return text
+    room = max_width - text_width(ELLIPSIS, size)
+    kept = ""
+    for char in text:
+        if text_width(kept + char, size) > room:
+            break
+        kept += char
+    # A Thai leading vowel belongs to the next consonant, which was cut: drop it too.
+    return kept.rstrip(" เแโใไ") + ELLIPSIS
+
+
+def _fraction(value: float, maximum: float) -> float:
+    """value / maximum kept within 0..1, so out-of-range values stay inside the plot."""
+    if maximum <= 0:
+        return 0.0
+    return min(max(value / maximum, 0.0), 1.0)
+
+
+# --- Scales -----------------------------------------------------------------------------------
+
+
+def _nice_step(span: float, count: int = 5) -> float:
+    """A round step (1, 2, 2.5 or 5 × 10ⁿ) giving about count ticks over span."""
+    if span <= 0:
+        return 1.0  # a zero maximum: a single tick at 0
+    raw = span / count
+    magnitude = 10 ** math.floor(math.log10(raw))
+    for multiple in (1, 2, 2.5, 5):
+        if raw <= multiple * magnitude * (1 + 1e-9):
+            return multiple * magnitude
+    return 10 * magnitude
+
+
+def _nice_ceiling(value: float) -> float:
+    """value rounded up to a round step; 10 when there is nothing above zero to show."""
+    if value <= 0:
+        return 10.0
+    step = _nice_step(value)
+    return math.ceil(value / step - 1e-9) * step
+
+
+def _ticks(maximum: float) -> list[float]:
+    step = _nice_step(maximum)
+    return [round(i * step, 9) for i in range(int(maximum / step + 1e-9) + 1)]
+
+
+# --- SVG pieces -------------------------------------------------------------------------------
+
+
+def _join(parts: Iterable[SafeString]) -> SafeString:
+    # Every part comes from format_html, so the joined text is as safe as its parts.
+    return mark_safe("".join(parts))
+
+
+def _svg(kind: str, title: str, summary: str, height: float, body: Iterable[SafeString]):
+    # Ids must be unique on a page that shows several charts, possibly of the same data.
+    uid = f"chart-{uuid.uuid4().hex}"
+    return format_html(
+        '<svg xmlns="http://www.w3.org/2000/svg" class="chart-svg chart-{}" '
+        'viewBox="0 0 {} {}" width="100%" font-size="{}" role="img" '
+        'aria-labelledby="{}-title {}-desc">'
+        '<title id="{}-title">{}</title><desc id="{}-desc">{}</desc>{}</svg>',
+        kind,
+        WIDTH,
+        _n(height),
+        FONT,
+        uid,
+        uid,
+        uid,
+        title,
+        uid,
+        summary,
+        _join(body),
+    )
+
+
+def _rect(x: float, y: float, width: float, height: float, css: str, extra: SafeString = ""):
+    return format_html(
+        '<rect class="{}" x="{}" y="{}" width="{}" height="{}"{}/>',
+        css,
+        _n(x),
+        _n(y),
+        _n(width),
+        _n(height),
+        extra,  # attributes already built by format_html
+    )
+
+
+def _text(x: float, y: float, text: str, css: str, anchor: str = "start", size: int = 0):
+    size_attribute = format_html(' font-size="{}"', size) if size else ""
+    return format_html(
+        '<text class="{}" x="{}" y="{}" text-anchor="{}"{}>{}</text>',
+        css,
+        _n(x),
+        _n(y),
+        anchor,
+        size_attribute,
+        text,
+    )
+
+
+def _line(x1: float, y1: float, x2: float, y2: float, css: str):
+    return format_html(
+        '<line class="{}" x1="{}" y1="{}" x2="{}" y2="{}"/>', css, _n(x1), _n(y1), _n(x2), _n(y2)
+    )
+
+
+def _tone(base: str, tone: str) -> str:
+    return f"{base} tone-{tone}" if tone else base
+
+
+def _baseline(middle: float, size: float = FONT) -> float:
+    """The y of a text baseline that centres the glyphs on middle."""
+    return middle + size * 0.35
+
+
+def _linked(href: str, content: SafeString) -> SafeString:
+    # The svg is role="img", so its content is not reachable by keyboard or screen reader:
+    # the links stay out of the tab order and the table under the chart repeats them.
+    if not href:
+        return content
+    return format_html('<a class="chart-link" href="{}" tabindex="-1">{}</a>', href, content)
+
+
+# --- Horizontal rows: label | bar | value -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Rows:
+    label_width: float
+    value_width: float
+    top: float  # y of the first row's band
+
+    @property
+    def plot_x(self) -> float:
+        return self.label_width + GAP
+
+    @property
+    def plot_width(self) -> float:
+        return WIDTH - self.plot_x - self.value_width
+
+    def band(self, index: int) -> float:
+        return self.top + index * ROW
+
+    def middle(self, index: int) -> float:
+        return self.band(index) + ROW / 2
+
+    def bar_top(self, index: int) -> float:
+        return self.middle(index) - BAR / 2
+
+    def x(self, fraction: float) -> float:
+        return self.plot_x + self.plot_width * fraction
+
+    @classmethod
+    def fitting(cls, labels: Iterable[str], value_texts: Iterable[str], top: float) -> _Rows:
+        """Columns as wide as the widest label and value need, labels capped at MAX_LABEL."""
+        label_width = max((text_width(label) for label in labels), default=0)
+        value_width = max((text_width(text) for text in value_texts), default=0)
+        return cls(
+            label_width=min(max(label_width, 40), MAX_LABEL),
+            value_width=max(value_width, 40) + GAP,
+            top=top,
+        )
+
+    def label(self, index: int, label: str) -> SafeString:
+        return _text(
+            self.label_width,
+            _baseline(self.middle(index)),
+            fit(label, self.label_width),
+            "chart-label",
+            anchor="end",
+        )
+
+
+def _x_ticks(rows: _Rows, maximum: float, count: int) -> list[SafeString]:
+    """Vertical grid lines with their values under the last row."""
+    bottom = rows.band(count)
+    parts = []
+    for tick in _ticks(maximum):
+        x = rows.x(_fraction(tick, maximum))
+        parts.append(_line(x, rows.top, x, bottom, "chart-grid"))
+        parts.append(_text(x, bottom + 16, _plain(tick), "chart-tick", "middle", SMALL))
+    return parts
+
+
+def _marker(rows: _Rows, count: int, x: float, label: str) -> list[SafeString]:
+    """The dashed line of the pass mark, labelled above the first row."""
+    line = _line(x, rows.top - 6, x, rows.band(count), "chart-marker")
+    half = text_width(label, SMALL) / 2
+    # Keep the label inside the drawing when the mark is near an edge.
+    if x + half > WIDTH:
+        anchor = "end"
+    elif x - half < 0:
+        anchor = "start"
+    else:
+        anchor = "middle"
+    return [line, _text(x, rows.top - 10, label, "chart-marker-label", anchor, SMALL)]
+
+
+# --- Bar chart --------------------------------------------------------------------------------
+
+
+def bar_chart(
+    title: str,
+    bars: Sequence[Bar],
+    *,
+    maximum: Number | None = Decimal(100),
+    marker: Number | None = None,
+    marker_label: str = "",
+    unit: str = "",
+    value_header: str = "คะแนน",
+    label_header: str = "",
+    summary: str = "",
+) -> Chart:
+    """Horizontal bars from 0 to maximum (None: the largest value rounded up), the value
+    printed after each bar; marker draws a dashed line, e.g. at the pass mark, labelled with
+    marker_label (or the marker's value). unit is appended to the printed values as given
+    ("%", " คะแนน") and to the table header. A None value is drawn as "ไม่มีข้อมูล"."""
+    bars = list(bars)
+    values = [float(bar.value) for bar in bars if bar.value is not None]
+    if maximum is None:
+        highest = max([*values, float(marker) if marker is not None else 0.0])
+        top_value = _nice_ceiling(highest)
+    else:
+        top_value = float(maximum)
+    value_texts = [format_number(bar.value) + unit for bar in bars if bar.value is not None]
+    rows = _Rows.fitting(
+        (bar.label for bar in bars), value_texts, top=28 if marker is not None else 8
+    )
+
+    drawn = [_bar_row(rows, index, bar, top_value, unit) for index, bar in enumerate(bars)]
+    body = _x_ticks(rows, top_value, len(bars))
+    body += [shapes for shapes, _ in drawn]
+    if marker is not None:
+        x = rows.x(_fraction(float(marker), top_value))
+        body += _marker(rows, len(bars), x, marker_label or format_number(marker) + unit)
+    body += [texts for _, texts in drawn]
+    height = rows.band(len(bars)) + 26
+
+    summary = summary or _bar_summary(bars, marker, marker_label, unit)
+    return Chart(
+        title=title,
+        svg=_svg("bar", title, summary, height, body),
+        headers=[label_header or "รายการ", _with_unit(value_header, unit)],
+        rows=[[bar.label, format_number(bar.value)] for bar in bars],
+        summary=summary,
+        links=tuple(bar.href for bar in bars),
+    )
+
+
+def _bar_row(
+    rows: _Rows, index: int, bar: Bar, maximum: float, unit: str
+) -> tuple[SafeString, SafeString]:
+    """The bar of one row and its texts, apart: the marker line is drawn between the two, over
+    the bars but under the values."""
+    middle, top = rows.middle(index), rows.bar_top(index)
+    shapes = [_rect(rows.plot_x, top, rows.plot_width, BAR, "chart-track")]
+    texts = [rows.label(index, bar.label)]
+    if bar.value is None:
+        shown = NO_DATA
+        texts.append(_text(rows.plot_x + GAP, _baseline(middle), shown, "chart-missing"))
+    else:
+        width = rows.plot_width * _fraction(float(bar.value), maximum)
+        shown = format_number(bar.value) + unit
+        shapes.append(_rect(rows.plot_x, top, width, BAR, _tone("chart-bar", bar.tone)))
+        texts.append(_text(rows.plot_x + width + GAP, _baseline(middle), shown, "chart-value"))
+    tip = f"{bar.label}: {shown}"
+    template = '<g class="chart-row"><title>{}</title>{}</g>'
+    shapes_group = _linked(bar.href, format_html(template, tip, _join(shapes)))
+    texts_group = _linked(bar.href, format_html(template, tip, _join(texts)))
+    return shapes_group, texts_group
+
+
+def _bar_summary(bars: list[Bar], marker: Number | None, marker_label: str, unit: str) -> str:
+    known = [bar for bar in bars if bar.value is not None]
+    if not known:
+        return NO_DATA
+    missing = len(bars) - len(known)
+    note = f" ไม่มีข้อมูล {missing} รายการ" if missing else ""
+    if marker is not None:
+        reached = sum(1 for bar in known if bar.value >= marker)
+        mark = marker_label or f"เส้นเกณฑ์ {format_number(marker)}{unit}"
+        return f"{mark}: ถึงเกณฑ์ {reached} จาก {len(bars)} รายการ{note}"
+    high = max(known, key=lambda bar: bar.value)
+    low = min(known, key=lambda bar: bar.value)
+    return (
+        f"สูงสุด {high.label} {format_number(high.value)}{unit}"
+        f" ต่ำสุด {low.label} {format_number(low.value)}{unit}{note}"
+    )
+
+
+def _with_unit(header: str, unit: str) -> str:
+    return f"{header} ({unit.strip()})" if unit.strip() else header
+
+
+# --- Stacked bar chart ------------------------------------------------------------------------
+
+
+def done_percent(counts: Mapping[str, int], keys: Iterable[str]) -> Decimal | None:
+    """Percent done, one decimal (half up): done / (total − cancelled) × 100.
+
+    Only the given segment keys count towards the total. Cancelled items are left out of
+    the denominator when a "cancelled" key is among them: a cancelled action is neither
+    done nor still to do. None without a "done" key, or when nothing is left to count.
+    """
+    keys = list(keys)
+    if DONE not in keys:
+        return None
+    total = sum(counts.get(key, 0) for key in keys)
+    if CANCELLED in keys:
+        total -= counts.get(CANCELLED, 0)
+    if total <= 0:
+        return None
+    percent = Decimal(counts.get(DONE, 0) * 100) / Decimal(total)
+    return percent.quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+def _percent_text(percent: Decimal | None) -> str:
+    return "–" if percent is None else str(percent)
+
+
+def stacked_bar_chart(
+    title: str,
+    rows: Sequence[StackRow | tuple[str, Mapping[str, int]]],
+    segments: Sequence[Segment],
+    *,
+    label_header: str = "",
+    summary: str = "",
+) -> Chart:
+    """One 100 % stacked bar per row, a segment per Segment in the given order, its count
+    printed inside when there is room; a legend above. Counts under keys that are not
+    segments are ignored. With a "done" segment, each row ends with its percent done (see
+    done_percent: cancelled items are left out of the denominator) and the table gets a
+    "% เสร็จ" column; without it, each row ends with its total."""
+    rows = [StackRow(*row) for row in rows]
+    keys = [segment.key for segment in segments]
+    ends = [_stack_end(row.counts, keys) for row in rows]
+    legend, legend_height = _legend(segments)
+    layout = _Rows.fitting((row.label for row in rows), ends, top=legend_height)
+
+    body = [legend]
+    for index, (row, end) in enumerate(zip(rows, ends, strict=True)):
+        body.append(_stack_row(layout, index, row, segments, end))
+    height = layout.band(len(rows)) + 8
+
+    headers = [label_header or "รายการ", *(segment.label for segment in segments), "รวม"]
+    if DONE in keys:
+        headers.append("% เสร็จ")
+    summary = summary or _stack_summary(rows, segments)
+    return Chart(
+        title=title,
+        svg=_svg("stacked", title, summary, height, body),
+        headers=headers,
+        rows=[[row.label, *_stack_cells(row.counts, keys)] for row in rows],
+        summary=summary,
+        links=tuple(row.href for row in rows),
+    )
+
+
+def _stack_cells(counts: Mapping[str, int], keys: list[str]) -> list[str]:
+    cells = [f"{counts.get(key, 0):,}" for key in keys]
+    cells.append(f"{sum(counts.get(key, 0) for key in keys):,}")
+    if DONE in keys:
+        cells.append(_percent_text(done_percent(counts, keys)))
+    return cells
+
+
+def _stack_end(counts: Mapping[str, int], keys: list[str]) -> str:
+    """What is printed after a stacked bar: the percent done, or the total."""
+    if DONE in keys:
+        percent = done_percent(counts, keys)
+        return f"เสร็จ {_percent_text(percent)}{'' if percent is None else '%'}"
+    return f"รวม {sum(counts.get(key, 0) for key in keys):,}"
+
+
+def _stack_row(
+    layout: _Rows, index: int, row: StackRow, segments: Sequence[Segment], end: str
+) -> SafeString:
+    middle, top = layout.middle(index), layout.bar_top(index)
+    counts = [max(row.counts.get(segment.key, 0), 0) for segment in segments]
+    total = sum(counts)
+    parts = [layout.label(index, row.label)]
+    if total == 0:
+        # Nothing to divide: an empty outline rather than a division by zero.
+        parts.append(_rect(layout.plot_x, top, layout.plot_width, BAR, "chart-track chart-empty"))
+        parts.append(_text(layout.plot_x + GAP, _baseline(middle), NO_ITEMS, "chart-missing"))
+    else:
+        parts += _segments(layout, index, row.label, segments, counts, total)
+    parts.append(
+        _text(layout.plot_x + layout.plot_width + GAP, _baseline(middle), end, "chart-total")
+    )
+    return _linked(row.href, format_html('<g class="chart-row">{}</g>', _join(parts)))
+
+
+def _segments(
+    layout: _Rows,
+    index: int,
+    label: str,
+    segments: Sequence[Segment],
+    counts: list[int],
+    total: int,
+) -> list[SafeString]:
+    """The segments of one bar. Edges are placed from running totals, so the widths always add
+    up to the full bar whatever the rounding."""
+    middle, top = layout.middle(index), layout.bar_top(index)
+    parts, running = [], 0
+    for segment, count in zip(segments, counts, strict=True):
+        start = round(layout.plot_width * running / total, 2)
+        running += count
+        end = round(layout.plot_width * running / total, 2)
+        if count == 0:
+            continue
+        x, width = layout.plot_x + start, end - start
+        shape = _rect(
+            x,
+            top,
+            width,
+            BAR,
+            _tone("chart-seg", segment.tone),
+            format_html(' data-key="{}"', segment.key),
+        )
+        number = ""
+        if width >= text_width(f"{count:,}", SMALL) + 6:
+            number = _text(
+                x + width / 2,
+                _baseline(middle, SMALL),
+                f"{count:,}",
+                _tone("chart-seg-value", segment.tone),
+                "middle",
+                SMALL,
+            )
+        tip = f"{label} · {segment.label}: {count:,} จาก {total:,}"
+        parts.append(format_html("<g><title>{}</title>{}{}</g>", tip, shape, number))
+    return parts
+
+
+def _legend(segments: Sequence[Segment]) -> tuple[SafeString, float]:
+    """Swatches with their labels, wrapped over as many lines as needed; and its height."""
+    parts, x, y = [], 0.0, 6.0
+    for segment in segments:
+        width = 12 + 6 + text_width(segment.label, SMALL) + 18
+        if x and x + width > WIDTH:
+            x, y = 0.0, y + 20
+        parts.append(_rect(x, y, 12, 12, _tone("chart-swatch", segment.tone)))
+        parts.append(
+            _text(x + 18, _baseline(y + 6, SMALL), segment.label, "chart-legend", size=SMALL)
+        )
+        x += width
+    return format_html('<g class="chart-legend-items">{}</g>', _join(parts)), y + 22
+
+
+def _stack_summary(rows: list[StackRow], segments: Sequence[Segment]) -> str:
+    keys = [segment.key for segment in segments]
+    totals = {key: sum(row.counts.get(key, 0) for row in rows) for key in keys}
+    grand = sum(totals.values())
+    if grand == 0:
+        return NO_ITEMS
+    parts = ", ".join(f"{segment.label} {totals[segment.key]:,}" for segment in segments)
+    text = f"รวม {grand:,} รายการ: {parts}"
+    if DONE in keys:
+        text += f" เสร็จแล้ว {_percent_text(done_percent(totals, keys))}%"
+    return text
+
+
+# --- Line chart -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Plot:
+    left: float
+    count: int
+    maximum: float
+    top: float = 24  # room for the value printed above the highest point
+    right: float = 16
+    bottom: float = 40  # room for the x labels
+
+    @property
+    def width(self) -> float:
+        return WIDTH - self.left - self.right
+
+    @property
+    def height(self) -> float:
+        return LINE_HEIGHT - self.top - self.bottom
+
+    @property
+    def base(self) -> float:
+        return self.top + self.height
+
+    @property
+    def step(self) -> float:
+        return self.width / max(self.count, 1)
+
+    def x(self, index: int) -> float:
+        # Points sit in the middle of equal bands, so the first and last labels fit.
+        return self.left + self.step * (index + 0.5)
+
+    def y(self, value: float) -> float:
+        return self.top + self.height * (1 - _fraction(value, self.maximum))
+
+
+def line_chart(
+    title: str,
+    points: Sequence[tuple[str, Number]],
+    *,
+    maximum: Number | None = None,
+    unit: str = "",
+    x_header: str = "",
+    y_header: str = "",
+    summary: str = "",
+) -> Chart:
+    """A line through points (x label, value) in the given order, the y axis from 0 to
+    maximum (None: the largest value rounded up). Each point is a dot with a tooltip; values
+    are printed above the dots when there are few of them, otherwise only the last."""
+    points = list(points)
+    top_value = (
+        float(maximum)
+        if maximum is not None
+        else _nice_ceiling(max((float(value) for _, value in points), default=0))
+    )
+    ticks = _ticks(top_value)
+    tick_width = max(text_width(_plain(tick) + unit, SMALL) for tick in ticks)
+    plot = _Plot(left=tick_width + 2 * GAP, count=len(points), maximum=top_value)
+
+    body = _y_ticks(plot, ticks, unit)
+    if points:
+        body += _x_labels(plot, [label for label, _ in points])
+        body += _polyline(plot, points, unit)
+    else:
+        body.append(
+            _text(
+                plot.left + plot.width / 2,
+                plot.top + plot.height / 2,
+                NO_DATA,
+                "chart-missing",
+                "middle",
+            )
+        )
+
+    summary = summary or _line_summary(points, unit)
+    return Chart(
+        title=title,
+        svg=_svg("line", title, summary, LINE_HEIGHT, body),
+        headers=[x_header or "ช่วง", _with_unit(y_header or "ค่า", unit)],
+        rows=[[label, format_number(value)] for label, value in points],
+        summary=summary,
+    )
+
+
+def _y_ticks(plot: _Plot, ticks: list[float], unit: str) -> list[SafeString]:
+    parts = []
+    for tick in ticks:
+        y = plot.y(tick)
+        parts.append(_line(plot.left, y, plot.left + plot.width, y, "chart-grid"))
+        parts.append(
+            _text(
+                plot.left - GAP,
+                _baseline(y, SMALL),
+                _plain(tick) + unit,
+                "chart-tick",
+                "end",
+                SMALL,
+            )
+        )
+    parts.append(_line(plot.left, plot.base, plot.left + plot.width, plot.base, "chart-axis"))
+    return parts
+
+
+def _x_labels(plot: _Plot, labels: list[str]) -> list[SafeString]:
+    """The x labels, every k-th one when they would collide; the last one always."""
+    widest = max(text_width(label, SMALL) for label in labels) + GAP
+    every = max(1, math.ceil(widest / plot.step))
+    last = len(labels) - 1
+    return [
+        _text(plot.x(index), plot.base + 20, label, "chart-tick", "middle", SMALL)
+        for index, label in enumerate(labels)
+        if (last - index) % every == 0
+    ]
+
+
+def _polyline(plot: _Plot, points: list[tuple[str, Number]], unit: str) -> list[SafeString]:
+    coordinates = [(plot.x(index), plot.y(float(value))) for index, (_, value) in enumerate(points)]
+    path = " ".join(f"{_n(x)},{_n(y)}" for x, y in coordinates)
+    parts = []
+    if len(points) > 1:
+        first_x, last_x = coordinates[0][0], coordinates[-1][0]
+        area = f"{_n(first_x)},{_n(plot.base)} {path} {_n(last_x)},{_n(plot.base)}"
+        parts.append(format_html('<polygon class="chart-area" points="{}"/>', area))
+        parts.append(format_html('<polyline class="chart-line" points="{}"/>', path))
+    printed = len(points) <= POINT_VALUES_UP_TO
+    for index, ((label, value), (x, y)) in enumerate(zip(points, coordinates, strict=True)):
+        shown = format_number(value) + unit
+        value_text = ""
+        if printed or index == len(points) - 1:
+            value_text = _text(x, y - 9, shown, "chart-point-value", "middle", SMALL)
+        parts.append(
+            format_html(
+                '<g class="chart-point"><title>{}: {}</title>'
+                '<circle class="chart-dot" cx="{}" cy="{}" r="4"/>{}</g>',
+                label,
+                shown,
+                _n(x),
+                _n(y),
+                value_text,
+            )
+        )
+    return parts
+
+
+def _line_summary(points: list[tuple[str, Number]], unit: str) -> str:
+    if not points:
+        return NO_DATA
+    (first_label, first), (last_label, last) = points[0], points[-1]
+    return (
+        f"เริ่มที่ {format_number(first)}{unit} ({first_label})"
+        f" ล่าสุด {format_number(last)}{unit} ({last_label})"
+    )
+
+
+# --- Heat map colours -------------------------------------------------------------------------
+
+
+def _heat_bounds(pass_mark: Number, maximum: Number) -> list[Decimal]:
+    """The lowest value of heat-1 … heat-5. Below the pass mark one band per 10 points (the
+    ITA grades B and C, then everything lower); from the pass mark to maximum, thirds
+    (85, 90, 95 with the usual pass mark: A, A, AA)."""
+    mark, top = Decimal(str(pass_mark)), Decimal(str(maximum))
+    third = (top - mark) / 3
+    bounds = [mark - 20, mark - 10, mark, mark + third, mark + 2 * third]
+    return [bound.quantize(Decimal("0.01"), ROUND_HALF_UP) for bound in bounds]
+
+
+def heat_color(value: Number | None, *, pass_mark: Number, maximum: Number = Decimal(100)) -> str:
+    """The CSS class of a heat-map cell: heat-0 … heat-2 (warm) below the pass mark, heat-3 …
+    heat-5 (cool) at or above it, heat-none without a value. Classes in charts.css."""
+    if value is None:
+        return "heat-none"
+    score = Decimal(str(value))
+    level = sum(1 for bound in _heat_bounds(pass_mark, maximum) if score >= bound)
+    return f"heat-{level}"
+
+
+def heat_legend(*, pass_mark: Number, maximum: Number = Decimal(100)) -> list[tuple[str, str]]:
+    """(class, Thai range) for each heat class, lowest first, for a legend under the map."""
+    bounds = _heat_bounds(pass_mark, maximum)
+    below = [bound - Decimal("0.01") for bound in bounds]
+    labels = [f"ต่ำกว่า {bounds[0]}"]
+    labels += [f"{low} – {high}" for low, high in zip(bounds, below[1:], strict=False)]
+    labels.append(f"{bounds[-1]} ขึ้นไป")
+    return [(f"heat-{level}", label) for level, label in enumerate(labels)] + [
+        ("heat-none", NO_DATA)
+    ]
