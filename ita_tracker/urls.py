@@ -4,7 +4,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from plans import views as plan_views
+from plans.views import report as report_views
+from plans.views import staff as plan_views
 
 admin.site.site_header = "ITA Tracker — ระบบติดตามการประเมินคุณธรรมและความโปร่งใส"
 admin.site.site_title = "ITA Tracker"
@@ -24,6 +25,16 @@ urlpatterns = [
         "plans/<str:organization>/<int:year>/plan.xlsx",
         plan_views.plan_xlsx,
         name="plan_xlsx",
+    ),
+    path(
+        "plans/<str:organization>/<int:year>/report/",
+        report_views.plan_report,
+        name="plan_report",
+    ),
+    path(
+        "plans/<str:organization>/<int:year>/plan.pdf",
+        report_views.plan_pdf,
+        name="plan_pdf",
     ),
     path(
         "accounts/login/",

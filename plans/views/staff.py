@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 
 from assessments.models import Assessment, Organization
 from plans import export, history, plan_table, planrows, progress
-from plans.access import require_editable, visible_or_404
+from plans.access import plan_or_404, require_editable, visible_or_404
 from plans.filters import ActionFilter, PlanActionFilter
 from plans.forms import ActionForm, FindingForm, ProgressForm
 from plans.models import Action, Division, Finding, Membership, Plan, ProgressUpdate, membership_of
@@ -40,12 +40,7 @@ def home(request):
 @require_GET
 def plan_xlsx(request, organization: str, year: int):
     """Download the official plan table; another district's plan is not found."""
-    plan = visible_or_404(
-        Plan.objects.select_related("organization", "assessment"),
-        request.user,
-        organization__code=organization,
-        fiscal_year=year,
-    )
+    plan = plan_or_404(request.user, organization, year)
     response = HttpResponse(export.plan_xlsx(plan), content_type=export.XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{export.file_name(plan)}"'
     return response
@@ -90,12 +85,7 @@ def my_actions(request):
 def plan_detail(request, organization: str, year: int):
     """The seven-column table of a plan, grouped by tool and indicator, with filters."""
     user, today = request.user, _today()
-    plan = visible_or_404(
-        Plan.objects.select_related("organization", "assessment__framework"),
-        user,
-        organization__code=organization,
-        fiscal_year=year,
-    )
+    plan = plan_or_404(user, organization, year)
     actions = (
         Action.objects.filter(finding__plan=plan)
         .select_related("lead_division")

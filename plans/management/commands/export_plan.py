@@ -1,4 +1,4 @@
-"""Export a district's plan as the official table (.xlsx)."""
+"""Export a district's plan as the official table (.xlsx) or the official report (PDF)."""
 
 from pathlib import Path
 
@@ -6,15 +6,24 @@ from django.core.management.base import BaseCommand, CommandError
 
 from plans.export import plan_xlsx
 from plans.models import Plan
+from plans.report import render_pdf
+
+WRITERS = {"xlsx": plan_xlsx, "pdf": render_pdf}
 
 
 class Command(BaseCommand):
-    help = "Write the official plan table of one organization and plan year to a file."
+    help = "Write the plan of one organization and year as the .xlsx table or the PDF report."
 
     def add_arguments(self, parser):
         parser.add_argument("--organization", required=True, help="รหัสหน่วยงาน เช่น 1009")
         parser.add_argument("--year", required=True, type=int, help="ปีงบประมาณของแผน เช่น 2565")
-        parser.add_argument("--format", default="xlsx", choices=["xlsx"], dest="format_")
+        parser.add_argument(
+            "--format",
+            default="xlsx",
+            choices=list(WRITERS),
+            dest="format_",
+            help="xlsx: ตารางแผนสำหรับแก้ไข, pdf: รายงานสำหรับพิมพ์",
+        )
         parser.add_argument("--output", required=True, type=Path)
 
     def handle(self, *args, organization: str, year: int, format_: str, output: Path, **options):
@@ -25,7 +34,7 @@ class Command(BaseCommand):
         )
         if plan is None:
             raise CommandError(f"ไม่มีแผนปี {year} ของหน่วยงานรหัส {organization}")
-        data = plan_xlsx(plan)
+        data = WRITERS[format_](plan)
         try:
             output.write_bytes(data)
         except OSError as error:

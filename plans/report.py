@@ -1,0 +1,249 @@
+"""The official report of a plan: the score tables and the seven-column plan table, as
+print-ready HTML and as an A4 landscape PDF.
+
+The rows and their text are the .xlsx export's (``plans.export``), so the three forms of the
+plan always agree. The PDF is drawn by WeasyPrint from the same template as the HTML page; its
+stylesheet and the Sarabun font are read from the static files on disk, never fetched over the
+network.
+"""
+
+import functools
+import mimetypes
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from assessments import scoring
+from assessments.models import Organization
+from assessments.rollup import score_report
+from assessments.thaidates import format_date
+from plans import export, plan_table, planrows
+from plans.models import Plan
+
+TEMPLATE = "plans/report.html"
+PDF_CONTENT_TYPE = "application/pdf"
+# Base of the document's relative URLs when there is no request (the management command).
+# Only its path matters: the fetcher below maps it to files and contacts no host.
+LOCAL_BASE_URL = "http://report.invalid/"
+
+
+@dataclass
+class ItemLine:
+    code: str
+    label: str
+    score: Decimal | None
+
+
+@dataclass
+class IndicatorScore:
+    number: int
+    name: str
+    score: Decimal | None
+    items: list[ItemLine] = field(default_factory=list)
+
+
+@dataclass
+class ToolScore:
+    code: str
+    name: str
+    weight: Decimal
+    score: Decimal | None
+    points: Decimal | None
+    indicators: list[IndicatorScore] = field(default_factory=list)
+
+
+@dataclass
+class ReportRow:
+    """One finding as the seven printed cells, in the order of ``printed_headers``; each cell
+    is a list of lines, so that every "- " line can be set with a hanging indent."""
+
+    code: str
+    cells: list[list[str]]
+
+
+@dataclass
+class ReportGroup:
+    number: int
+    name: str
+    average: Decimal | None
+    rows: list[ReportRow]
+
+
+@dataclass
+class ReportSection:
+    code: str
+    name: str
+    groups: list[ReportGroup]
+
+
+def office_name(organization: Organization) -> str:
+    """Name the office as the document does: "สำนักงานเขตพระโขนง" for the district เขตพระโขนง."""
+    name = organization.name_th
+    if organization.kind == Organization.Kind.DISTRICT and not name.startswith("สำนักงาน"):
+        return f"สำนักงาน{name}"
+    return name
+
+
+def subtitle(plan: Plan) -> str:
+    """The line that names the assessment year, the plan year and the office."""
+    return (
+        f"ผลการประเมิน ITA ปี {plan.assessment.framework.fiscal_year} · "
+        f"แผนปรับปรุงปีงบประมาณ พ.ศ. {plan.fiscal_year} · {office_name(plan.organization)}"
+    )
+
+
+def plan_sections(plan: Plan, summary) -> list[ReportSection]:
+    """The plan table grouped by tool and indicator, each finding as the export's cells."""
+    return [
+        ReportSection(
+            code=section.tool.code,
+            name=section.tool.name,
+            groups=[
+                ReportGroup(
+                    number=group.indicator.number,
+                    name=group.indicator.name,
+                    average=group.average,
+                    rows=[
+                        ReportRow(
+                            code=row.finding.item.code,
+                            cells=[
+                                cell.splitlines()
+                                for cell in export.finding_cells(
+                                    row.finding, row.score, row.actions
+                                )
+                            ],
+                        )
+                        for row in group.rows
+                    ],
+                )
+                for group in section.indicators
+            ],
+        )
+        for section in plan_table.sections(plan, plan_table.findings(plan), summary)
+    ]
+
+
+def _items_by_indicator(plan: Plan) -> dict[int, list]:
+    items = plan.assessment.framework.items.select_related("indicator").order_by("order", "code")
+    by_indicator: dict[int, list] = {}
+    for item in items:
+        by_indicator.setdefault(item.indicator.number, []).append(item)
+    return by_indicator
+
+
+def score_tables(plan: Plan, report) -> list[ToolScore]:
+    """Per tool: its indicators with their items and scores, its weight and its points."""
+    spec, summary = report.spec, report.summary
+    items = _items_by_indicator(plan)
+    tools = []
+    for tool in spec.tools:
+        exact = summary.exact_tools.get(tool.code)
+        indicators = [
+            IndicatorScore(
+                number=indicator.number,
+                name=indicator.name,
+                score=summary.indicators.get(indicator.number),
+                items=[
+                    ItemLine(item.code, item.name or item.text, summary.items.get(item.code))
+                    for item in items.get(indicator.number, [])
+                ],
+            )
+            for indicator in spec.indicators
+            if indicator.tool_code == tool.code
+        ]
+        tools.append(
+            ToolScore(
+                code=tool.code,
+                name=tool.name,
+                weight=tool.weight,
+                score=summary.tools.get(tool.code),
+                # Points come from the unrounded score, as every reported figure does.
+                points=scoring.round_score(scoring.points(exact, tool.weight)),
+                indicators=indicators,
+            )
+        )
+    return tools
+
+
+def report_context(plan: Plan, *, pdf: bool = False) -> dict:
+    """Everything the report template shows; a constant number of queries whatever the plan."""
+    report = score_report(plan.assessment)
+    return {
+        "plan": plan,
+        "framework": plan.assessment.framework,
+        "office": office_name(plan.organization),
+        "subtitle": subtitle(plan),
+        "headers": planrows.printed_headers(plan.fiscal_year),
+        "sections": plan_sections(plan, report.summary),
+        "tools": score_tables(plan, report),
+        "summary": report.summary,
+        "warnings": report.warnings,
+        "printed_on": format_date(timezone.localdate(), "long"),
+        "pdf": pdf,
+    }
+
+
+def pdf_file_name(plan: Plan) -> str:
+    return export.file_name(plan, "pdf")
+
+
+def static_file(url: str) -> Path | None:
+    """The file on disk behind a static URL, or None for any other URL."""
+    prefix = urlsplit(settings.STATIC_URL).path
+    path = unquote(urlsplit(url).path)
+    if not path.startswith(prefix):
+        return None
+    name = PurePosixPath(path[len(prefix) :])
+    # Only a file under the static folders: nothing above them, no absolute path.
+    if not name.parts or name.is_absolute() or ".." in name.parts:
+        return None
+    found = finders.find(str(name))
+    if found and Path(found).is_file():
+        return Path(found)
+    # Hashed names ("report.3f2a.css") exist only among the collected files.
+    try:
+        collected = Path(staticfiles_storage.path(str(name)))
+    except NotImplementedError:
+        return None
+    return collected if collected.is_file() else None
+
+
+def local_resource(url: str) -> tuple[bytes, str]:
+    """The bytes and content type of a static file; ValueError for any other URL."""
+    path = static_file(url)
+    if path is None:
+        # WeasyPrint logs the refusal and draws the document without that resource.
+        raise ValueError(f"not a local static file: {url}")
+    return path.read_bytes(), mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+
+
+# WeasyPrint is imported on the first PDF, not with the URLs: it loads Pango and logs its
+# start-up, which no HTML page and no other command needs.
+@functools.cache
+def _weasyprint():
+    import weasyprint
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class StaticFileFetcher(URLFetcher):
+        """Give WeasyPrint the app's own static files; refuse every other URL."""
+
+        def fetch(self, url, headers=None):
+            body, content_type = local_resource(url)
+            return URLFetcherResponse(url, body, {"Content-Type": content_type})
+
+    return weasyprint.HTML, StaticFileFetcher
+
+
+def render_pdf(plan: Plan, request=None) -> bytes:
+    """Render the report of a plan as a PDF document."""
+    html_class, fetcher_class = _weasyprint()
+    html = render_to_string(TEMPLATE, report_context(plan, pdf=True), request=request)
+    base_url = request.build_absolute_uri("/") if request is not None else LOCAL_BASE_URL
+    return html_class(string=html, base_url=base_url, url_fetcher=fetcher_class()).write_pdf()

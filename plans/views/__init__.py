@@ -1,0 +1,1 @@
+"""Pages of the plans app, one module per audience: staff pages, dashboards, the report."""

@@ -1,0 +1,27 @@
+"""The official report: the plan table as print-ready HTML and as PDF."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from plans import report
+from plans.access import plan_or_404
+
+
+@login_required
+@require_GET
+def plan_report(request, organization: str, year: int):
+    """Show the report for printing; another district's plan is not found."""
+    plan = plan_or_404(request.user, organization, year)
+    return render(request, report.TEMPLATE, report.report_context(plan))
+
+
+@login_required
+@require_GET
+def plan_pdf(request, organization: str, year: int):
+    """Download the report as PDF; another district's plan is not found."""
+    plan = plan_or_404(request.user, organization, year)
+    response = HttpResponse(report.render_pdf(plan, request), content_type=report.PDF_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{report.pdf_file_name(plan)}"'
+    return response
