@@ -31,12 +31,21 @@ def be_year_check(field: str, name: str) -> models.CheckConstraint:
     return range_check(field, 2500, 2700, name)
 
 
+def sees_all_organizations(user) -> bool:
+    """Whether the user reads every organization's data (BMA central managers, superusers)."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and (user.is_superuser or user.has_perm("assessments.view_all_organizations"))
+    )
+
+
 class OrganizationQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Return the organizations whose data the user may read."""
         if not user.is_authenticated or not user.is_active:
             return self.none()
-        if user.is_superuser or user.has_perm("assessments.view_all_organizations"):
+        if sees_all_organizations(user):
             return self
         return self.filter(memberships__user=user)
 

@@ -165,6 +165,10 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 ITA_IMPORT_MAX_BYTES = env_int("ITA_IMPORT_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 # Largest evidence file (PDF, image, Office document) accepted with a progress report, in bytes.
 ITA_EVIDENCE_MAX_BYTES = env_int("ITA_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+# Dashboards are cached until their data changes (plans.dashboards.data_version); this is the
+# longest a cached dashboard lives, which bounds how stale a change that leaves no history
+# (a catalog or reported figure edited in the admin) can be. 0 turns the cache off.
+ITA_DASHBOARD_CACHE_SECONDS = env_int("ITA_DASHBOARD_CACHE_SECONDS", 120, minimum=0)
 
 LOGGING = {
     "version": 1,

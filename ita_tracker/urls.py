@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from ita_tracker.health import health
+from plans.views import dashboards
 from plans.views import report as report_views
 from plans.views import staff as plan_views
 
@@ -27,6 +29,11 @@ urlpatterns = [
         name="plan_xlsx",
     ),
     path(
+        "plans/<str:organization>/<int:year>/progress/",
+        dashboards.progress,
+        name="plan_progress",
+    ),
+    path(
         "plans/<str:organization>/<int:year>/report/",
         report_views.plan_report,
         name="plan_report",
@@ -36,6 +43,10 @@ urlpatterns = [
         report_views.plan_pdf,
         name="plan_pdf",
     ),
+    path("scores/<str:organization>/<int:year>/", dashboards.scores, name="scores"),
+    path("overview/", dashboards.overview_latest, name="overview_latest"),
+    path("overview/<int:year>/", dashboards.overview, name="overview"),
+    path("health/", health, name="health"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

@@ -7,11 +7,9 @@ from django.db.models import Q
 from plans.models import Action, Division
 
 
-class ActionFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="ค้นหา", method="search")
-    status = django_filters.ChoiceFilter(
-        label="สถานะ", choices=Action.Status.choices, empty_label="ทุกสถานะ"
-    )
+class ActionScopeFilter(django_filters.FilterSet):
+    """Which part of the plan: a tool, an indicator, a division (the dashboards' filters)."""
+
     tool = django_filters.ChoiceFilter(
         label="เครื่องมือ",
         field_name="finding__item__indicator__tool__code",
@@ -24,6 +22,26 @@ class ActionFilter(django_filters.FilterSet):
     division = django_filters.ModelChoiceFilter(
         label="ฝ่าย", queryset=Division.objects.none(), method="of_division", empty_label="ทุกฝ่าย"
     )
+
+    class Meta:
+        model = Action
+        fields = ["tool", "indicator", "division"]
+
+    def __init__(self, *args, divisions=None, today=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+        if divisions is not None:
+            self.filters["division"].queryset = divisions
+
+    def of_division(self, queryset, name, value):
+        return queryset.of_division(value) if value else queryset
+
+
+class ActionFilter(ActionScopeFilter):
+    q = django_filters.CharFilter(label="ค้นหา", method="search")
+    status = django_filters.ChoiceFilter(
+        label="สถานะ", choices=Action.Status.choices, empty_label="ทุกสถานะ"
+    )
     overdue = django_filters.BooleanFilter(
         label="เฉพาะที่เลยกำหนด", method="only_overdue", widget=forms.CheckboxInput
     )
@@ -31,12 +49,6 @@ class ActionFilter(django_filters.FilterSet):
     class Meta:
         model = Action
         fields = ["q", "status", "tool", "indicator", "division", "overdue"]
-
-    def __init__(self, *args, divisions=None, today=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.today = today
-        if divisions is not None:
-            self.filters["division"].queryset = divisions
 
     def search(self, queryset, name, value):
         words = value.split()
@@ -48,9 +60,6 @@ class ActionFilter(django_filters.FilterSet):
                 | Q(follow_up_method__icontains=word)
             )
         return queryset
-
-    def of_division(self, queryset, name, value):
-        return queryset.of_division(value) if value else queryset
 
     def only_overdue(self, queryset, name, value):
         return queryset.overdue(self.today) if value else queryset

@@ -278,6 +278,16 @@ class Finding(Versioned):
             raise ValidationError({"item": "ข้อนี้ไม่อยู่ในชุดการประเมินที่แผนนี้ใช้"})
 
 
+def open_condition() -> Q:
+    """Neither done nor cancelled."""
+    return ~Q(status__in=[Action.Status.DONE, Action.Status.CANCELLED])
+
+
+def overdue_condition(today) -> Q:
+    """Past the due date and still open: overdue is derived, never stored."""
+    return open_condition() & Q(due_on__lt=today)
+
+
 class ActionQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Return the actions of the plans the user may read."""
@@ -311,18 +321,18 @@ class ActionQuerySet(models.QuerySet):
         ).distinct()
 
     def open(self):
-        return self.exclude(status__in=[Action.Status.DONE, Action.Status.CANCELLED])
+        return self.filter(open_condition())
 
     def overdue(self, today):
         """Past their due date and neither done nor cancelled (derived, never stored)."""
-        return self.open().filter(due_on__lt=today)
+        return self.filter(overdue_condition(today))
 
     def by_urgency(self, today):
         """Overdue first, then due within DUE_SOON_DAYS, then the rest; earliest due first."""
-        open_ = ~Q(status__in=[Action.Status.DONE, Action.Status.CANCELLED])
+        open_ = open_condition()
         return self.annotate(
             urgency=models.Case(
-                models.When(open_ & Q(due_on__lt=today), then=0),
+                models.When(overdue_condition(today), then=0),
                 models.When(open_ & Q(due_on__lte=today + timedelta(days=DUE_SOON_DAYS)), then=1),
                 models.When(open_, then=2),
                 default=3,

@@ -1,6 +1,13 @@
 import pytest
+from django.core.cache import cache
 
 from tests.factories import SEED_SCORES, make_assessment, make_framework, make_organization
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with no cached page: a rolled-back test's ids can come back."""
+    cache.clear()
 
 
 @pytest.fixture

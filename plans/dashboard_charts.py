@@ -1,0 +1,136 @@
+"""The dashboards' data as charts, heat-map cells and sort links (presentation only)."""
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from assessments.thaidates import format_month
+from plans import dashboards
+from plans.charts import Bar, Segment, bar_chart, heat_color, line_chart, stacked_bar_chart
+from plans.models import Action
+
+STATUS_SEGMENTS = [
+    Segment(Action.Status.DONE.value, Action.Status.DONE.label, "done"),
+    Segment(Action.Status.IN_PROGRESS.value, Action.Status.IN_PROGRESS.label, "in-progress"),
+    Segment(Action.Status.NOT_STARTED.value, Action.Status.NOT_STARTED.label, "not-started"),
+    Segment(Action.Status.CANCELLED.value, Action.Status.CANCELLED.label, "cancelled"),
+]
+ROUND_SEGMENTS = [
+    Segment("done", "รายงานว่าเสร็จสิ้น", "done"),
+    Segment("reported", "รายงานแล้ว", "in-progress"),
+    Segment("late", "รายงานช้า", "late"),
+    Segment("not_reported", "ยังไม่รายงาน", "not-started"),
+]
+LIFT_SHOWN = dashboards.WEAKEST_SHOWN
+POINTS = Decimal("0.01")
+
+
+def whole(percent: Decimal) -> int:
+    """A percentage rounded half up to a whole number, for chart labels."""
+    return int(percent.quantize(Decimal(1), ROUND_HALF_UP))
+
+
+def _tone(passes: bool) -> str:
+    return "pass" if passes else "fail"
+
+
+def scores_charts(page: dashboards.ScoresPage) -> dict:
+    pass_mark = page.pass_mark
+    marker = {"marker": pass_mark, "marker_label": f"เกณฑ์ผ่าน {pass_mark:.0f}"}
+    steps = page.lift_to_pass[:LIFT_SHOWN]
+    return {
+        "tools": bar_chart(
+            "คะแนนรายเครื่องมือ",
+            [Bar(f"{row.key} {row.name}", row.score, tone=_tone(row.passes)) for row in page.tools],
+            label_header="เครื่องมือ",
+            **marker,
+        ),
+        "indicators": bar_chart(
+            "คะแนนรายตัวชี้วัดเทียบเกณฑ์ผ่าน",
+            [
+                Bar(f"{row.key}. {row.name}", row.score, tone=_tone(row.passes))
+                for row in page.indicators
+            ],
+            label_header="ตัวชี้วัด",
+            **marker,
+        ),
+        "lift": bar_chart(
+            f"คะแนนรวมที่เพิ่มขึ้นหากยกข้อขึ้นถึงเกณฑ์ผ่าน ({len(steps)} ข้อแรก)",
+            [Bar(step.gain.code, step.gain.points.quantize(POINTS)) for step in steps],
+            maximum=None,
+            value_header="คะแนนรวมที่เพิ่มขึ้น",
+            label_header="ข้อ",
+        )
+        if steps
+        else None,
+    }
+
+
+def progress_charts(page: dashboards.ProgressPage) -> dict:
+    return {
+        "divisions": stacked_bar_chart(
+            "สถานะการปรับปรุงรายฝ่าย",
+            [(division.name, counts) for division, counts in page.divisions],
+            STATUS_SEGMENTS,
+            label_header="ฝ่าย",
+        ),
+        "rounds": stacked_bar_chart(
+            "การรายงานตามรอบการติดตาม",
+            [(row.round.name, row.counts) for row in page.rounds],
+            ROUND_SEGMENTS,
+            label_header="รอบการติดตาม",
+        )
+        if page.rounds
+        else None,
+        "completion": line_chart(
+            "ร้อยละของการปรับปรุงที่เสร็จสิ้นสะสมรายเดือน",
+            [(format_month(day), whole(percent)) for day, percent in page.completion],
+            maximum=Decimal(100),
+            unit="%",
+            x_header="เดือน",
+            y_header="ร้อยละที่เสร็จสิ้น",
+        )
+        if page.completion
+        else None,
+    }
+
+
+@dataclass(frozen=True)
+class HeatRow:
+    row: dashboards.DistrictRow
+    cells: list[tuple[object, str]]  # (score, CSS class)
+
+
+def heat_map(data: dashboards.Overview) -> list[HeatRow]:
+    """District × indicator scores with the colour class of each cell."""
+    pass_mark = data.pass_mark
+    numbers = [indicator.number for indicator in data.indicators]
+    return [
+        HeatRow(
+            row,
+            [
+                (score, heat_color(score, pass_mark=pass_mark))
+                for score in (row.summary.indicators.get(number) for number in numbers)
+            ],
+        )
+        for row in sorted(data.rows, key=lambda row: row.assessment.organization.code)
+    ]
+
+
+@dataclass(frozen=True)
+class SortLink:
+    query: str  # ?sort=… for the column's link
+    aria: str  # aria-sort of the column header
+    arrow: str
+
+
+def sort_links(current: str, sorts) -> dict[str, SortLink]:
+    """For each sortable column: the link that sorts by it (flipping the current order)."""
+    links = {}
+    for key in sorts:
+        if current == key:
+            links[key] = SortLink(f"?sort=-{key}", "ascending", "▲")
+        elif current == f"-{key}":
+            links[key] = SortLink(f"?sort={key}", "descending", "▼")
+        else:
+            links[key] = SortLink(f"?sort={key}", "none", "")
+    return links

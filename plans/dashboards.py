@@ -1,0 +1,457 @@
+"""What the managers' dashboards show, read in a fixed number of queries whatever the size.
+
+The views look the objects up (and scope them); the functions here read the rows once and
+return plain data. The rules of the progress dashboard live here and nowhere else:
+
+- **Who answers for an action**: its lead division, the divisions sharing it, and, for a
+  "ทุกฝ่าย" action, every division of the district.
+- **A division's status on an action**: the action's own status, except for "ทุกฝ่าย" actions
+  still open, where each division has the status of its own latest report (ยังไม่เริ่ม without
+  one): such an action is done for the divisions that reported it done.
+- **A round**: an action is due to report in a round if it has started by the round's end and
+  was not finished before the round began; a report of the round made after its last day is
+  late.
+"""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db import connection
+from django.db.models import Count, Q
+
+from assessments import scoring
+from assessments.models import Assessment, ImportRecord, Item, ItemScore
+from assessments.rollup import ScoreReport, framework_spec, score_report
+from assessments.thaidates import as_date, fiscal_year_bounds
+from plans.models import (
+    Action,
+    Division,
+    Finding,
+    Plan,
+    ProgressUpdate,
+    ReportingRound,
+    overdue_condition,
+)
+
+Status = Action.Status
+WEAKEST_SHOWN = 10
+# The overdue and due-soon lists show this many, earliest due first; the rest are counted.
+LIST_SHOWN = 20
+
+
+def data_version() -> tuple:
+    """A fingerprint of the data the dashboards read, in one cheap query: the newest change
+    history row of every tracked model and the newest import. It changes with every save,
+    delete, progress report and import, so a cached dashboard is never served after one."""
+    tracked = [ItemScore, Division, Plan, Finding, Action, ReportingRound, ProgressUpdate]
+    quote = connection.ops.quote_name
+    tables = [(model.history.model._meta.db_table, "history_id") for model in tracked]
+    tables.append((ImportRecord._meta.db_table, ImportRecord._meta.pk.column))
+    newest = ", ".join(f"(SELECT MAX({quote(pk)}) FROM {quote(table)})" for table, pk in tables)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {newest}")
+        return tuple(cursor.fetchone())
+
+
+def percent_done(counts: Counter) -> Decimal | None:
+    """Done as a share of what is not cancelled, in per cent (None when nothing counts)."""
+    base = sum(counts.values()) - counts[Status.CANCELLED]
+    if base <= 0:
+        return None
+    return scoring.round_score(Decimal(100) * counts[Status.DONE] / base)
+
+
+# --- Scores ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    item: Item
+    score: Decimal
+    previous: Decimal | None
+    passes: bool
+    has_action: bool
+
+    @property
+    def change(self) -> Decimal | None:
+        return None if self.previous is None else self.score - self.previous
+
+
+@dataclass(frozen=True)
+class FigureRow:
+    """An indicator or a tool: its score, weight, points, pass and change against last year."""
+
+    key: object
+    name: str
+    weight: Decimal
+    score: Decimal | None
+    points: Decimal | None
+    previous: Decimal | None
+    passes: bool
+
+    @property
+    def change(self) -> Decimal | None:
+        if self.score is None or self.previous is None:
+            return None
+        return self.score - self.previous
+
+
+@dataclass
+class ScoresPage:
+    report: ScoreReport
+    previous: ScoreReport | None
+    plans: list
+    tools: list[FigureRow]
+    indicators: list[FigureRow]
+    items: list[ItemRow]
+    lift_to_pass: list[scoring.LiftStep]
+    lift_to_full: list[scoring.LiftStep]
+    next_level: tuple[str, Decimal] | None
+
+    @property
+    def pass_mark(self) -> Decimal:
+        return self.report.spec.pass_mark
+
+    @property
+    def weakest(self) -> list[ItemRow]:
+        return sorted(self.items, key=lambda row: row.score)[:WEAKEST_SHOWN]
+
+    @property
+    def unplanned(self) -> list[ItemRow]:
+        """Items below the pass mark that no plan answers with an action yet."""
+        return [row for row in self.items if not row.passes and not row.has_action]
+
+    @property
+    def total_change(self) -> Decimal | None:
+        if self.previous is None or self.previous.summary.total is None:
+            return None
+        if self.report.summary.total is None:
+            return None
+        return self.report.summary.total - self.previous.summary.total
+
+    def with_items(self, steps) -> list[tuple[scoring.LiftStep, Item]]:
+        """Pair lift steps with their items, for names."""
+        items = {row.item.code: row.item for row in self.items}
+        return [(step, items[step.gain.code]) for step in steps]
+
+    def steps_to_next_level(self, steps) -> list[scoring.LiftStep]:
+        """The first steps of a lift plan, up to the one that reaches the next level."""
+        if self.next_level is None:
+            return []
+        _, minimum = self.next_level
+        for index, step in enumerate(steps):
+            if step.total >= minimum:
+                return steps[: index + 1]
+        return []
+
+
+def previous_assessment(assessment: Assessment) -> Assessment | None:
+    """The same organization's assessment of the fiscal year before, if there is one."""
+    return (
+        Assessment.objects.filter(
+            organization_id=assessment.organization_id,
+            framework__fiscal_year=assessment.framework.fiscal_year - 1,
+        )
+        .select_related("framework")
+        .first()
+    )
+
+
+def scores_page(assessment: Assessment) -> ScoresPage:
+    """Read one assessment's scores, the year before, and which weak items have actions."""
+    report = score_report(assessment)
+    earlier = previous_assessment(assessment)
+    previous = score_report(earlier) if earlier else None
+    spec, summary = report.spec, report.summary
+    pass_mark = spec.pass_mark
+    before = previous.summary if previous else None
+    acted_on = set(
+        Finding.objects.filter(plan__assessment=assessment, actions__isnull=False).values_list(
+            "item_id", flat=True
+        )
+    )
+    items = [
+        ItemRow(
+            item=item,
+            score=summary.items[item.code],
+            previous=before.items.get(item.code) if before else None,
+            passes=summary.items[item.code] >= pass_mark,
+            has_action=item.pk in acted_on,
+        )
+        for item in assessment.framework.items.select_related("indicator").order_by("order")
+        if item.code in summary.items
+    ]
+    exact_scores = dict(assessment.scores.values_list("item__code", "score"))
+    lift_to_pass = scoring.lift_plan(spec, exact_scores, pass_mark)
+    return ScoresPage(
+        report=report,
+        previous=previous,
+        plans=list(assessment.plans.order_by("fiscal_year")),
+        tools=[
+            FigureRow(
+                key=tool.code,
+                name=tool.name,
+                weight=tool.weight,
+                score=summary.tools[tool.code],
+                points=scoring.round_score(
+                    scoring.points(summary.exact_tools[tool.code], tool.weight)
+                ),
+                previous=before.tools.get(tool.code) if before else None,
+                passes=_passes(summary.tools[tool.code], pass_mark),
+            )
+            for tool in spec.tools
+        ],
+        indicators=[
+            FigureRow(
+                key=ind.number,
+                name=ind.name,
+                weight=ind.weight,
+                score=summary.indicators[ind.number],
+                points=scoring.round_score(
+                    scoring.points(summary.exact_indicators[ind.number], ind.weight)
+                ),
+                previous=before.indicators.get(ind.number) if before else None,
+                passes=_passes(summary.indicators[ind.number], pass_mark),
+            )
+            for ind in spec.indicators
+        ],
+        items=items,
+        lift_to_pass=lift_to_pass,
+        lift_to_full=scoring.lift_plan(spec, exact_scores, scoring.HUNDRED),
+        next_level=scoring.next_level(spec, summary.total),
+    )
+
+
+def _passes(score: Decimal | None, pass_mark: Decimal) -> bool:
+    return score is not None and score >= pass_mark
+
+
+# --- Progress -------------------------------------------------------------------------------
+
+
+@dataclass
+class RoundRow:
+    round: object
+    counts: Counter = field(default_factory=Counter)  # done / reported / late / not_reported
+
+
+@dataclass
+class ProgressPage:
+    plan: Plan
+    actions: list[Action]
+    divisions: list[tuple[Division, Counter]]
+    totals: Counter
+    rounds: list[RoundRow]
+    overdue: list[Action]
+    due_soon: list[Action]
+    completion: list[tuple[date, Decimal]]
+    today: date
+
+    @property
+    def percent_done(self) -> Decimal | None:
+        return percent_done(self.totals)
+
+
+def answering_divisions(action: Action, shared: dict, district: list[Division]) -> list[Division]:
+    """The divisions that answer for an action (see the module's rules)."""
+    if action.all_divisions:
+        return list(district)
+    by_id = {division.pk: division for division in district}
+    ids = [action.lead_division_id, *shared.get(action.pk, ())]
+    return [by_id[pk] for pk in dict.fromkeys(ids) if pk in by_id]
+
+
+def division_status(action: Action, division: Division, latest: dict) -> str:
+    """One division's status on an action (see the module's rules)."""
+    if not action.all_divisions or action.status == Status.CANCELLED:
+        return action.status
+    return latest.get((action.pk, division.pk), Status.NOT_STARTED)
+
+
+def progress_page(plan: Plan, actions, today: date) -> ProgressPage:
+    """Tally a plan's (already filtered) actions by division, status, round and month."""
+    actions = list(
+        actions.select_related("finding__item", "lead_division").order_by(
+            "due_on", "finding__order", "order"
+        )
+    )
+    ids = [action.pk for action in actions]
+    district = list(plan.organization.divisions.order_by("order", "name"))
+    shared: dict[int, list[int]] = defaultdict(list)
+    for action_id, division_id in Action.divisions.through.objects.filter(
+        action_id__in=ids
+    ).values_list("action_id", "division_id"):
+        shared[action_id].append(division_id)
+    updates = list(
+        ProgressUpdate.objects.filter(action_id__in=ids)
+        .order_by("reported_at", "pk")
+        .values_list("action_id", "division_id", "round_id", "status", "reported_at")
+    )
+    latest = {(a, d): status for a, d, _, status, _ in updates if d is not None}
+    by_division = {division.pk: Counter() for division in district}
+    for action in actions:
+        for division in answering_divisions(action, shared, district):
+            by_division[division.pk][division_status(action, division, latest)] += 1
+    rounds = list(plan.rounds.order_by("starts_on"))
+    return ProgressPage(
+        plan=plan,
+        actions=actions,
+        divisions=[(division, by_division[division.pk]) for division in district],
+        totals=Counter(action.status for action in actions),
+        rounds=[round_row(r, actions, updates) for r in rounds],
+        overdue=[action for action in actions if action.is_overdue(today)],
+        due_soon=[action for action in actions if action.is_due_soon(today)],
+        completion=completion(plan, actions, updates, today),
+        today=today,
+    )
+
+
+def round_row(reporting_round, actions: list[Action], updates: list) -> RoundRow:
+    """Sort the actions due in a round into done / reported / late / not reported."""
+    row = RoundRow(reporting_round)
+    reports: dict[int, list] = defaultdict(list)
+    for action_id, _, round_id, status, reported_at in updates:
+        if round_id == reporting_round.pk:
+            reports[action_id].append((status, as_date(reported_at)))
+    for action in actions:
+        if action.starts_on and action.starts_on > reporting_round.ends_on:
+            continue  # not started yet
+        if action.completed_on and action.completed_on < reporting_round.starts_on:
+            continue  # finished before the round
+        own = reports.get(action.pk)
+        if not own:
+            row.counts["not_reported"] += 1
+        elif any(status == Status.DONE for status, _ in own):
+            row.counts["done"] += 1
+        elif all(day > reporting_round.ends_on for _, day in own):
+            row.counts["late"] += 1
+        else:
+            row.counts["reported"] += 1
+    return row
+
+
+def completion(plan: Plan, actions: list[Action], updates: list, today: date):
+    """Per cent of the (not cancelled) actions done by the end of each month of the plan
+    year, up to this month; an action is done from its first "done" report, or from its
+    completion date if it was closed without one."""
+    counted = [action for action in actions if action.status != Status.CANCELLED]
+    if not counted:
+        return []
+    first_done: dict[int, date] = {}
+    for action_id, _, _, status, reported_at in updates:
+        if status == Status.DONE and action_id not in first_done:
+            first_done[action_id] = as_date(reported_at)
+    done_on = []
+    for action in counted:
+        if action.status != Status.DONE:
+            continue
+        day = first_done.get(action.pk) or action.completed_on
+        if day:
+            done_on.append(day)
+    start, end = fiscal_year_bounds(plan.fiscal_year)
+    points = []
+    for month_end in month_ends(start, min(end, today)):
+        done = sum(1 for day in done_on if day <= month_end)
+        points.append((month_end, scoring.round_score(Decimal(100) * done / len(counted))))
+    return points
+
+
+def month_ends(start: date, end: date) -> list[date]:
+    """The last day of every month from ``start``'s to ``end``'s."""
+    ends = []
+    year, month = start.year, start.month
+    while (year, month) <= (end.year, end.month):
+        following = date(year + month // 12, month % 12 + 1, 1)
+        ends.append(following - timedelta(days=1))
+        year, month = following.year, following.month
+    return ends
+
+
+# --- BMA-wide overview ----------------------------------------------------------------------
+
+
+@dataclass
+class DistrictRow:
+    assessment: Assessment
+    summary: scoring.Summary
+    plan: Plan | None = None
+    actions: int = 0
+    done: int = 0
+    cancelled: int = 0
+    overdue: int = 0
+
+    @property
+    def percent_done(self) -> Decimal | None:
+        base = self.actions - self.cancelled
+        return scoring.round_score(Decimal(100) * self.done / base) if base > 0 else None
+
+
+@dataclass
+class Overview:
+    year: int
+    rows: list[DistrictRow]
+    specs: dict
+    indicators: list  # the indicator specs of the (first) framework, for the heat map columns
+
+    @property
+    def pass_mark(self) -> Decimal | None:
+        return next(iter(self.specs.values())).pass_mark if self.specs else None
+
+
+OVERVIEW_SORTS = {
+    "code": lambda row: row.assessment.organization.code,
+    "name": lambda row: row.assessment.organization.name_th,
+    "total": lambda row: row.summary.total if row.summary.total is not None else Decimal(-1),
+    "progress": lambda row: row.percent_done if row.percent_done is not None else Decimal(-1),
+    "overdue": lambda row: row.overdue,
+    "actions": lambda row: row.actions,
+}
+
+
+def overview(assessments, year: int, today: date, sort: str = "-total") -> Overview:
+    """Every visible district's total, level and plan progress for one assessment year."""
+    assessments = list(
+        assessments.filter(framework__fiscal_year=year).select_related("organization", "framework")
+    )
+    frameworks = {a.framework_id: a.framework for a in assessments}
+    specs = {pk: framework_spec(framework) for pk, framework in frameworks.items()}
+    scores: dict[int, dict] = defaultdict(dict)
+    for assessment_id, code, score in ItemScore.objects.filter(
+        assessment__in=assessments
+    ).values_list("assessment_id", "item__code", "score"):
+        scores[assessment_id][code] = score
+    rows = {
+        a.pk: DistrictRow(a, scoring.summarize(specs[a.framework_id], scores[a.pk]))
+        for a in assessments
+    }
+    for plan in Plan.objects.filter(assessment__in=assessments).order_by("fiscal_year"):
+        rows[plan.assessment_id].plan = plan
+    tallies = (
+        Action.objects.filter(finding__plan__assessment__in=assessments)
+        .values("finding__plan__assessment_id")
+        .annotate(
+            total=Count("pk"),
+            done=Count("pk", filter=Q(status=Status.DONE)),
+            cancelled=Count("pk", filter=Q(status=Status.CANCELLED)),
+            overdue=Count("pk", filter=overdue_condition(today)),
+        )
+    )
+    for tally in tallies:
+        row = rows[tally["finding__plan__assessment_id"]]
+        row.actions, row.done = tally["total"], tally["done"]
+        row.cancelled, row.overdue = tally["cancelled"], tally["overdue"]
+    key = sort.lstrip("-")
+    ordered = sorted(
+        rows.values(),
+        key=OVERVIEW_SORTS.get(key, OVERVIEW_SORTS["total"]),
+        reverse=sort.startswith("-"),
+    )
+    first_spec = next(iter(specs.values()), None)
+    return Overview(
+        year=year,
+        rows=ordered,
+        specs=specs,
+        indicators=list(first_spec.indicators) if first_spec else [],
+    )

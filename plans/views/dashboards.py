@@ -1,0 +1,128 @@
+"""Dashboards for managers: a district's scores, a plan's progress, the BMA-wide overview.
+
+Each page is cached until its data changes: the views hand the template lazy objects and a
+cache key (``_cache``), so on a hit nothing is read or computed beyond the access checks and
+one query for the data version. Who may see the page is always checked before the cache.
+"""
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Max
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
+from django.views.decorators.http import require_GET
+
+from assessments.models import Assessment, sees_all_organizations
+from plans import dashboard_charts, dashboards
+from plans.access import plan_or_404, visible_or_404
+from plans.charts import heat_legend
+from plans.filters import ActionScopeFilter
+from plans.models import Action
+
+
+def _cache(request, *parts) -> dict:
+    """The template's cache timeout and key: the page, its query string, the data version
+    and the day (overdue counts change at midnight)."""
+    query = sorted(request.GET.items())
+    key = [*parts, query, dashboards.data_version(), timezone.localdate().isoformat()]
+    return {"cache_seconds": settings.ITA_DASHBOARD_CACHE_SECONDS, "cache_key": key}
+
+
+@login_required
+@require_GET
+def scores(request, organization: str, year: int):
+    """A district's scores of one year: figures, weak items, where the points are."""
+    assessment = visible_or_404(
+        Assessment.objects.select_related("organization", "framework"),
+        request.user,
+        organization__code=organization,
+        framework__fiscal_year=year,
+    )
+    page = SimpleLazyObject(lambda: dashboards.scores_page(assessment))
+    context = {
+        "assessment": assessment,
+        "page": page,
+        "charts": SimpleLazyObject(lambda: dashboard_charts.scores_charts(page)),
+        "lift_shown": SimpleLazyObject(
+            lambda: page.with_items(page.lift_to_pass[: dashboards.WEAKEST_SHOWN])
+        ),
+        "to_next_level": SimpleLazyObject(lambda: page.steps_to_next_level(page.lift_to_pass)),
+        "to_next_level_full": SimpleLazyObject(lambda: page.steps_to_next_level(page.lift_to_full)),
+        **_cache(request, "scores", assessment.pk),
+    }
+    return render(request, "plans/scores.html", context)
+
+
+@login_required
+@require_GET
+def progress(request, organization: str, year: int):
+    """A plan's follow-up: divisions × status, rounds, overdue and due soon, completion."""
+    today = timezone.localdate()
+    plan = plan_or_404(request.user, organization, year)
+    filters = ActionScopeFilter(
+        request.GET,
+        queryset=Action.objects.filter(finding__plan=plan),
+        divisions=plan.organization.divisions.all(),
+        today=today,
+    )
+    page = SimpleLazyObject(lambda: dashboards.progress_page(plan, filters.qs, today))
+    context = {
+        "plan": plan,
+        "page": page,
+        "filter": filters,
+        "charts": SimpleLazyObject(lambda: dashboard_charts.progress_charts(page)),
+        "shown": dashboards.LIST_SHOWN,
+        **_cache(request, "progress", plan.pk),
+    }
+    return render(request, "plans/progress.html", context)
+
+
+def _require_overview(user):
+    if not sees_all_organizations(user):
+        raise PermissionDenied("ภาพรวมทุกเขตสำหรับผู้บริหารส่วนกลางเท่านั้น")
+
+
+@login_required
+@require_GET
+def overview_latest(request):
+    """The overview of the latest assessment year."""
+    _require_overview(request.user)
+    year = Assessment.objects.aggregate(year=Max("framework__fiscal_year"))["year"]
+    if year is None:
+        raise Http404("ยังไม่มีผลการประเมิน")
+    return redirect("overview", year=year)
+
+
+@login_required
+@require_GET
+def overview(request, year: int):
+    """Every district's total, level and plan progress, and a district × indicator heat map."""
+    _require_overview(request.user)
+    years = list(
+        Assessment.objects.values_list("framework__fiscal_year", flat=True)
+        .distinct()
+        .order_by("-framework__fiscal_year")
+    )
+    if year not in years:
+        raise Http404(f"ไม่มีผลการประเมินปี {year}")
+    sort = request.GET.get("sort", "-total")
+    data = SimpleLazyObject(
+        lambda: dashboards.overview(
+            Assessment.objects.visible_to(request.user), year, timezone.localdate(), sort
+        )
+    )
+    context = {
+        "year": year,
+        "overview": data,
+        "sort": sort,
+        "sorts": dashboard_charts.sort_links(sort, dashboards.OVERVIEW_SORTS),
+        "heat": SimpleLazyObject(lambda: dashboard_charts.heat_map(data)),
+        "heat_legend": SimpleLazyObject(lambda: heat_legend(pass_mark=data.pass_mark)),
+        "years": years,
+        # Only users who see every district get here, so one cached page serves them all.
+        **_cache(request, "overview", year),
+    }
+    return render(request, "plans/overview.html", context)
