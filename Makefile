@@ -7,7 +7,7 @@ DEV_ENV := DJANGO_DEBUG=1
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test test-sqlite test-postgres chromium lint format migrations-check check clean bench-import
+.PHONY: install run test test-sqlite test-postgres chromium lint format migrations-check check clean bench-import bench
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -64,6 +64,11 @@ migrations-check: install
 # Prints figures (seconds, speed-up); never part of the test suite.
 bench-import: install
 	DJANGO_ENV_FILE= DJANGO_SECRET_KEY=bench-only scripts/with-postgres.sh $(BIN)/python scripts/bench_import.py
+
+# Pages on the BMA-wide synthetic data set, through gunicorn with DEBUG off: p50/p95 per page
+# and PASS/FAIL against the goals (BENCH_CLIENTS, BENCH_REQUESTS: see scripts/bench.py).
+bench: install
+	DJANGO_ENV_FILE= DJANGO_SECRET_KEY=bench-only scripts/with-postgres.sh $(BIN)/python scripts/bench.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles

@@ -97,7 +97,7 @@ def progress_charts(page: dashboards.ProgressPage) -> dict:
 @dataclass(frozen=True)
 class HeatRow:
     row: dashboards.DistrictRow
-    cells: list[tuple[object, str]]  # (score, CSS class)
+    cells: list[tuple[str, str]]  # (score as shown, CSS class)
 
 
 def heat_map(data: dashboards.Overview) -> list[HeatRow]:
@@ -108,7 +108,9 @@ def heat_map(data: dashboards.Overview) -> list[HeatRow]:
         HeatRow(
             row,
             [
-                (score, heat_color(score, pass_mark=pass_mark))
+                # Formatted here: 500 cells through the floatformat filter cost more than
+                # the rest of the page.
+                ("—" if score is None else f"{score:.2f}", heat_color(score, pass_mark=pass_mark))
                 for score in (row.summary.indicators.get(number) for number in numbers)
             ],
         )

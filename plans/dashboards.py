@@ -13,6 +13,7 @@ return plain data. The rules of the progress dashboard live here and nowhere els
   late.
 """
 
+import functools
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -45,14 +46,20 @@ def data_version() -> tuple:
     """A fingerprint of the data the dashboards read, in one cheap query: the newest change
     history row of every tracked model and the newest import. It changes with every save,
     delete, progress report and import, so a cached dashboard is never served after one."""
+    with connection.cursor() as cursor:
+        cursor.execute(_version_sql(connection.vendor))
+        return tuple(cursor.fetchone())
+
+
+@functools.cache
+def _version_sql(vendor: str) -> str:
+    # Built once per process: reading a model's history manager is not free.
     tracked = [ItemScore, Division, Plan, Finding, Action, ReportingRound, ProgressUpdate]
     quote = connection.ops.quote_name
     tables = [(model.history.model._meta.db_table, "history_id") for model in tracked]
     tables.append((ImportRecord._meta.db_table, ImportRecord._meta.pk.column))
     newest = ", ".join(f"(SELECT MAX({quote(pk)}) FROM {quote(table)})" for table, pk in tables)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {newest}")
-        return tuple(cursor.fetchone())
+    return f"SELECT {newest}"
 
 
 def percent_done(counts: Counter) -> Decimal | None:
