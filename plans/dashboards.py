@@ -174,6 +174,19 @@ def scores_page(assessment: Assessment) -> ScoresPage:
     spec, summary = report.spec, report.summary
     pass_mark = spec.pass_mark
     before = previous.summary if previous else None
+
+    def _figure(spec_part, key, scores, exact, earlier) -> FigureRow:
+        """A tool or indicator row; ``earlier`` is last year's scores of that kind, if any."""
+        return FigureRow(
+            key=key,
+            name=spec_part.name,
+            weight=spec_part.weight,
+            score=scores[key],
+            points=scoring.round_score(scoring.points(exact[key], spec_part.weight)),
+            previous=earlier.get(key) if earlier else None,
+            passes=_passes(scores[key], pass_mark),
+        )
+
     acted_on = set(
         Finding.objects.filter(plan__assessment=assessment, actions__isnull=False).values_list(
             "item_id", flat=True
@@ -197,30 +210,16 @@ def scores_page(assessment: Assessment) -> ScoresPage:
         previous=previous,
         plans=list(assessment.plans.order_by("fiscal_year")),
         tools=[
-            FigureRow(
-                key=tool.code,
-                name=tool.name,
-                weight=tool.weight,
-                score=summary.tools[tool.code],
-                points=scoring.round_score(
-                    scoring.points(summary.exact_tools[tool.code], tool.weight)
-                ),
-                previous=before.tools.get(tool.code) if before else None,
-                passes=_passes(summary.tools[tool.code], pass_mark),
-            )
+            _figure(tool, tool.code, summary.tools, summary.exact_tools, before and before.tools)
             for tool in spec.tools
         ],
         indicators=[
-            FigureRow(
-                key=ind.number,
-                name=ind.name,
-                weight=ind.weight,
-                score=summary.indicators[ind.number],
-                points=scoring.round_score(
-                    scoring.points(summary.exact_indicators[ind.number], ind.weight)
-                ),
-                previous=before.indicators.get(ind.number) if before else None,
-                passes=_passes(summary.indicators[ind.number], pass_mark),
+            _figure(
+                ind,
+                ind.number,
+                summary.indicators,
+                summary.exact_indicators,
+                before and before.indicators,
             )
             for ind in spec.indicators
         ],
