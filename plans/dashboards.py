@@ -62,12 +62,15 @@ def _version_sql(vendor: str) -> str:
     return f"SELECT {newest}"
 
 
-def percent_done(counts: Counter) -> Decimal | None:
+def share_done(done: int, total: int, cancelled: int) -> Decimal | None:
     """Done as a share of what is not cancelled, in per cent (None when nothing counts)."""
-    base = sum(counts.values()) - counts[Status.CANCELLED]
-    if base <= 0:
-        return None
-    return scoring.round_score(Decimal(100) * counts[Status.DONE] / base)
+    base = total - cancelled
+    return scoring.round_score(Decimal(100) * done / base) if base > 0 else None
+
+
+def percent_done(counts: Counter) -> Decimal | None:
+    """``share_done`` of a tally by status."""
+    return share_done(counts[Status.DONE], sum(counts.values()), counts[Status.CANCELLED])
 
 
 # --- Scores ---------------------------------------------------------------------------------
@@ -390,8 +393,7 @@ class DistrictRow:
 
     @property
     def percent_done(self) -> Decimal | None:
-        base = self.actions - self.cancelled
-        return scoring.round_score(Decimal(100) * self.done / base) if base > 0 else None
+        return share_done(self.done, self.actions, self.cancelled)
 
 
 @dataclass

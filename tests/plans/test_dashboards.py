@@ -103,7 +103,7 @@ def test_scores_page_compares_with_the_year_before(client, demo):
 
 
 @pytest.fixture
-def district(db):
+def followed_plan(db):
     organization = Organization.objects.create(code="9001", name_th="เขตทดสอบ")
     divisions = [
         make_division(organization, name, order)
@@ -123,8 +123,8 @@ def _report(action, division, status, when, reporting_round=None):
     ProgressUpdate.objects.filter(pk=update.pk).update(reported_at=moment)
 
 
-def test_an_all_divisions_action_counts_per_division_by_its_own_reports(district):
-    plan, finding, (admin_, finance, works) = district
+def test_an_all_divisions_action_counts_per_division_by_its_own_reports(followed_plan):
+    plan, finding, (admin_, finance, works) = followed_plan
     shared = Action.objects.create(finding=finding, text="ทุกฝ่าย", all_divisions=True)
     led = Action.objects.create(
         finding=finding, text="ฝ่ายโยธานำ", lead_division=works, status="in_progress"
@@ -143,8 +143,8 @@ def test_an_all_divisions_action_counts_per_division_by_its_own_reports(district
         assert sum(counts.values()) == answered
 
 
-def test_a_cancelled_all_divisions_action_is_cancelled_for_everyone(district):
-    plan, finding, divisions = district
+def test_a_cancelled_all_divisions_action_is_cancelled_for_everyone(followed_plan):
+    plan, finding, divisions = followed_plan
     action = Action.objects.create(
         finding=finding, text="ยกเลิก", all_divisions=True, status="cancelled"
     )
@@ -154,8 +154,8 @@ def test_a_cancelled_all_divisions_action_is_cancelled_for_everyone(district):
     assert page.percent_done is None  # nothing left to count
 
 
-def test_rounds_sort_actions_into_done_reported_late_and_not_reported(district):
-    plan, finding, (lead, *_) = district
+def test_rounds_sort_actions_into_done_reported_late_and_not_reported(followed_plan):
+    plan, finding, (lead, *_) = followed_plan
     q1 = ReportingRound.objects.create(
         plan=plan, name="ไตรมาส 1", starts_on=date(2021, 10, 1), ends_on=date(2021, 12, 31)
     )
@@ -174,8 +174,8 @@ def test_rounds_sort_actions_into_done_reported_late_and_not_reported(district):
     assert silent.status == "not_started"
 
 
-def test_completion_is_cumulative_by_month_from_the_first_done_report(district):
-    plan, finding, (lead, *_) = district
+def test_completion_is_cumulative_by_month_from_the_first_done_report(followed_plan):
+    plan, finding, (lead, *_) = followed_plan
     first = Action.objects.create(finding=finding, text="a", status="done")
     second = Action.objects.create(
         finding=finding, text="b", status="done", completed_on=date(2021, 12, 20)
@@ -205,8 +205,8 @@ def test_month_ends_cross_the_new_year():
     ]
 
 
-def test_overdue_and_due_soon_lists(district):
-    plan, finding, _ = district
+def test_overdue_and_due_soon_lists(followed_plan):
+    plan, finding, _ = followed_plan
     today = date(2022, 3, 1)
     late = Action.objects.create(finding=finding, text="late", due_on=today - timedelta(days=1))
     soon = Action.objects.create(finding=finding, text="soon", due_on=today + timedelta(days=30))
