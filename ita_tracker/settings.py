@@ -4,13 +4,16 @@ The defaults give a quick start on SQLite; ``DATABASE_URL`` switches to PostgreS
 Every variable is listed in README.md.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 import fontpkg_sarabun
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from ita_tracker.env import env_bool, env_int, env_list, env_str, load_env_file
+from ita_tracker.storage import uploads_storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -49,10 +52,14 @@ INSTALLED_APPS = [
     "simple_history",
     "assessments",
     "plans",
+    "csp",
+    # Last, as its documentation asks: it counts failed sign-ins through auth signals.
+    "axes",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "ita_tracker.security.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "ita_tracker.middleware.ChosenLanguageMiddleware",
@@ -62,6 +69,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last: refuses a locked-out sign-in before the view sees it.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "ita_tracker.urls"
@@ -84,6 +94,43 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "ita_tracker.wsgi.application"
 ASGI_APPLICATION = "ita_tracker.asgi.application"
+
+# --- HTTPS and security headers ------------------------------------------------------------
+# On by default whenever DEBUG is off; each can be turned off for a good reason (see
+# docs/deploy.md). Behind nginx, DJANGO_BEHIND_PROXY=1 trusts its X-Forwarded-Proto and
+# X-Forwarded-For (and only then: without a proxy that sets them, a client could forge them).
+BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", False)
+if BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
+# Load balancers probe the health page over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 60 * 60, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", True)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+
+# Content-Security-Policy: every script, style, font and image comes from this app (no CDN,
+# no inline script); the SVG charts are drawn inline without style attributes.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 # Database: SQLite under the project unless DATABASE_URL names another database.
 DATABASE_URL = env_str("DATABASE_URL", "")
@@ -118,9 +165,29 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Sessions read from this process's cache and written through to the database: one query
-# less on every page, and still right with several app servers (the database stays the truth).
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions live in the database, the one store every app server and worker shares: signing
+# out ends the session everywhere at once (a per-process cache would keep it alive elsewhere).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# A working day, and gone when the browser closes: a shared office PC does not stay signed in.
+SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_SECONDS", 8 * 60 * 60, minimum=300)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("DJANGO_SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
+
+# Sign-in throttling (django-axes): after ITA_SIGNIN_FAILURE_LIMIT wrong passwords for one
+# username from one address, that pair is refused for ITA_SIGNIN_LOCKOUT_MINUTES. The pair,
+# not the address alone: a whole office behind one NAT address is not locked out by one user.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("ITA_SIGNIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("ITA_SIGNIN_LOCKOUT_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "ita_tracker.security.locked_out"
+AXES_CLIENT_IP_CALLABLE = "ita_tracker.security.client_ip"
+# Log lines name only what the lockout counts (username and address), no start-up banner.
+AXES_VERBOSE = False
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -143,7 +210,7 @@ STATICFILES_DIRS = [
 # Hashed file names need `collectstatic`; off by default while developing and testing.
 _STATIC_MANIFEST = env_bool("DJANGO_STATIC_MANIFEST", not DEBUG)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": uploads_storage(),
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -162,6 +229,10 @@ MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", str(BASE_DIR / "media")))
 MEDIA_URL = "/media/"
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
+# The file between an import's preview and its confirmation is kept in the uploads storage
+# (S3 when several app servers share the work), not in one server's temporary folder: the
+# confirmation may reach another server than the preview did.
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.MediaStorage"
 # Import and export buttons only for those with the model's change / view permission.
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
@@ -169,6 +240,12 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 ITA_IMPORT_MAX_BYTES = env_int("ITA_IMPORT_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 # Largest evidence file (PDF, image, Office document) accepted with a progress report, in bytes.
 ITA_EVIDENCE_MAX_BYTES = env_int("ITA_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+# No request body may be larger than the largest upload plus room for the form's fields; a
+# larger one is refused before it is read (413). Form fields other than files: 2.5 MB at most.
+ITA_REQUEST_MAX_BYTES = max(ITA_IMPORT_MAX_BYTES, ITA_EVIDENCE_MAX_BYTES) + 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Uploads larger than this go to a temporary file for the length of the request only.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # Dashboards are cached until their data changes (plans.dashboards.data_version); this is the
 # longest a cached dashboard lives, which bounds how stale a change that leaves no history
 # (a catalog or reported figure edited in the admin) can be. 0 turns the cache off.

@@ -35,6 +35,21 @@ def confirm(client, url, preview):
     return client.post(url, data)
 
 
+def test_the_file_waits_in_the_uploads_storage_between_preview_and_confirm(
+    client, root, district, framework, settings, tmp_path
+):
+    """Not in one server's temporary folder: the confirmation may reach another app server."""
+    settings.MEDIA_ROOT = tmp_path
+    data = (SCORES / "long_ok.csv").read_bytes()
+    preview = upload(client, IMPORT, "long_ok.csv", data)
+    waiting = list((tmp_path / "django-import-export").iterdir())
+    assert [path.read_bytes() for path in waiting] == [data]
+
+    assert confirm(client, CONFIRM, preview).status_code == 302
+    assert ItemScore.objects.count() == 3
+    assert list((tmp_path / "django-import-export").iterdir()) == []
+
+
 def test_the_import_page_explains_the_file_in_thai(client, root, district, framework):
     page = client.get(IMPORT).content.decode()
     assert "ไฟล์ที่จะนำเข้า" in page

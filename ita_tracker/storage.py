@@ -1,0 +1,38 @@
+"""Where uploaded files live: the local disk for one server, S3-compatible storage for several.
+
+Evidence files and the spreadsheets waiting between an import's preview and its confirmation
+both go to this storage. With one app server, MEDIA_ROOT on its disk is enough; with several
+behind a load balancer every server must see every file, so ITA_S3_BUCKET switches to an
+S3-compatible bucket (MinIO, Ceph, a cloud's object store) through django-storages.
+"""
+
+from ita_tracker.env import env_str
+
+
+def uploads_storage() -> dict:
+    """The STORAGES["default"] entry read from the environment.
+
+    ITA_S3_BUCKET names the bucket; ITA_S3_ENDPOINT_URL the service (empty = AWS);
+    ITA_S3_REGION its region; credentials come from the standard AWS_ACCESS_KEY_ID and
+    AWS_SECRET_ACCESS_KEY variables (or the machine's role), never from settings; a private
+    certificate authority from AWS_CA_BUNDLE.
+    """
+    bucket = env_str("ITA_S3_BUCKET", "")
+    if not bucket:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": env_str("ITA_S3_ENDPOINT_URL", "") or None,
+            "region_name": env_str("ITA_S3_REGION", "") or None,
+            "location": env_str("ITA_S3_PREFIX", "ita-tracker"),
+            # Evidence is private: no public ACL, and files are read through the app's own
+            # permission-checked view, never by a bucket URL handed to the browser.
+            "default_acl": None,
+            "querystring_auth": True,
+            # Two reports with the same file name never overwrite each other.
+            "file_overwrite": False,
+            "addressing_style": env_str("ITA_S3_ADDRESSING_STYLE", "path"),
+        },
+    }
