@@ -7,7 +7,8 @@ DEV_ENV := DJANGO_DEBUG=1
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test test-sqlite test-postgres chromium lint format migrations-check check clean bench-import bench
+.PHONY: install run serve test test-sqlite test-postgres chromium lint format migrations-check \
+	check clean bench-import bench loadtest faults backup restore
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,6 +25,11 @@ run: install .env
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
 	$(DEV_ENV) $(BIN)/python manage.py load_demo --with-demo-users
 	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# As in production: gunicorn on PostgreSQL (DATABASE_URL), static files through whitenoise,
+# after the deploy check, migrations and collectstatic. docs/deploy.md lists the variables.
+serve: install
+	scripts/serve.sh
 
 # On each database: the suite, then the browser tests (tests/browser) in a run of their own,
 # the only one allowed to reach the database from inside Playwright's event loop.
@@ -69,6 +75,25 @@ bench-import: install
 # and PASS/FAIL against the goals (BENCH_CLIENTS, BENCH_REQUESTS: see scripts/bench.py).
 bench: install
 	DJANGO_ENV_FILE= DJANGO_SECRET_KEY=bench-only scripts/with-postgres.sh $(BIN)/python scripts/bench.py
+
+# 60 s of staff and managers as concurrent users (LOAD_USERS, 50) against gunicorn on a
+# throw-away PostgreSQL, then a check that every accepted progress report is stored once.
+loadtest: install
+	DJANGO_ENV_FILE= DJANGO_SECRET_KEY=loadtest-only scripts/with-postgres.sh $(BIN)/python scripts/loadtest.py
+
+# The database restarting under a running server, an import killed half-way, an upload that
+# cannot be stored: each checked against gunicorn on a throw-away PostgreSQL.
+faults: install
+	DJANGO_ENV_FILE= DJANGO_SECRET_KEY=faults-only scripts/with-postgres.sh $(BIN)/python scripts/faults.py
+
+# Backup and restore of the configured database (and the uploaded evidence on local disk).
+#   make backup [TO=backups/]        make restore FILE=backups/ita-….dump
+backup: install
+	$(BIN)/python manage.py backup $(if $(TO),--output "$(TO)")
+
+restore: install
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=<backup file>" >&2; exit 2; }
+	$(BIN)/python manage.py restore "$(FILE)"
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles

@@ -15,21 +15,13 @@ The gunicorn log is kept in var/bench/gunicorn.log.
 """
 
 import csv
-import http.cookiejar
 import math
 import os
-import re
 import secrets
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import threading
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,6 +42,7 @@ from assessments.models import Organization  # noqa: E402
 from plans.demo import load_demo  # noqa: E402
 from plans.models import Membership  # noqa: E402
 from plans.synthetic import generate  # noqa: E402
+from scripts import liveserver  # noqa: E402
 
 YEARS = (2564, 2565, 2566)
 DASHBOARD_P95_MS = 150
@@ -144,118 +137,10 @@ def central_manager() -> tuple[str, str]:
     return user.username, password
 
 
-# --- server --------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def server_environment(extra: dict[str, str]) -> dict[str, str]:
-    """Production-like settings: DEBUG off, this host only, no collected static files."""
-    env = dict(os.environ, **extra)
-    env.pop("DJANGO_DEBUG", None)
-    env.update(
-        DJANGO_ENV_FILE="",
-        DJANGO_SECRET_KEY=env.get("DJANGO_SECRET_KEY") or "bench-only",
-        DJANGO_ALLOWED_HOSTS="127.0.0.1",
-        # The pages are measured, not their static files: no `collectstatic` manifest needed.
-        DJANGO_STATIC_MANIFEST="0",
-        DJANGO_LOG_LEVEL="WARNING",
-    )
-    return env
-
-
-def start_gunicorn(port: int, log, extra: dict[str, str]) -> subprocess.Popen:
-    command = [
-        str(BASE / ".venv" / "bin" / "gunicorn"),
-        "ita_tracker.wsgi",
-        "-w",
-        str(WORKERS),
-        "--bind",
-        f"127.0.0.1:{port}",
-        # The PDF may take a while; a slow page should be measured, not killed.
-        "--timeout",
-        "120",
-    ]
-    return subprocess.Popen(
-        command, cwd=BASE, env=server_environment(extra), stdout=log, stderr=subprocess.STDOUT
-    )
-
-
-def stop(server: subprocess.Popen) -> None:
-    if server.poll() is not None:
-        return
-    server.send_signal(signal.SIGTERM)  # gunicorn: graceful shutdown of its workers
-    try:
-        server.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        server.kill()
-        server.wait()
-
-
-def wait_until_up(base_url: str, server: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"gunicorn exited with {server.returncode}; see {LOG}")
-        try:
-            with urllib.request.urlopen(f"{base_url}/health/", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"gunicorn did not answer within {timeout:.0f} s; see {LOG}")
-
-
 # --- clients -------------------------------------------------------------------------------
 
 
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    """A redirect is an answer to measure (e.g. to the login page), not one to follow."""
-
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        return None
-
-
-class Client:
-    """One browser: its own cookie jar, hence its own session."""
-
-    def __init__(self, base_url: str):
-        self.base_url = base_url
-        self.jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(self.jar), NoRedirect()
-        )
-
-    def request(self, path: str, data: dict | None = None) -> tuple[int, bytes]:
-        body = urllib.parse.urlencode(data).encode() if data is not None else None
-        try:
-            with self.opener.open(self.base_url + path, body, timeout=180) as response:
-                return response.status, response.read()
-        except urllib.error.HTTPError as error:
-            with error:
-                return error.code, error.read()
-
-    def sign_in(self, username: str, password: str) -> None:
-        status, html = self.request("/accounts/login/")
-        found = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', html)
-        if status != 200 or not found:
-            raise RuntimeError(f"login form: HTTP {status}, CSRF token found: {bool(found)}")
-        status, _ = self.request(
-            "/accounts/login/",
-            {
-                "username": username,
-                "password": password,
-                "csrfmiddlewaretoken": found.group(1).decode(),
-            },
-        )
-        if status != 302 or not any(cookie.name == "sessionid" for cookie in self.jar):
-            raise RuntimeError(f"sign-in refused (HTTP {status})")
-
+class Client(liveserver.Client):
     def timed(self, path: str, result: Result, lock: threading.Lock) -> None:
         started = time.perf_counter()
         try:
@@ -390,12 +275,12 @@ CACHE_OFF = {"ITA_DASHBOARD_CACHE_SECONDS": "0"}
 
 def measure(title: str, pages: list[Page], pdf: Page | None, extra: dict, login) -> None:
     """Serve the pages from a fresh gunicorn with ``extra`` settings and print the table."""
-    port = free_port()
+    port = liveserver.free_port()
     base_url = f"http://127.0.0.1:{port}"
     with LOG.open("a") as log:
-        server = start_gunicorn(port, log, extra)
+        server = liveserver.start_gunicorn(port, log, extra, workers=WORKERS)
         try:
-            wait_until_up(base_url, server)
+            liveserver.wait_until_up(base_url, server, LOG)
             print(
                 f"\n== {title}\ngunicorn: {WORKERS} workers on {base_url} ({os.cpu_count()} "
                 f"CPUs, shared with the clients and PostgreSQL); {CLIENTS} clients × "
@@ -409,7 +294,7 @@ def measure(title: str, pages: list[Page], pdf: Page | None, extra: dict, login)
                 results.append(run_sequentially(clients[0], pdf))
             print_table(results)
         finally:
-            stop(server)
+            liveserver.stop(server)
 
 
 if __name__ == "__main__":

@@ -51,5 +51,9 @@ trap stop_cluster EXIT
 "${as_pg[@]}" "$bindir/createdb" -h "$workdir" -U postgres ita
 
 export DATABASE_URL="postgres://postgres@${workdir//\//%2F}/ita"
+# For scripts that stop or restart the cluster on purpose (scripts/faults.py):
+#   $ITA_PG_AS $ITA_PG_BIN/pg_ctl -D $ITA_PG_DATA restart
+export ITA_PG_BIN="$bindir" ITA_PG_DATA="$workdir/data" ITA_PG_LOG="$workdir/server.log" \
+  ITA_PG_AS="${as_pg[*]}"
 echo "PostgreSQL $("$bindir/postgres" --version | awk '{print $NF}') on $workdir" >&2
 "$@"
