@@ -1,11 +1,15 @@
 """Spreadsheet import and export in the admin: upload → preview → confirm, all or nothing."""
 
+import io
+import os
 import re
+import time
 from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
 
 from assessments.models import ImportRecord, ItemScore, ReportedScore
@@ -206,3 +210,21 @@ def test_every_thai_label_of_the_import_screens_is_compiled():
         for english, thai in pairs:
             english = english.replace('\\"', '"')
             assert translation.gettext(english) == thai.replace('\\"', '"')
+
+
+def test_abandoned_previews_are_cleared_after_a_day(
+    client, root, district, framework, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    upload(client, IMPORT, "long_ok.csv", (SCORES / "long_ok.csv").read_bytes())
+    upload(client, IMPORT, "long_ok.csv", (SCORES / "long_ok.csv").read_bytes())
+    folder = tmp_path / "django-import-export"
+    old, recent = sorted(folder.iterdir())
+    a_day_ago = time.time() - 25 * 60 * 60
+    os.utime(old, (a_day_ago, a_day_ago))
+    out = io.StringIO()
+
+    call_command("clear_import_previews", stdout=out)
+
+    assert list(folder.iterdir()) == [recent]
+    assert out.getvalue().strip() == "removed 1 of 2 waiting import files"
