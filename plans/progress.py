@@ -4,7 +4,13 @@ A "ทุกฝ่าย" action reported by a division's staff moves with all o
 its progress is the mean of each division's latest report (0 for a division that has not
 reported), and it is done only once every division (leaving out those that cancelled their
 part) has reported it done. Any other report sets the action's status and progress itself.
+
+A report is stored whole or not at all: if its evidence file cannot be written to the uploads
+storage, nothing is saved (``EvidenceNotStored``); if the file was written but the database
+write then fails, the file is deleted again, so no file is left without its report.
 """
+
+import logging
 
 from django.db.models import Max
 
@@ -12,6 +18,42 @@ from plans.models import Action, Membership, ProgressUpdate, membership_of
 from plans.versions import save_if_current
 
 Status = Action.Status
+
+log = logging.getLogger(__name__)
+
+
+def _storage_errors() -> tuple[type[Exception], ...]:
+    """What a storage backend raises when it cannot write: OSError for the local disk (full,
+    read-only, missing folder), botocore's and boto3's errors for S3 (unreachable, refused)."""
+    errors: list[type[Exception]] = [OSError]
+    try:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        errors += [BotoCoreError, ClientError]
+    except ImportError:
+        pass
+    try:
+        from boto3.exceptions import Boto3Error
+
+        errors.append(Boto3Error)
+    except ImportError:
+        pass
+    return tuple(errors)
+
+
+STORAGE_ERRORS = _storage_errors()
+
+
+class EvidenceNotStored(Exception):
+    """The evidence file could not be written to the uploads storage; nothing was saved."""
+
+    message = (
+        "เก็บไฟล์หลักฐานไม่สำเร็จ กรุณาแนบไฟล์แล้วลองใหม่อีกครั้ง หรือแจ้งผู้ดูแลระบบ "
+        "(ยังไม่ได้บันทึกรายงาน ข้อความที่ท่านพิมพ์ยังอยู่ในแบบฟอร์ม)"
+    )
+
+    def __init__(self):
+        super().__init__(self.message)
 
 
 def combined(latest: list[tuple[str, int] | None]) -> tuple[str, int]:
@@ -43,17 +85,53 @@ def latest_by_division(action: Action) -> list[tuple[str, int] | None]:
     return [latest.get(division) for division in divisions]
 
 
+def store_evidence(update: ProgressUpdate) -> str | None:
+    """Write the report's new evidence file to the storage; return its stored name (None
+    without a new file). Raises EvidenceNotStored if the storage cannot take it."""
+    file = update.evidence_file
+    if not file or file._committed:
+        return None
+    try:
+        file.save(file.name, file.file, save=False)
+    except STORAGE_ERRORS as error:
+        log.error(
+            "Evidence file %r for action %s not stored: %s",
+            file.name,
+            update.action_id,
+            error,
+            exc_info=True,
+        )
+        raise EvidenceNotStored from error
+    return file.name
+
+
+def discard_evidence(name: str) -> None:
+    """Delete a stored evidence file whose report was not saved; a failure is logged only."""
+    try:
+        ProgressUpdate._meta.get_field("evidence_file").storage.delete(name)
+    except Exception:
+        log.exception("Evidence file %r of a report not saved could not be deleted", name)
+    else:
+        log.warning("Evidence file %r deleted: its report was not saved", name)
+
+
 def report(action: Action, form, user, today) -> ProgressUpdate:
     """Store a checked ProgressForm as a report of the current round and move the action's
-    status and progress; refused (StaleVersion) if the action changed since the form."""
+    status and progress; refused (StaleVersion) if the action changed since the form, and
+    nothing saved (EvidenceNotStored) if the evidence file cannot be stored."""
     member = membership_of(user)
     division = member.division if member and member.role == Membership.Role.STAFF else None
     saved = {}
+    stored: list[str] = []
 
     def apply(current: Action) -> None:
         update = form.save(commit=False)
         update.action, update.author, update.division = current, user, division
         update.round = current.finding.plan.current_round(today)
+        # The file first (it needs the action for its path), then the rows: a storage failure
+        # raises out of the transaction, which rolls back.
+        if name := store_evidence(update):
+            stored.append(name)
         update.save()
         if current.all_divisions and division is not None:
             current.status, current.progress = combined(latest_by_division(current))
@@ -62,5 +140,11 @@ def report(action: Action, form, user, today) -> ProgressUpdate:
         current.completed_on = today if current.status == Status.DONE else None
         saved["update"] = update
 
-    save_if_current(Action, action.pk, form.cleaned_data["version"], apply)
+    try:
+        save_if_current(Action, action.pk, form.cleaned_data["version"], apply)
+    except BaseException:
+        # The transaction rolled back: a file already written has no report to belong to.
+        for name in stored:
+            discard_evidence(name)
+        raise
     return saved["update"]

@@ -227,16 +227,21 @@ def progress_create(request, pk: int):
         "round": plan.current_round(today),
         "max_mb": settings.ITA_EVIDENCE_MAX_BYTES // (1024 * 1024),
     }
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             progress.report(action, form, user, today)
         except StaleVersion as stale:
             form.add_error(None, stale.message)
-            context["stale"] = stale
+            context["stale"], status = stale, 409
+        except progress.EvidenceNotStored as failure:
+            # Nothing was saved. 503: the server's storage failed, not the user's input; the
+            # form comes back with what was typed, and the failure counts as a server error.
+            form.add_error(None, failure.message)
+            status = 503
         else:
             messages.success(request, "บันทึกรายงานความก้าวหน้าแล้ว")
             return redirect(action.get_absolute_url())
-    status = 409 if context.get("stale") else 200
     return render(request, "plans/progress_form.html", {**context, "form": form}, status=status)
 
 
