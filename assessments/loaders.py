@@ -25,9 +25,9 @@ from assessments.models import (
     ReportedScore,
     Tool,
 )
-from assessments.score_import import import_scores
+from assessments.score_import import import_scores, score_problem
 from assessments.tables import CellError, Table, TableError, read_table, text_of
-from assessments.thaidates import ThaiNumberError, normalize_digits, parse_number
+from assessments.thaidates import ThaiNumberError, normalize_digits, parse_number, short_number
 
 
 def table_rows(table: Table) -> list[tuple[int, dict[str, str]]]:
@@ -148,9 +148,9 @@ ITEM_CODE = re.compile(r"^[IEO]\d{1,3}$")
 
 def _framework_of_year(text: str, line: int, errors: list[CellError], found: dict):
     """The one framework of a fiscal year typed in a cell, or None with an error added."""
-    year = normalize_digits(text)
+    year = short_number(text)
     if year not in found:
-        frameworks = list(Framework.objects.filter(fiscal_year=int(year))) if year.isdigit() else []
+        frameworks = list(Framework.objects.filter(fiscal_year=year)) if year else []
         found[year] = frameworks[0] if len(frameworks) == 1 else None
     if found[year] is None:
         errors.append(CellError(f"ยังไม่มีชุดการประเมินของปีงบประมาณ {text}", line, "fiscal_year"))
@@ -170,10 +170,8 @@ def import_items(table: Table, kinds: dict[str, str] | None = None) -> Counts:
         framework = _framework_of_year(row["fiscal_year"], line, errors, frameworks)
         if framework is None:
             continue
-        number = normalize_digits(row["indicator"])
-        indicator = (
-            framework.indicators.filter(number=int(number)).first() if number.isdigit() else None
-        )
+        number = short_number(row["indicator"])
+        indicator = framework.indicators.filter(number=number).first() if number else None
         if indicator is None:
             errors.append(CellError(f"ไม่มีตัวชี้วัดที่ {row['indicator']}", line, "indicator"))
         code = normalize_digits(row["item"]).upper().replace(" ", "")
@@ -224,9 +222,8 @@ def _reported_target(framework: Framework, scope: str, target: str) -> dict | No
         item = framework.items.filter(code=target.upper()).first()
         return {"item": item} if item else None
     if scope == ReportedScore.Scope.INDICATOR:
-        found = (
-            framework.indicators.filter(number=int(target)).first() if target.isdigit() else None
-        )
+        number = short_number(target)
+        found = framework.indicators.filter(number=number).first() if number else None
         return {"indicator": found} if found else None
     if scope == ReportedScore.Scope.TOOL:
         tool = framework.tools.filter(code=target.upper()).first()
@@ -258,6 +255,9 @@ def import_reported(table: Table) -> Counts:
             value = parse_number(row["value"])
         except ThaiNumberError as error:
             errors.append(CellError(str(error), line, "value"))
+        else:
+            if problem := score_problem(value):
+                errors.append(CellError(problem, line, "value"))
         if framework is None:
             continue
         target = _reported_target(framework, scope, row["target"])

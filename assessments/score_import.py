@@ -18,7 +18,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from assessments.models import Assessment, Framework, ImportRecord, Item, ItemScore, Organization
 from assessments.tables import CellError, Table, TableError, read_table, text_of
-from assessments.thaidates import ThaiNumberError, normalize_digits, parse_number
+from assessments.thaidates import ThaiNumberError, normalize_digits, parse_number, short_number
 
 ALIASES = {
     "หน่วยงาน": "organization",
@@ -31,6 +31,17 @@ ALIASES = {
 }
 LONG = ("organization", "fiscal_year", "item", "score")
 ITEM_COLUMN = re.compile(r"^[ieo]\d{1,3}$")
+HUNDREDTH = Decimal("0.01")
+
+
+def score_problem(score: Decimal) -> str | None:
+    """Why a number cannot be stored as a score (0–100, two decimals), or None if it can."""
+    if not 0 <= score <= 100:
+        return f"คะแนน {score} ต้องอยู่ระหว่าง 0 ถึง 100"
+    if score != score.quantize(HUNDREDTH):
+        # The database keeps two places: a third would be rounded away on every import.
+        return f"คะแนน {score} มีทศนิยมเกิน 2 ตำแหน่ง — ปัดเป็น 2 ตำแหน่ง"
+    return None
 
 
 def _key(value: object) -> str:
@@ -96,7 +107,7 @@ def _cells(table: Table) -> tuple[str, list[Cell], list[CellError]]:
         if not organization:
             errors.append(CellError("ไม่ได้ระบุรหัสหน่วยงาน", row, "organization"))
             continue
-        if not year_text.isdigit():
+        if short_number(year_text) is None:
             errors.append(
                 CellError(f'ปีงบประมาณ "{year_text}" ต้องเป็นปี พ.ศ. เช่น 2564', row, "fiscal_year")
             )
@@ -177,13 +188,17 @@ def plan_import(table: Table) -> ScoreImport:
             continue
         item_id, kind = found
         column = cell.column if shape == "wide" else "score"
+        value = cell.value
+        if not isinstance(value, str | int | float | Decimal):
+            # A workbook cell formatted as a date or time is not a score.
+            value = text_of(value)
         try:
-            score = parse_number(cell.value)
+            score = parse_number(value)
         except ThaiNumberError as error:
             errors.append(CellError(str(error), cell.row, column))
             continue
-        if not 0 <= score <= 100:
-            errors.append(CellError(f"คะแนน {score} ต้องอยู่ระหว่าง 0 ถึง 100", cell.row, column))
+        if problem := score_problem(score):
+            errors.append(CellError(problem, cell.row, column))
             continue
         if kind == Item.Kind.CHECKLIST and score not in (0, 100):
             errors.append(

@@ -9,7 +9,6 @@ a spreadsheet, a corrupt workbook. Row numbers are the spreadsheet's (the header
 import csv
 import hashlib
 import io
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,21 +77,28 @@ def _is_blank(value: object) -> bool:
 
 def _xlsx_rows(data: bytes) -> list[list[object]]:
     from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
 
+    def corrupt() -> TableError:
+        return TableError([CellError("อ่านไฟล์ Excel ไม่ได้ ไฟล์อาจเสียหาย (corrupt .xlsx)")])
+
+    # A damaged part makes openpyxl fail with almost any error (BadZipFile, XML ParseError,
+    # KeyError, TypeError, IndexError...); for an uploaded file each means the same thing.
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as error:
-        raise TableError([CellError("อ่านไฟล์ Excel ไม่ได้ ไฟล์อาจเสียหาย (corrupt .xlsx)")]) from error
+    except Exception as error:
+        raise corrupt() from error
     try:
-        sheet = workbook.worksheets[0]
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
+        # Read-only sheets are parsed while iterating, so damage may surface only here.
+        return [list(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
+    except Exception as error:
+        raise corrupt() from error
     finally:
         workbook.close()
 
 
 def _csv_rows(data: bytes) -> list[list[object]]:
-    if b"\x00" in data[:4096]:
+    # A NUL byte is never text (and PostgreSQL refuses it), wherever it is in the file.
+    if b"\x00" in data:
         raise TableError([CellError("ไฟล์นี้ไม่ใช่ตาราง (.xlsx หรือ .csv)")])
     try:
         text = data.decode("utf-8-sig")

@@ -39,6 +39,7 @@ __all__ = [
     "parse_date",
     "parse_number",
     "parse_window",
+    "short_number",
     "to_buddhist_year",
     "to_gregorian_year",
 ]
@@ -92,6 +93,8 @@ _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 # Zero-width characters arrive with text copied from Thai documents and web pages.
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
 _DROP_INVISIBLE = str.maketrans("", "", _INVISIBLE)
+# Spaces and zero-width marks around a value, in any mix.
+_EDGES_RE = re.compile(rf"^[\s{_INVISIBLE}]+|[\s{_INVISIBLE}]+\Z")
 _SPACES_RE = re.compile(r"\s+")
 
 _THAI_LETTERS = "\u0e01-\u0e3a\u0e40-\u0e4e"
@@ -190,7 +193,7 @@ def parse_number(value: str | int | float | Decimal) -> Decimal:
         return Decimal(str(value))
     if not isinstance(value, str):
         raise TypeError(f"expected str, int, float or Decimal, got {type(value).__name__}")
-    text = normalize_digits(value).strip().strip(_INVISIBLE).strip().replace("\u2212", "-")
+    text = _EDGES_RE.sub("", normalize_digits(value)).replace("\u2212", "-")
     if not text:
         raise ThaiNumberError(f"ยังไม่ได้ใส่ตัวเลข — {NUMBER_HINT}")
     if not _NUMBER_RE.fullmatch(text):
@@ -217,6 +220,20 @@ def fiscal_year_bounds(fiscal_year: int) -> tuple[date, date]:
     return date(end_year - 1, 10, 1), date(end_year, 9, 30)
 
 
+_SHORT_NUMBER_RE = re.compile(r"[0-9]{1,4}")
+
+
+def short_number(text: str) -> int | None:
+    """A short whole number as typed in a cell — a fiscal year, an indicator's number — in
+    Thai or Arabic digits, at most four; None if the text is not one.
+
+    Stricter than ``str.isdigit``, which also takes "²" (that ``int`` refuses) and numbers
+    long enough to overflow a database query.
+    """
+    digits = normalize_digits(str(text)).strip()
+    return int(digits) if _SHORT_NUMBER_RE.fullmatch(digits) else None
+
+
 def format_date(d: date | datetime | None, style: str = "short") -> str:
     """Return ``d`` in Thai with a Buddhist-Era year: short "1 ต.ค. 2564", long, or numeric."""
     if d is None:
@@ -233,11 +250,16 @@ def format_date(d: date | datetime | None, style: str = "short") -> str:
 
 
 def format_month(d: date | datetime | None) -> str:
-    """Return the month of ``d`` as "ต.ค. 64" (short month, two-digit Buddhist-Era year)."""
+    """Return the month of ``d`` as "ต.ค. 64" (short month, two-digit Buddhist-Era year).
+
+    Two digits are read back as 25xx, so a year outside 2500–2599 is shown in full.
+    """
     if d is None:
         return ""
     d = as_date(d)
-    return f"{THAI_MONTHS_SHORT[d.month]} {to_buddhist_year(d.year) % 100:02d}"
+    year = to_buddhist_year(d.year)
+    shown = f"{year % 100:02d}" if 2500 <= year <= 2599 else str(year)
+    return f"{THAI_MONTHS_SHORT[d.month]} {shown}"
 
 
 def format_window(start: date | datetime | None, end: date | datetime | None) -> str:

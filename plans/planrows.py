@@ -83,7 +83,7 @@ def split_actions(text: str) -> list[str]:
         if _BULLET.match(line) or not actions:
             actions.append(_BULLET.sub("", line))
         else:
-            actions[-1] = f"{actions[-1]} {line}"
+            actions[-1] = f"{actions[-1]} {line}".lstrip()
     return [action for action in actions if action]
 
 
