@@ -6,7 +6,42 @@ behind a load balancer every server must see every file, so ITA_S3_BUCKET switch
 S3-compatible bucket (MinIO, Ceph, a cloud's object store) through django-storages.
 """
 
+import re
+import unicodedata
+
+from django.core.exceptions import SuspiciousFileOperation
+from django.core.files.storage import FileSystemStorage
+
 from ita_tracker.env import env_str
+
+# Django's rule (letters, digits, "-", "_", ".") plus the whole Thai block: Python's \w has
+# the Thai consonants but not the vowel and tone marks above and below them (ุ ู ิ ี ่ ้ …).
+_NOT_ALLOWED = re.compile(r"[^-\w.\u0e00-\u0e7f]")
+
+
+def valid_file_name(name: str) -> str:
+    """A stored file's name: spaces to "_", anything else unsafe dropped, Thai kept whole.
+
+    Django's own cleaning turns "รายงานการประชุม.pdf" into "รายงานการประชม.pdf": people then
+    download their evidence under a misspelt name.
+    """
+    cleaned = _NOT_ALLOWED.sub(
+        "", unicodedata.normalize("NFC", str(name)).strip().replace(" ", "_")
+    )
+    if cleaned in {"", ".", ".."}:
+        raise SuspiciousFileOperation(f"Could not derive file name from {name!r}")
+    return cleaned
+
+
+class ThaiFileNames:
+    """Storage mixin: file names cleaned by valid_file_name."""
+
+    def get_valid_name(self, name):
+        return valid_file_name(name)
+
+
+class LocalUploads(ThaiFileNames, FileSystemStorage):
+    """Uploads under MEDIA_ROOT on this server's disk."""
 
 
 def uploads_storage() -> dict:
@@ -19,9 +54,9 @@ def uploads_storage() -> dict:
     """
     bucket = env_str("ITA_S3_BUCKET", "")
     if not bucket:
-        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+        return {"BACKEND": "ita_tracker.storage.LocalUploads"}
     return {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        "BACKEND": "ita_tracker.storage_s3.S3Uploads",
         "OPTIONS": {
             "bucket_name": bucket,
             "endpoint_url": env_str("ITA_S3_ENDPOINT_URL", "") or None,

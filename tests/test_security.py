@@ -8,7 +8,7 @@ import sys
 
 import pytest
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.test import RequestFactory
 from django.urls import reverse
 
@@ -226,22 +226,42 @@ def test_a_body_within_the_limit_goes_through(client, settings):
 
 def test_uploads_stay_on_local_disk_without_a_bucket(monkeypatch):
     monkeypatch.delenv("ITA_S3_BUCKET", raising=False)
-    assert storage.uploads_storage() == {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    assert storage.uploads_storage() == {"BACKEND": "ita_tracker.storage.LocalUploads"}
 
 
 def test_a_bucket_moves_uploads_to_private_s3_storage(monkeypatch):
-    from storages.backends.s3 import S3Storage
+    from ita_tracker.storage_s3 import S3Uploads
 
     monkeypatch.setenv("ITA_S3_BUCKET", "ita-evidence")
     monkeypatch.setenv("ITA_S3_ENDPOINT_URL", "https://s3.bma.example.go.th")
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "key")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "secret")
     config = storage.uploads_storage()
-    assert config["BACKEND"] == "storages.backends.s3.S3Storage"
-    built = S3Storage(**config["OPTIONS"])  # builds its client lazily: no network here
+    assert config["BACKEND"] == "ita_tracker.storage_s3.S3Uploads"
+    built = S3Uploads(**config["OPTIONS"])  # builds its client lazily: no network here
     assert built.bucket_name == "ita-evidence"
     assert built.endpoint_url == "https://s3.bma.example.go.th"
     assert built.default_acl is None
     assert built.querystring_auth is True
     assert built.file_overwrite is False
     assert built.location == "ita-tracker"
+    assert built.get_valid_name("รายงานการประชุม ครั้งที่ 1.pdf") == "รายงานการประชุม_ครั้งที่_1.pdf"
+
+
+@pytest.mark.parametrize(
+    ("given", "stored"),
+    [
+        ("รายงานการประชุม.pdf", "รายงานการประชุม.pdf"),
+        ("ภาพกิจกรรม วันที่ ๑๕.jpg", "ภาพกิจกรรม_วันที่_๑๕.jpg"),
+        ("แผน's (ฉบับแก้ไข).docx", "แผนs_ฉบับแก้ไข.docx"),
+        ("report 2568.pdf", "report_2568.pdf"),
+    ],
+)
+def test_thai_file_names_keep_their_vowel_and_tone_marks(given, stored):
+    assert storage.valid_file_name(given) == stored
+
+
+@pytest.mark.parametrize("unusable", ["", "..", "'\"?"])
+def test_a_name_with_nothing_usable_is_refused(unusable):
+    with pytest.raises(SuspiciousFileOperation):
+        storage.valid_file_name(unusable)
