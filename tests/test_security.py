@@ -40,8 +40,9 @@ def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     )
 
 
-def test_the_deploy_check_is_clean_with_the_documented_production_environment():
-    result = manage(
+def deploy_check(**env: str) -> subprocess.CompletedProcess:
+    """``check --deploy`` failing on warnings, in the documented environment plus ``env``."""
+    return manage(
         "check",
         "--deploy",
         "--fail-level",
@@ -49,23 +50,18 @@ def test_the_deploy_check_is_clean_with_the_documented_production_environment():
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_STATIC_MANIFEST="0",
         **PRODUCTION,
+        **env,
     )
+
+
+def test_the_deploy_check_is_clean_with_the_documented_production_environment():
+    result = deploy_check()
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
 
 
 def test_the_deploy_check_speaks_up_when_https_protections_are_turned_off():
-    result = manage(
-        "check",
-        "--deploy",
-        "--fail-level",
-        "WARNING",
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-        DJANGO_STATIC_MANIFEST="0",
-        DJANGO_SECURE_COOKIES="0",
-        DJANGO_HSTS_SECONDS="0",
-        **PRODUCTION,
-    )
+    result = deploy_check(DJANGO_SECURE_COOKIES="0", DJANGO_HSTS_SECONDS="0")
     assert result.returncode != 0
     for warning in ("security.W004", "security.W012", "security.W016"):
         assert warning in result.stderr
