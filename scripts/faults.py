@@ -416,6 +416,11 @@ def check_database_restart(password: str) -> Verdict:
         problems.append(f"first 200 only {recovery:.2f} s after the database was back")
     if len(steady) < 5 or any(h.status != 200 for h in steady):
         problems.append(f"after the recovery: {len(steady)} requests, {failures(steady)}")
+    # The outage is the database's, and the user is told so: 503 with the Thai page and
+    # Retry-After (ita_tracker.middleware), not a 500 that looks like a bug. A connection
+    # refused before gunicorn answers would show as an exception name, also not 503.
+    if any(h.status != 503 for h in failed):
+        problems.append(f"during the outage not 503: {failures(failed)}")
     if master_after[:2] != master_before[:2] or not master_alive:
         problems.append("the gunicorn master changed or stopped")
     if master_after[2] != master_before[2]:
@@ -441,7 +446,7 @@ def check_database_restart(password: str) -> Verdict:
     recovered_in = f"{recovery:.2f} s" if recovery is not None else "never"
     figures = (
         f"requests before/during/after {len(before)}/{len(during)}/{len(after)}, "
-        f"{len(failed)} failed during the outage, first 200 {recovered_in} after PostgreSQL "
+        f"{len(failed)} answered 503 during the outage, first 200 {recovered_in} after PostgreSQL "
         f"was back (limit {RECOVERY_SECONDS} s), master PID {master_before[0]} "
         f"{'unchanged' if master_after[:2] == master_before[:2] else 'CHANGED'}, "
         f"session {'kept' if session_kept else 'LOST'}, report after "
