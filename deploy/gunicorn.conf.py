@@ -21,3 +21,6 @@ accesslog = "-"
 errorlog = "-"
 # The client's address as nginx saw it, then the usual fields and the time in microseconds.
 access_log_format = '%({x-forwarded-for}i)s %(h)s "%(r)s" %(s)s %(b)s %(D)sµs "%(a)s"'
+# gunicorn 25.1+ opens a control socket under $HOME by default; systemd (or make serve's
+# terminal) controls the server here, and the service's home is read-only.
+control_socket_disable = True
