@@ -40,6 +40,18 @@ def membership_of(user):
         return None
 
 
+# How long a text may be, in characters. Checked by the forms, the admin and the plan
+# importer (the database does not limit a TextField). Measured on the Phra Khanong plan of
+# 2565 (fixtures/phra_khanong/plan_2565.csv, from the district's document): the longest
+# analysis is 567 characters, issues 219, one action 200 (a whole improvement cell 303) and a
+# follow-up method 49. The limits leave room for several times that, and stop a pasted book.
+ANALYSIS_MAX_CHARS = 5000
+ISSUES_MAX_CHARS = 5000
+ACTION_TEXT_MAX_CHARS = 2000
+FOLLOW_UP_MAX_CHARS = 1000
+# A progress report describes what was done in a round: as long as an analysis at most.
+NOTE_MAX_CHARS = 5000
+
 PLAN_EDITOR_ROLES = ("plan_owner", "admin")
 # An action is "due soon" this many days ahead of its due date.
 DUE_SOON_DAYS = 30
@@ -246,11 +258,13 @@ class Finding(Versioned):
     analysis = models.TextField(
         "การวิเคราะห์การดำเนินงาน",
         blank=True,
+        max_length=ANALYSIS_MAX_CHARS,
         help_text="ผลการวิเคราะห์การดำเนินงานของหน่วยงานในข้อนี้",
     )
     issues = models.TextField(
         "จุดเด่น/จุดด้อย/ประเด็นที่จะต้องแก้ไข",
         blank=True,
+        max_length=ISSUES_MAX_CHARS,
         help_text="จุดเด่น จุดด้อย และประเด็นที่ต้องแก้ไข ขึ้นบรรทัดใหม่ต่อประเด็น",
     )
     order = models.PositiveSmallIntegerField("ลำดับ", default=0)
@@ -353,6 +367,7 @@ class Action(Versioned):
     )
     text = models.TextField(
         "การปรับปรุงการดำเนินงาน",
+        max_length=ACTION_TEXT_MAX_CHARS,
         help_text="มาตรการหรือสิ่งที่จะทำ หนึ่งรายการต่อหนึ่งข้อ",
     )
     order = models.PositiveSmallIntegerField("ลำดับ", default=0)
@@ -382,6 +397,7 @@ class Action(Versioned):
     follow_up_method = models.TextField(
         "วิธีการติดตาม",
         blank=True,
+        max_length=FOLLOW_UP_MAX_CHARS,
         help_text="เช่น ผลการดำเนินงานบนเว็บไซต์สำนักงานเขต",
     )
     status = models.CharField(
@@ -523,7 +539,7 @@ class ProgressUpdate(models.Model):
     reported_at = models.DateTimeField("เวลาที่รายงาน", auto_now_add=True)
     progress = models.PositiveSmallIntegerField("ความก้าวหน้า (ร้อยละ)", validators=PERCENT_RANGE)
     status = models.CharField("สถานะ", max_length=20, choices=Action.Status.choices)
-    note = models.TextField("รายละเอียด", blank=True)
+    note = models.TextField("รายละเอียด", blank=True, max_length=NOTE_MAX_CHARS)
     evidence_url = models.URLField(
         "ลิงก์หลักฐาน", max_length=500, blank=True, help_text="เช่น ลิงก์หน้าเว็บที่เผยแพร่แล้ว"
     )
