@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from assessments.tables import CellError
 from assessments.thaidates import ThaiDateError, normalize_digits, parse_window
-from plans.models import (
+from plans.limits import (
     ACTION_TEXT_MAX_CHARS,
     ANALYSIS_MAX_CHARS,
     FOLLOW_UP_MAX_CHARS,
