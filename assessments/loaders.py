@@ -24,6 +24,7 @@ from assessments.models import (
     Organization,
     ReportedScore,
     Tool,
+    organization_code_problem,
 )
 from assessments.score_import import import_scores, score_problem
 from assessments.tables import CellError, Table, TableError, read_table, text_of
@@ -239,7 +240,9 @@ def import_reported(table: Table) -> Counts:
     errors, frameworks, parsed = [], {}, []
     for line, row in table_rows(table):
         code = normalize_digits(row["organization"])
-        if code not in organizations:
+        if problem := organization_code_problem(code):
+            errors.append(CellError(problem, line, "organization"))
+        elif code not in organizations:
             errors.append(CellError(f"ไม่มีหน่วยงานรหัส {code}", line, "organization"))
         framework = _framework_of_year(row["fiscal_year"], line, errors, frameworks)
         scope, basis = row["scope"].lower(), row["basis"].lower()

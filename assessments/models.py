@@ -4,9 +4,11 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 SCORE_DIGITS = {"max_digits": 5, "decimal_places": 2}
@@ -40,6 +42,26 @@ def sees_all_organizations(user) -> bool:
     )
 
 
+# Official codes are digits (1009) or Latin letters and digits: they appear in URLs and in
+# file names, where anything else (Thai letters, spaces, "/") would break or be ambiguous.
+ORGANIZATION_CODE_PATTERN = r"^[0-9A-Za-z]+$"
+ORGANIZATION_CODE_MESSAGE = _("รหัสหน่วยงานต้องเป็นตัวเลขหรืออักษรละตินเท่านั้น ไม่มีช่องว่าง เช่น 1009")
+organization_code_validator = RegexValidator(
+    ORGANIZATION_CODE_PATTERN, ORGANIZATION_CODE_MESSAGE, code="organization_code"
+)
+
+
+def organization_code_problem(code: str) -> str | None:
+    """Why a typed organization code cannot be one (in Thai), or None if it can."""
+    try:
+        organization_code_validator(code)
+    except ValidationError:
+        return gettext("รหัสหน่วยงาน “%(code)s” ใช้ไม่ได้: ต้องเป็นตัวเลขหรืออักษรละตินเท่านั้น เช่น 1009") % {
+            "code": code
+        }
+    return None
+
+
 class OrganizationQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Return the organizations whose data the user may read."""
@@ -65,6 +87,7 @@ class Organization(models.Model):
         "รหัสหน่วยงาน",
         max_length=20,
         unique=True,
+        validators=[organization_code_validator],
         help_text="รหัสทางราชการ เช่น 1009 สำหรับสำนักงานเขตพระโขนง",
     )
     name_th = models.CharField("ชื่อภาษาไทย", max_length=200, help_text="เช่น เขตพระโขนง")

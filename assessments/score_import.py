@@ -16,7 +16,15 @@ from decimal import Decimal
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from assessments.models import Assessment, Framework, ImportRecord, Item, ItemScore, Organization
+from assessments.models import (
+    Assessment,
+    Framework,
+    ImportRecord,
+    Item,
+    ItemScore,
+    Organization,
+    organization_code_problem,
+)
 from assessments.tables import CellError, Table, TableError, read_table, text_of
 from assessments.thaidates import ThaiNumberError, normalize_digits, parse_number, short_number
 
@@ -106,6 +114,9 @@ def _cells(table: Table) -> tuple[str, list[Cell], list[CellError]]:
         year_text = _key(values["fiscal_year"])
         if not organization:
             errors.append(CellError("ไม่ได้ระบุรหัสหน่วยงาน", row, "organization"))
+            continue
+        if problem := organization_code_problem(organization):
+            errors.append(CellError(problem, row, "organization"))
             continue
         if short_number(year_text) is None:
             errors.append(

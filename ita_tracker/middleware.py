@@ -3,7 +3,7 @@
 import logging
 
 from django.conf import settings
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, connections
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -34,13 +34,62 @@ class ChosenLanguageMiddleware:
         return response
 
 
+# PostgreSQL error classes of a server that cannot serve anyone right now: a connection
+# failure (08…), a shutdown or restart (57P01 admin, 57P02 crash, 57P03 not accepting
+# connections yet) and no free connection slot (53300).
+_UNREACHABLE_SQLSTATES = ("08", "57P01", "57P02", "57P03", "53300")
+_UNREACHABLE_MESSAGES = (
+    # libpq, for the errors that carry no SQLSTATE (the socket went away, nothing listens).
+    "server closed the connection unexpectedly",
+    "could not connect to server",
+    "connection refused",
+    "terminating connection",
+    "the database system is",
+    # SQLite: the file cannot be opened, or another writer held the lock for the whole busy
+    # timeout. Waiting and trying again is the right advice for both.
+    "unable to open database",
+    "database is locked",
+)
+
+
+def database_unreachable(exception: BaseException, databases=None) -> bool:
+    """Whether a database error means the database cannot be reached (503), not a bug (500).
+
+    An OperationalError is also what a query too large for SQLite ("too many SQL variables",
+    "Expression tree is too large") or a PostgreSQL statement timeout raises; telling those
+    users to wait and try again would hide a bug that a retry never fixes. The connection's
+    own state decides: none could be opened, or the driver closed it under the query.
+    """
+    if isinstance(exception, InterfaceError):
+        return True  # psycopg2 "connection already closed": used after the server went away
+    if not isinstance(exception, OperationalError):
+        return False
+    cause = exception.__cause__
+    sqlstate = getattr(cause, "pgcode", None) or ""
+    if sqlstate.startswith(_UNREACHABLE_SQLSTATES):
+        return True
+    if any(text in str(exception).lower() for text in _UNREACHABLE_MESSAGES):
+        return True
+    if databases is None:
+        databases = connections.all(initialized_only=True)
+    for database in databases:
+        raw = database.connection
+        # None: connecting failed (refused, server starting up); closed: lost mid-request.
+        if raw is None:
+            return True
+        if getattr(raw, "closed", False):
+            return True
+    return False
+
+
 class DatabaseUnavailableMiddleware:
     """A page that fails because the database cannot be reached answers 503 in Thai.
 
     While PostgreSQL restarts (or its network is down) every page fails; the user is told the
     system is briefly unavailable and to try again, nothing was saved, and load balancers and
     monitoring see 503 with Retry-After rather than a 500 that looks like a bug. The next
-    request after the database is back opens a fresh connection (CONN_HEALTH_CHECKS).
+    request after the database is back opens a fresh connection (CONN_HEALTH_CHECKS). Any
+    other database error is a bug and gets the ordinary 500 page (database_unreachable).
     """
 
     def __init__(self, get_response):
@@ -50,7 +99,7 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if not isinstance(exception, (OperationalError, InterfaceError)):
+        if not database_unreachable(exception):
             return None
         log.error("Database unavailable for %s %s: %s", request.method, request.path, exception)
         return unavailable_response()

@@ -6,6 +6,7 @@ behind a load balancer every server must see every file, so ITA_S3_BUCKET switch
 S3-compatible bucket (MinIO, Ceph, a cloud's object store) through django-storages.
 """
 
+import os
 import re
 import unicodedata
 
@@ -18,9 +19,48 @@ from ita_tracker.env import env_str
 # the Thai consonants but not the vowel and tone marks above and below them (ุ ู ิ ี ่ ้ …).
 _NOT_ALLOWED = re.compile(r"[^-\w.\u0e00-\u0e7f]")
 
+# Linux file systems (ext4, xfs) take at most 255 bytes per name, and a Thai letter is three
+# bytes in UTF-8: a 126-letter Thai title with ".pdf" is 382 bytes. Eight bytes are kept free
+# for the "_" and seven random characters Django adds when the name is already taken.
+NAME_MAX_BYTES = 255
+TAKEN_SUFFIX_BYTES = 8
+# Longer than this after the last dot, it is part of the name, not a file type.
+EXTENSION_MAX_BYTES = 16
+# เ แ โ ใ ไ are written before the consonant they belong to: a name never ends with one.
+_LEADING_VOWELS = "\u0e40\u0e41\u0e42\u0e43\u0e44"
+
+
+def _is_mark(character: str) -> bool:
+    """A vowel or tone mark written above or below the letter before it (ิ ี ุ ู ั ่ ้ ์ …)."""
+    return unicodedata.category(character) in {"Mn", "Mc", "Me"}
+
+
+def shortened(name: str, max_bytes: int) -> str:
+    """The name cut to ``max_bytes`` of UTF-8, its extension kept, no letter parted from its
+    marks: a cut falling between ช and ุ of "ประชุม" leaves "ประ", never a bare "ประช"."""
+    if len(name.encode()) <= max_bytes:
+        return name
+    root, extension = os.path.splitext(name)
+    if len(extension.encode()) > EXTENSION_MAX_BYTES:
+        root, extension = name, ""
+    budget = max_bytes - len(extension.encode())
+    end = 0
+    used = 0
+    for index, character in enumerate(root):
+        used += len(character.encode())
+        if used > budget:
+            break
+        end = index + 1
+    # Back off while the first character dropped is a mark of the last one kept.
+    while 0 < end < len(root) and _is_mark(root[end]):
+        end -= 1
+    kept = root[:end].rstrip(_LEADING_VOWELS + "_-.")
+    return (kept or "file") + extension
+
 
 def valid_file_name(name: str) -> str:
-    """A stored file's name: spaces to "_", anything else unsafe dropped, Thai kept whole.
+    """A stored file's name: spaces to "_", anything else unsafe dropped, Thai kept whole,
+    short enough for the file system (``shortened``).
 
     Django's own cleaning turns "รายงานการประชุม.pdf" into "รายงานการประชม.pdf": people then
     download their evidence under a misspelt name.
@@ -30,7 +70,7 @@ def valid_file_name(name: str) -> str:
     )
     if cleaned in {"", ".", ".."}:
         raise SuspiciousFileOperation(f"Could not derive file name from {name!r}")
-    return cleaned
+    return shortened(cleaned, NAME_MAX_BYTES - TAKEN_SUFFIX_BYTES)
 
 
 class ThaiFileNames:

@@ -13,7 +13,15 @@ from django.contrib.auth.models import Permission
 from django.db import transaction
 
 from assessments.loaders import load_framework, load_item_scores, load_reported_scores, upsert
-from assessments.models import Assessment, Item, ItemScore, Organization, ReportedScore
+from assessments.models import (
+    Assessment,
+    Item,
+    ItemScore,
+    Organization,
+    ReportedScore,
+    organization_code_problem,
+)
+from assessments.tables import CellError, TableError
 from plans.loaders import ensure_plan, load_divisions, load_plan, read_plan_table
 from plans.models import Action, Division, Finding, Membership, ReportingRound
 
@@ -70,6 +78,13 @@ def load_districts(path: Path) -> int:
     """Create or update the Bangkok district offices listed in the CSV; return how many."""
     with path.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
+    errors = [
+        CellError(problem, line, "code")
+        for line, row in enumerate(rows, start=2)
+        if (problem := organization_code_problem(row["code"].strip()))
+    ]
+    if errors:
+        raise TableError(errors, path.name)
     for row in rows:
         upsert(
             Organization,

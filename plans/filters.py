@@ -2,7 +2,10 @@
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from plans.models import Action, Division
 
@@ -37,8 +40,36 @@ class ActionScopeFilter(django_filters.FilterSet):
         return queryset.of_division(value) if value else queryset
 
 
+# A search is a few words from an action or an item code: each word is one more condition
+# on four columns, and 1,000 words made a query SQLite refuses and PostgreSQL takes seconds on.
+SEARCH_MAX_WORDS = 8
+SEARCH_MAX_CHARS = 200
+
+
+def check_search_words(value: str) -> None:
+    words = len(value.split())
+    if words > SEARCH_MAX_WORDS:
+        raise ValidationError(
+            ngettext(
+                "ค้นหาได้ไม่เกิน %(limit)d คำ (พิมพ์มา %(count)d คำ) เลือกคำที่สำคัญที่สุด",
+                "ค้นหาได้ไม่เกิน %(limit)d คำ (พิมพ์มา %(count)d คำ) เลือกคำที่สำคัญที่สุด",
+                words,
+            )
+            % {"limit": SEARCH_MAX_WORDS, "count": words},
+            code="too_many_words",
+        )
+
+
 class ActionFilter(ActionScopeFilter):
-    q = django_filters.CharFilter(label="ค้นหา", method="search")
+    q = django_filters.CharFilter(
+        label=_("ค้นหา"),
+        method="search",
+        max_length=SEARCH_MAX_CHARS,
+        validators=[check_search_words],
+        error_messages={
+            "max_length": _("คำค้นยาวได้ไม่เกิน %(limit_value)d ตัวอักษร (พิมพ์มา %(show_value)d ตัวอักษร)")
+        },
+    )
     status = django_filters.ChoiceFilter(
         label="สถานะ", choices=Action.Status.choices, empty_label="ทุกสถานะ"
     )
@@ -49,6 +80,13 @@ class ActionFilter(ActionScopeFilter):
     class Meta:
         model = Action
         fields = ["q", "status", "tool", "indicator", "division", "overdue"]
+
+    def filter_queryset(self, queryset):
+        # A refused search shows its message and no list, rather than every action as if
+        # they all matched.
+        if "q" in self.form.errors:
+            return queryset.none()
+        return super().filter_queryset(queryset)
 
     def search(self, queryset, name, value):
         words = value.split()

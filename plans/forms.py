@@ -2,13 +2,26 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from assessments.forms import ThaiDateField
 from plans.evidence import ACCEPT, check_evidence_file
 from plans.models import Action, Division, Finding, ProgressUpdate
 
+TOO_LONG = _("ยาวเกินไป: พิมพ์ได้ไม่เกิน %(limit_value)d ตัวอักษร (ตอนนี้ %(show_value)d ตัวอักษร)")
 
-class VersionedForm(forms.ModelForm):
+
+class LimitedForm(forms.ModelForm):
+    """Says in Thai how long a field may be (Django's own message has no Thai translation)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if getattr(field, "max_length", None):
+                field.error_messages["max_length"] = TOO_LONG
+
+
+class VersionedForm(LimitedForm):
     """Carries the row's version as shown; the view refuses it if the row moved on."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
@@ -77,7 +90,7 @@ class ActionForm(VersionedForm):
         return cleaned
 
 
-class ProgressForm(forms.ModelForm):
+class ProgressForm(LimitedForm):
     """A progress report; ``version`` is the action's, as the reporter saw it."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

@@ -18,6 +18,13 @@ from assessments.models import (
     be_year_check,
     range_check,
 )
+from plans.limits import (
+    ACTION_TEXT_MAX_CHARS,
+    ANALYSIS_MAX_CHARS,
+    FOLLOW_UP_MAX_CHARS,
+    ISSUES_MAX_CHARS,
+    NOTE_MAX_CHARS,
+)
 
 PERCENT_RANGE = [MinValueValidator(0), MaxValueValidator(100)]
 
@@ -246,11 +253,13 @@ class Finding(Versioned):
     analysis = models.TextField(
         "การวิเคราะห์การดำเนินงาน",
         blank=True,
+        max_length=ANALYSIS_MAX_CHARS,
         help_text="ผลการวิเคราะห์การดำเนินงานของหน่วยงานในข้อนี้",
     )
     issues = models.TextField(
         "จุดเด่น/จุดด้อย/ประเด็นที่จะต้องแก้ไข",
         blank=True,
+        max_length=ISSUES_MAX_CHARS,
         help_text="จุดเด่น จุดด้อย และประเด็นที่ต้องแก้ไข ขึ้นบรรทัดใหม่ต่อประเด็น",
     )
     order = models.PositiveSmallIntegerField("ลำดับ", default=0)
@@ -353,6 +362,7 @@ class Action(Versioned):
     )
     text = models.TextField(
         "การปรับปรุงการดำเนินงาน",
+        max_length=ACTION_TEXT_MAX_CHARS,
         help_text="มาตรการหรือสิ่งที่จะทำ หนึ่งรายการต่อหนึ่งข้อ",
     )
     order = models.PositiveSmallIntegerField("ลำดับ", default=0)
@@ -382,6 +392,7 @@ class Action(Versioned):
     follow_up_method = models.TextField(
         "วิธีการติดตาม",
         blank=True,
+        max_length=FOLLOW_UP_MAX_CHARS,
         help_text="เช่น ผลการดำเนินงานบนเว็บไซต์สำนักงานเขต",
     )
     status = models.CharField(
@@ -523,7 +534,7 @@ class ProgressUpdate(models.Model):
     reported_at = models.DateTimeField("เวลาที่รายงาน", auto_now_add=True)
     progress = models.PositiveSmallIntegerField("ความก้าวหน้า (ร้อยละ)", validators=PERCENT_RANGE)
     status = models.CharField("สถานะ", max_length=20, choices=Action.Status.choices)
-    note = models.TextField("รายละเอียด", blank=True)
+    note = models.TextField("รายละเอียด", blank=True, max_length=NOTE_MAX_CHARS)
     evidence_url = models.URLField(
         "ลิงก์หลักฐาน", max_length=500, blank=True, help_text="เช่น ลิงก์หน้าเว็บที่เผยแพร่แล้ว"
     )

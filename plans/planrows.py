@@ -12,8 +12,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
+from django.utils.translation import gettext as _
+
 from assessments.tables import CellError
 from assessments.thaidates import ThaiDateError, normalize_digits, parse_window
+from plans.limits import (
+    ACTION_TEXT_MAX_CHARS,
+    ANALYSIS_MAX_CHARS,
+    FOLLOW_UP_MAX_CHARS,
+    ISSUES_MAX_CHARS,
+)
 
 ITEM = "ข้อ"
 HEADING = "หัวข้อการประเมิน"
@@ -136,6 +144,36 @@ def is_section_row(values: Mapping[str, str]) -> bool:
     )
 
 
+# The longest text each column may hold (the limits of the fields it is stored in).
+MAX_CHARS = {
+    ANALYSIS: ANALYSIS_MAX_CHARS,
+    ISSUES: ISSUES_MAX_CHARS,
+    METHOD: FOLLOW_UP_MAX_CHARS,
+}
+
+
+def _too_long(text: str, limit: int) -> str:
+    return _("ข้อความยาว %(length)d ตัวอักษร เกินที่รับได้ %(limit)d ตัวอักษร") % {
+        "length": len(text),
+        "limit": limit,
+    }
+
+
+def check_lengths(values: Mapping[str, str], actions: tuple[str, ...], row: int) -> None:
+    """Raise RowError for the first cell longer than the field it goes into."""
+    for column, limit in MAX_CHARS.items():
+        text = (values.get(column) or "").strip()
+        if len(text) > limit:
+            raise RowError(row, column, _too_long(text, limit))
+    for number, action in enumerate(actions, start=1):
+        if len(action) > ACTION_TEXT_MAX_CHARS:
+            message = _("การปรับปรุงข้อที่ %(number)d: %(problem)s") % {
+                "number": number,
+                "problem": _too_long(action, ACTION_TEXT_MAX_CHARS),
+            }
+            raise RowError(row, IMPROVEMENT, message)
+
+
 def parse_plan_row(values: Mapping[str, str], row: int) -> PlanRow:
     """Read one table row (column name → cell text); raise RowError for the first bad cell.
 
@@ -149,6 +187,7 @@ def parse_plan_row(values: Mapping[str, str], row: int) -> PlanRow:
     if not item_code:
         raise RowError(row, ITEM, "ไม่ได้ระบุรหัสข้อการประเมิน เช่น O1 หรือ I12 (ในคอลัมน์ ข้อ หรือต้นหัวข้อ)")
     actions = tuple(split_actions(cell(IMPROVEMENT)))
+    check_lengths(values, actions, row)
     responsible = parse_responsible(cell(RESPONSIBLE))
     if actions and not (responsible.lead or responsible.all_divisions):
         raise RowError(row, RESPONSIBLE, "มีการปรับปรุงแต่ไม่ได้ระบุฝ่ายที่รับผิดชอบ")

@@ -3,6 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from plans import report
@@ -23,5 +24,5 @@ def plan_pdf(request, organization: str, year: int):
     """Download the report as PDF; another district's plan is not found."""
     plan = plan_or_404(request.user, organization, year)
     response = HttpResponse(report.render_pdf(plan, request), content_type=report.PDF_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{report.pdf_file_name(plan)}"'
+    response["Content-Disposition"] = content_disposition_header(True, report.pdf_file_name(plan))
     return response

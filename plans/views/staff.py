@@ -1,5 +1,7 @@
 """Pages of the plans app."""
 
+import logging
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,6 +11,8 @@ from django.db.models import Max
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from assessments.models import Assessment, Organization
@@ -20,6 +24,8 @@ from plans.models import Action, Division, Finding, Membership, Plan, ProgressUp
 from plans.versions import StaleVersion, save_if_current
 
 PAGE_SIZE = 25
+
+log = logging.getLogger(__name__)
 
 
 @login_required
@@ -42,7 +48,7 @@ def plan_xlsx(request, organization: str, year: int):
     """Download the official plan table; another district's plan is not found."""
     plan = plan_or_404(request.user, organization, year)
     response = HttpResponse(export.plan_xlsx(plan), content_type=export.XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{export.file_name(plan)}"'
+    response["Content-Disposition"] = content_disposition_header(True, export.file_name(plan))
     return response
 
 
@@ -253,7 +259,15 @@ def evidence(request, pk: int):
     if not update.evidence_file:
         raise Http404("ไม่มีไฟล์หลักฐาน")
     name = update.evidence_file.name.rsplit("/", 1)[-1]
-    response = FileResponse(update.evidence_file.open("rb"), filename=name)
+    try:
+        opened = update.evidence_file.open("rb")
+    except FileNotFoundError:
+        # The report names a file the storage does not have (restored without the media
+        # folder, removed by hand): not found for the reader, worth a look for the admin.
+        log.warning("Evidence file missing from storage: %s", update.evidence_file.name)
+        message = _("ไม่พบไฟล์หลักฐานของรายงานนี้ในที่เก็บไฟล์ โปรดแจ้งผู้ดูแลระบบ")
+        return render(request, "404.html", {"message": message}, status=404)
+    response = FileResponse(opened, filename=name)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from assessments.loaders import record_import
-from assessments.models import Assessment, ImportRecord, Organization
+from assessments.models import Assessment, ImportRecord, Organization, organization_code_problem
 from assessments.tables import TableError, refused
 from plans.loaders import load_plan, read_plan_table
 from plans.models import Plan
@@ -27,6 +27,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, file: Path, organization: str, year: int, dry_run: bool, **options):
+        if problem := organization_code_problem(organization):
+            raise CommandError(problem)
         try:
             organization_obj = Organization.objects.get(code=organization)
         except Organization.DoesNotExist as error:
