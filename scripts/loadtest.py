@@ -394,6 +394,23 @@ def check_database(outcomes: list[dict], started) -> bool:
     return ok
 
 
+def print_conflicts_by_kind(outcomes: list[dict]) -> None:
+    """409s on "ทุกฝ่าย" actions (each division reports its own part) apart from the others:
+    two divisions reporting on the same such action should never conflict."""
+    shared = set(Action.objects.filter(all_divisions=True).values_list("pk", flat=True))
+    sent, stale = Counter(), Counter()
+    for entry in outcomes:
+        kind = "all divisions" if entry.get("action") in shared else "other actions"
+        if entry["event"] == "sent":
+            sent[kind] += 1
+        elif entry["event"] == "refused" and "409" in entry.get("kind", ""):
+            stale[kind] += 1
+    print("409 by kind of action (reports sent → 409):")
+    for kind in ("all divisions", "other actions"):
+        share = 100 * stale[kind] / sent[kind] if sent[kind] else 0
+        print(f"  {kind:<14} {sent[kind]:>5} sent, {stale[kind]:>4} × 409 ({share:.1f} %)")
+
+
 def report(problem: str, started) -> bool:
     print_mix()
     failures = print_stats(read_lines("requests-*.jsonl"))
@@ -411,6 +428,7 @@ def report(problem: str, started) -> bool:
     print(f"refusals: {sum(refusals.values())}")
     for kind, count in refusals.most_common():
         print(f"  {kind}: {count}")
+    print_conflicts_by_kind(outcomes)
     if events["form_unusable"]:
         print(f"report forms without a CSRF token or version: {events['form_unusable']}")
     errors = server_log_trouble()
