@@ -9,6 +9,7 @@ S3-compatible bucket (MinIO, Ceph, a cloud's object store) through django-storag
 import os
 import re
 import unicodedata
+from datetime import datetime
 
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import FileSystemStorage
@@ -71,6 +72,22 @@ def valid_file_name(name: str) -> str:
     if cleaned in {"", ".", ".."}:
         raise SuspiciousFileOperation(f"Could not derive file name from {name!r}")
     return shortened(cleaned, NAME_MAX_BYTES - TAKEN_SUFFIX_BYTES)
+
+
+def delete_older_than(storage, folder: str, cutoff: datetime) -> tuple[int, int]:
+    """Delete the files directly in ``folder`` last written before ``cutoff``; return how many
+    were deleted and how many there were (a missing folder has none)."""
+    try:
+        _, names = storage.listdir(folder)
+    except FileNotFoundError:
+        names = []
+    removed = 0
+    for name in names:
+        path = f"{folder}/{name}"
+        if storage.get_modified_time(path) < cutoff:
+            storage.delete(path)
+            removed += 1
+    return removed, len(names)
 
 
 class ThaiFileNames:

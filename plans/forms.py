@@ -1,14 +1,23 @@
 """Forms of the staff pages: the version a form was shown with travels with it."""
 
+import logging
+
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext_lazy as _
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from assessments.forms import ThaiDateField
+from plans import pending, progress
 from plans.evidence import ACCEPT, check_evidence_file
+from plans.history import shown_typed
 from plans.models import Action, Division, Finding, ProgressUpdate
+from plans.versions import StaleVersion
 
-TOO_LONG = _("ยาวเกินไป: พิมพ์ได้ไม่เกิน %(limit_value)d ตัวอักษร (ตอนนี้ %(show_value)d ตัวอักษร)")
+log = logging.getLogger(__name__)
+
+TOO_LONG = gettext_lazy("ยาวเกินไป: พิมพ์ได้ไม่เกิน %(limit_value)d ตัวอักษร (ตอนนี้ %(show_value)d ตัวอักษร)")
 
 
 class LimitedForm(forms.ModelForm):
@@ -21,7 +30,32 @@ class LimitedForm(forms.ModelForm):
                 field.error_messages["max_length"] = TOO_LONG
 
 
-class VersionedForm(LimitedForm):
+class RetryAfterConflict:
+    """A refused form comes back ready to be saved over the values it now shows."""
+
+    def shown_values(self) -> dict[str, str]:
+        """The form's values as a person reads them, by model field name."""
+        return {
+            name: shown_typed(self.instance, name, self.cleaned_data[name])
+            for name in self._meta.fields
+            if name in self.cleaned_data
+        }
+
+    def conflict(self, stale: StaleVersion) -> None:
+        """Show the refusal, set the latest values beside the user's, and carry the version
+        they belong to, so that saving again puts the user's values over them."""
+        self.add_error(None, stale.message)
+        stale.compare(self.shown_values())
+        self.set_hidden("version", stale.basis)
+
+    def set_hidden(self, name: str, value) -> None:
+        # The submitted data is what a bound form shows again.
+        data = self.data.copy()
+        data[self.add_prefix(name)] = str(value)
+        self.data = data
+
+
+class VersionedForm(RetryAfterConflict, LimitedForm):
     """Carries the row's version as shown; the view refuses it if the row moved on."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
@@ -90,10 +124,13 @@ class ActionForm(VersionedForm):
         return cleaned
 
 
-class ProgressForm(LimitedForm):
-    """A progress report; ``version`` is the action's, as the reporter saw it."""
+class ProgressForm(RetryAfterConflict, LimitedForm):
+    """A progress report; ``version`` is what it is checked against when saved (``basis`` in
+    plans/progress.py), as the reporter saw it; ``pending_evidence`` names an evidence file
+    kept from an earlier try of the same report."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    version = forms.CharField(widget=forms.HiddenInput, max_length=40)
+    pending_evidence = forms.CharField(widget=forms.HiddenInput, required=False)
     evidence_url = forms.URLField(
         label="ลิงก์หลักฐาน",
         required=False,
@@ -111,11 +148,17 @@ class ProgressForm(LimitedForm):
             "evidence_file": forms.ClearableFileInput(attrs={"accept": ACCEPT}),
         }
 
-    def __init__(self, *args, action: Action, **kwargs):
+    def __init__(self, *args, action: Action, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.action, self.user = action, user
+        # The storage name of the file kept from an earlier try, once its token is checked.
+        self.kept: str | None = None
+        self._uses_kept = False
         if not self.is_bound:
             self.initial.update(
-                version=action.version, progress=action.progress, status=action.status
+                version=progress.basis(action, progress.reporting_division(user)),
+                progress=action.progress,
+                status=action.status,
             )
 
     def clean_evidence_file(self):
@@ -124,8 +167,52 @@ class ProgressForm(LimitedForm):
             check_evidence_file(upload)
         return upload
 
+    def _take_kept(self, cleaned) -> None:
+        """Use the file kept from an earlier try when no new one was chosen; it is checked
+        again, as if it had just been uploaded. A new file replaces it."""
+        token = cleaned.get("pending_evidence")
+        if not token:
+            return
+        # From here on the form offers no kept file unless it is taken below.
+        self.set_hidden("pending_evidence", "")
+        if cleaned.get("evidence_file") or "evidence_file" in self.errors:
+            return
+        try:
+            self.kept = pending.kept_name(token, self.user, self.action)
+            file = pending.take(self.kept)
+            check_evidence_file(file)
+        except ValidationError as error:
+            self.add_error("evidence_file", error)
+            return
+        cleaned["evidence_file"], self._uses_kept = file, True
+        self.set_hidden("pending_evidence", token)
+
+    def keep_evidence(self) -> None:
+        """Before a bound form is shown again: keep its checked evidence file for the next
+        try (a browser does not send a file twice) and say so beside the file field."""
+        if not self.is_bound or "evidence_file" in self.errors:
+            return
+        upload = getattr(self, "cleaned_data", {}).get("evidence_file")
+        if self._uses_kept:
+            name = self.kept
+        elif isinstance(upload, UploadedFile):
+            try:
+                token = pending.keep(upload, self.user, self.action)
+            except progress.STORAGE_ERRORS:
+                log.warning("Evidence file %r could not be kept", upload.name, exc_info=True)
+                return
+            self.set_hidden("pending_evidence", token)
+            name = pending.kept_name(token, self.user, self.action)
+        else:
+            return
+        # The bound field copied its help text when the form was cleaned.
+        self["evidence_file"].help_text = self.fields["evidence_file"].help_text = _(
+            "ไฟล์ที่แนบไว้: %(name)s — จะใช้ไฟล์นี้เมื่อบันทึก (เลือกไฟล์ใหม่หากต้องการเปลี่ยน)"
+        ) % {"name": pending.shown_name(name)}
+
     def clean(self):
         cleaned = super().clean()
+        self._take_kept(cleaned)
         status = cleaned.get("status")
         has_evidence = cleaned.get("evidence_url") or cleaned.get("evidence_file")
         if status == Action.Status.DONE:

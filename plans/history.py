@@ -1,7 +1,12 @@
 """Who changed which field of a row, and when: read from its django-simple-history records."""
 
 from dataclasses import dataclass
+from datetime import date
 from itertools import pairwise
+
+from django.db import models
+
+from assessments.thaidates import format_date
 
 
 @dataclass(frozen=True)
@@ -11,6 +16,8 @@ class FieldChange:
     new: str
     who: str
     when: object
+    # The model field's name, to set the change beside a form's value of the same field.
+    name: str = ""
 
 
 def shown(obj, field: str, value) -> str:
@@ -26,7 +33,27 @@ def shown(obj, field: str, value) -> str:
     if model_field.is_relation and value is not None:
         related = model_field.related_model.objects.filter(pk=value).first()
         return str(related) if related else str(value)
-    return "—" if value in (None, "") else str(value)
+    return _plain(value)
+
+
+def shown_typed(obj, field: str, value) -> str:
+    """A form's cleaned value as a person reads it, the same way as ``shown``."""
+    model_field = obj._meta.get_field(field)
+    if model_field.many_to_many:
+        return ", ".join(str(related) for related in value or []) or "—"
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(value, models.Model):
+        return str(value)
+    return _plain(value)
+
+
+def _plain(value) -> str:
+    if value in (None, ""):
+        return "—"
+    if isinstance(value, date):
+        return format_date(value)  # Buddhist Era, as every date a person reads
+    return str(value)
 
 
 def field_changes(obj, since_version: int | None = None) -> list[FieldChange]:
@@ -48,6 +75,7 @@ def field_changes(obj, since_version: int | None = None) -> list[FieldChange]:
                     new=shown(obj, change.field, change.new),
                     who=who,
                     when=newer.history_date,
+                    name=change.field,
                 )
             )
     return changes

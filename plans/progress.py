@@ -5,6 +5,15 @@ its progress is the mean of each division's latest report (0 for a division that
 reported), and it is done only once every division (leaving out those that cancelled their
 part) has reported it done. Any other report sets the action's status and progress itself.
 
+What a report form is checked against (``basis``): a division's report on a "ทุกฝ่าย" action
+only against that division's own latest report on it, so divisions reporting in the same week
+never refuse each other; any other report against the action's version. A plan owner's (or an
+admin's) report on a "ทุกฝ่าย" action has no division: it sets the action's status and progress
+over the combined ones, so it is checked against the action's version, like an edit of the
+action, and is refused if any division reported after the form was shown. In both cases the
+action's row is locked while the report is stored and the combined status recomputed, so no
+report is left out of it.
+
 A report is stored whole or not at all: if its evidence file cannot be written to the uploads
 storage, nothing is saved (``EvidenceNotStored``); if the file was written but the database
 write then fails, the file is deleted again, so no file is left without its report.
@@ -14,8 +23,10 @@ import logging
 
 from django.db.models import Max
 
+from plans import pending
+from plans.history import FieldChange, shown
 from plans.models import Action, Membership, ProgressUpdate, membership_of
-from plans.versions import save_if_current
+from plans.versions import StaleVersion, save_if_current
 
 Status = Action.Status
 
@@ -115,12 +126,88 @@ def discard_evidence(name: str) -> None:
         log.warning("Evidence file %r deleted: its report was not saved", name)
 
 
+def reporting_division(user):
+    """The division a user reports for: a staff member's own; None for anyone else."""
+    member = membership_of(user)
+    return member.division if member and member.role == Membership.Role.STAFF else None
+
+
+def _divisions_part(action: Action, division) -> bool:
+    return action.all_divisions and division is not None
+
+
+def basis(action: Action, division) -> str:
+    """What a report form carries and is checked against when saved: "d<division>-<latest
+    report>" for a division's part of a "ทุกฝ่าย" action (0 before its first report), else the
+    action's version."""
+    if _divisions_part(action, division):
+        reports = ProgressUpdate.objects.filter(action=action, division=division)
+        latest = reports.aggregate(last=Max("pk"))["last"] or 0
+        return f"d{division.pk}-{latest}"
+    return str(action.version)
+
+
+REPORT_FIELDS = ("status", "progress", "note", "evidence_url")
+
+
+def _report_changes(update: ProgressUpdate) -> list[FieldChange]:
+    """A report's values as changes, to be set beside the refused report's."""
+    who = update.author.get_username() if update.author else "ระบบ"
+    return [
+        FieldChange(
+            field=str(ProgressUpdate._meta.get_field(name).verbose_name),
+            old="",
+            new=shown(update, name, getattr(update, name)),
+            who=who,
+            when=update.reported_at,
+            name=name,
+        )
+        for name in REPORT_FIELDS
+        # A blank note or link says nothing worth setting beside the user's.
+        if name in ("status", "progress") or getattr(update, name)
+    ]
+
+
+def stale_report(current: Action, seen: str, division) -> StaleVersion:
+    """The refusal of a report whose form is older than the latest report or change it is
+    checked against, with what came in since."""
+    now = basis(current, division)
+    if _divisions_part(current, division):
+        latest = (
+            ProgressUpdate.objects.filter(action=current, division=division)
+            .select_related("author")
+            .order_by("-pk")
+            .first()
+        )
+        changes = _report_changes(latest) if latest else []
+        return StaleVersion(current, None, basis=now, changes=changes)
+    version = int(seen) if seen.isdigit() else None
+    latest = current.updates.select_related("author").order_by("-pk").first()
+    if version is None:
+        # The form was a division's part (the action or the user's role changed since).
+        return StaleVersion(
+            current, None, basis=now, changes=_report_changes(latest) if latest else []
+        )
+    stale = StaleVersion(current, version, basis=now)
+    if latest is not None and _reported_after(current, latest, version):
+        # The action's history has the status and progress a report left; its note is the
+        # report's own.
+        stale.changes += [c for c in _report_changes(latest) if c.name in ("note", "evidence_url")]
+    return stale
+
+
+def _reported_after(action: Action, update: ProgressUpdate, version: int) -> bool:
+    """Whether the report came after the action's save number ``version`` was written."""
+    record = action.history.filter(version=version).order_by("history_date").first()
+    return record is None or update.reported_at >= record.history_date
+
+
 def report(action: Action, form, user, today) -> ProgressUpdate:
     """Store a checked ProgressForm as a report of the current round and move the action's
-    status and progress; refused (StaleVersion) if the action changed since the form, and
-    nothing saved (EvidenceNotStored) if the evidence file cannot be stored."""
-    member = membership_of(user)
-    division = member.division if member and member.role == Membership.Role.STAFF else None
+    status and progress; refused (StaleVersion) if the report or change it is checked against
+    (``basis``) moved on since the form, and nothing saved (EvidenceNotStored) if the evidence
+    file cannot be stored."""
+    division = reporting_division(user)
     saved = {}
     stored: list[str] = []
 
@@ -133,7 +220,7 @@ def report(action: Action, form, user, today) -> ProgressUpdate:
         if name := store_evidence(update):
             stored.append(name)
         update.save()
-        if current.all_divisions and division is not None:
+        if _divisions_part(current, division):
             current.status, current.progress = combined(latest_by_division(current))
         else:
             current.status, current.progress = update.status, update.progress
@@ -141,10 +228,20 @@ def report(action: Action, form, user, today) -> ProgressUpdate:
         saved["update"] = update
 
     try:
-        save_if_current(Action, action.pk, form.cleaned_data["version"], apply)
+        save_if_current(
+            Action,
+            action.pk,
+            form.cleaned_data["version"],
+            apply,
+            version_of=lambda current: basis(current, division),
+            refuse=lambda current, seen: stale_report(current, seen, division),
+        )
     except BaseException:
         # The transaction rolled back: a file already written has no report to belong to.
         for name in stored:
             discard_evidence(name)
         raise
+    if form.kept:
+        # Its content is now the report's own evidence file.
+        pending.discard(form.kept)
     return saved["update"]

@@ -13,10 +13,12 @@ district's dashboards, plan and report (central managers also the BMA overview).
 
 Printed afterwards: requests, failures, the app's deliberate refusals by kind (409 for a form
 based on an older version of the action, or the form shown again with an error: not server
-failures), p50/p95 per request and overall, requests/s; then the database check: every
-accepted marker stored in exactly one progress report, on its action and by its author, and
-no marker stored that the client was not told was accepted. PASS = no failure, no server
-error in the log and the database check holds; exit status 1 otherwise.
+failures; a 409 is retried once from the page that refused it, as a person would), the 409s
+on "ทุกฝ่าย" actions apart from the others', p50/p95 per request and overall, requests/s;
+then the database check: every accepted marker stored in exactly one progress report, on its
+action and by its author, and no marker stored that the client was not told was accepted.
+PASS = no failure, no server error in the log and the database check holds; exit status 1
+otherwise.
 
 It writes into the configured database, so it runs only under scripts/with-postgres.sh
 (ITA_PG_DATA set) unless LOADTEST_ANY_DATABASE=1.
@@ -394,23 +396,47 @@ def check_database(outcomes: list[dict], started) -> bool:
     return ok
 
 
+def print_conflicts_by_kind(outcomes: list[dict]) -> None:
+    """409s on "ทุกฝ่าย" actions (each division reports its own part) apart from the others:
+    two divisions reporting on the same such action should never conflict. A report refused
+    as stale is sent once more from the page that refused it; those retries are counted too."""
+    shared = set(Action.objects.filter(all_divisions=True).values_list("pk", flat=True))
+    counts = defaultdict(Counter)
+    for entry in outcomes:
+        kind = "all divisions" if entry.get("action") in shared else "other actions"
+        if entry["event"] in ("sent", "resent"):
+            counts[kind][entry["event"]] += 1
+        elif entry["event"] == "refused" and "409" in entry.get("kind", ""):
+            counts[kind]["409 retry" if "retry" in entry["kind"] else "409"] += 1
+        elif entry["event"] == "accepted" and entry.get("retry"):
+            counts[kind]["retry accepted"] += 1
+    print("409 by kind of action (reports sent → refused as stale; retries → accepted):")
+    for kind in ("all divisions", "other actions"):
+        c = counts[kind]
+        share = 100 * c["409"] / c["sent"] if c["sent"] else 0
+        print(
+            f"  {kind:<14} {c['sent']:>5} sent, {c['409']:>4} × 409 ({share:.1f} %); "
+            f"{c['resent']} retried: {c['retry accepted']} accepted, {c['409 retry']} × 409 again"
+        )
+
+
 def report(problem: str, started) -> bool:
     print_mix()
     failures = print_stats(read_lines("requests-*.jsonl"))
     outcomes = read_lines("outcomes-*.jsonl")
     events = Counter(e["event"] for e in outcomes)
     refusals = Counter(e["kind"] for e in outcomes if e["event"] == "refused")
-    unanswered = {e["marker"] for e in outcomes if e["event"] == "sent"} - {
-        e["marker"] for e in outcomes if e["event"] != "sent" and "marker" in e
-    }
+    last = {e["marker"]: e["event"] for e in outcomes if "marker" in e}
+    unanswered = {marker for marker, event in last.items() if event in ("sent", "resent")}
     print(
         f"\nprogress reports: {events['sent']} sent, {events['accepted']} accepted (302), "
         f"{events['refused']} refused by the app, {events['failed']} failed, "
-        f"{len(unanswered)} without an answer"
+        f"{len(unanswered)} without an answer; {events['resent']} sent again after a 409"
     )
     print(f"refusals: {sum(refusals.values())}")
     for kind, count in refusals.most_common():
         print(f"  {kind}: {count}")
+    print_conflicts_by_kind(outcomes)
     if events["form_unusable"]:
         print(f"report forms without a CSRF token or version: {events['form_unusable']}")
     errors = server_log_trouble()

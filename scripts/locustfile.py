@@ -15,6 +15,10 @@ is written, with its outcome, to ``outcomes-<pid>.jsonl`` there, one JSON line e
 declined it on purpose: 409 stale version, or the form shown again with an error) or
 ``failed`` (anything else). A refusal is not a server failure: it is a success in locust's
 statistics and counted apart by loadtest.py.
+
+After a 409 the user does what a person does: reads the latest values the page now shows
+beside theirs and saves once more, with the form as it came back (the version it now carries,
+the same marker): ``resent``, then the retry's own outcome.
 """
 
 import itertools
@@ -37,7 +41,8 @@ REQUESTS = (OUTPUT / f"requests-{os.getpid()}.jsonl").open("a", encoding="utf-8"
 REQUEST_TIMEOUT = 60  # seconds; a request slower than this is a failure
 
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-VERSION_FIELD = re.compile(r'name="version" value="(\d+)"')
+# An action's version, or a division's latest report on a "ทุกฝ่าย" action ("d12-345").
+VERSION_FIELD = re.compile(r'name="version" value="([^"]+)"')
 FORM_ERROR = re.compile(r'<ul class="errorlist[^"]*"[^>]*>\s*<li>(.*?)</li>', re.S)
 
 NOTES = (
@@ -187,13 +192,31 @@ class StaffUser(SignedInUser):
             "note": f"{random.choice(NOTES)} {marker}",
             "evidence_url": url,
         }
-        # As a browser sends this form: multipart, with an empty file field.
-        files = {"evidence_file": ("", b"", "application/octet-stream")}
         who = {"marker": marker, "action": pk, "user": self.account["username"]}
         record(event="sent", **who)
+        stale = self.send(pk, data, who, retry=False)
+        if stale is None:
+            return
+        think()  # reads the latest values beside theirs
+        token, version = CSRF_FIELD.search(stale), VERSION_FIELD.search(stale)
+        if not (token and version):
+            record(event="form_unusable", action=pk, user=self.account["username"])
+            return
+        record(event="resent", **who)
+        self.send(
+            pk,
+            {**data, "csrfmiddlewaretoken": token.group(1), "version": version.group(1)},
+            who,
+            retry=True,
+        )
+
+    def send(self, pk: int, data: dict, who: dict, *, retry: bool) -> str | None:
+        """POST the report; return the 409 page (to try once more from) or None."""
+        # As a browser sends this form: multipart, with an empty file field.
+        files = {"evidence_file": ("", b"", "application/octet-stream")}
         with self.client.post(
             f"/actions/{pk}/report/",
-            name="/actions/[pk]/report/",
+            name="/actions/[pk]/report/ (retry)" if retry else "/actions/[pk]/report/",
             data=data,
             files=files,
             allow_redirects=False,
@@ -203,10 +226,12 @@ class StaffUser(SignedInUser):
             location = response.headers.get("Location", "")
             if response.status_code == 302 and urlsplit(location).path == f"/actions/{pk}/":
                 response.success()
-                record(event="accepted", **who)
+                record(event="accepted", retry=retry, **who)
             elif response.status_code == 409:
                 response.success()
-                record(event="refused", kind="stale version (409)", **who)
+                kind = "stale version on the retry (409)" if retry else "stale version (409)"
+                record(event="refused", kind=kind, **who)
+                return response.text
             elif response.status_code == 200 and (error := FORM_ERROR.search(response.text)):
                 response.success()
                 text = re.sub(r"<[^>]+>", "", error.group(1)).strip()[:120]
@@ -214,6 +239,7 @@ class StaffUser(SignedInUser):
             else:
                 response.failure(f"report: {describe(response)}")
                 record(event="failed", status=response.status_code, **who)
+        return None
 
 
 class ManagerUser(SignedInUser):

@@ -152,7 +152,7 @@ def _versioned_edit(request, form, obj, template, context, success_url):
         try:
             save_if_current(type(obj), obj.pk, form.cleaned_data["version"], form.save_fields)
         except StaleVersion as stale:
-            form.add_error(None, stale.message)
+            form.conflict(stale)
             context["stale"] = stale
         else:
             messages.success(request, "บันทึกแล้ว")
@@ -226,7 +226,7 @@ def progress_create(request, pk: int):
     )
     require_editable(Action.objects, user, action)
     plan = action.finding.plan
-    form = ProgressForm(request.POST or None, request.FILES or None, action=action)
+    form = ProgressForm(request.POST or None, request.FILES or None, action=action, user=user)
     context = {
         "action": action,
         "plan": plan,
@@ -238,7 +238,7 @@ def progress_create(request, pk: int):
         try:
             progress.report(action, form, user, today)
         except StaleVersion as stale:
-            form.add_error(None, stale.message)
+            form.conflict(stale)
             context["stale"], status = stale, 409
         except progress.EvidenceNotStored as failure:
             # Nothing was saved. 503: the server's storage failed, not the user's input; the
@@ -248,6 +248,7 @@ def progress_create(request, pk: int):
         else:
             messages.success(request, "บันทึกรายงานความก้าวหน้าแล้ว")
             return redirect(action.get_absolute_url())
+    form.keep_evidence()
     return render(request, "plans/progress_form.html", {**context, "form": form}, status=status)
 
 

@@ -4,6 +4,7 @@ import csv
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 
 from assessments.tables import TableError
 from plans import planrows
@@ -57,7 +58,7 @@ def test_an_over_long_analysis_is_refused_in_thai_by_the_form(assessment):
 
 
 def test_the_progress_form_speaks_thai_for_every_limited_field():
-    form = ProgressForm(action=Action(version=1))
+    form = ProgressForm(action=Action(version=1), user=AnonymousUser())
     assert "ยาวเกินไป" in str(form.fields["note"].error_messages["max_length"])
     assert "ยาวเกินไป" in str(form.fields["evidence_url"].error_messages["max_length"])
 

@@ -11,6 +11,8 @@ from django.core.files.storage import storages
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from ita_tracker.storage import delete_older_than
+
 # django-import-export's MediaStorage keeps its files in this folder of the storage.
 FOLDER = "django-import-export"
 
@@ -22,16 +24,6 @@ class Command(BaseCommand):
         parser.add_argument("--hours", type=int, default=24, help="keep files younger than this")
 
     def handle(self, *args, hours, **options):
-        storage = storages["default"]
         cutoff = timezone.now() - timedelta(hours=hours)
-        try:
-            _, names = storage.listdir(FOLDER)
-        except FileNotFoundError:
-            names = []
-        removed = 0
-        for name in names:
-            path = f"{FOLDER}/{name}"
-            if storage.get_modified_time(path) < cutoff:
-                storage.delete(path)
-                removed += 1
-        self.stdout.write(f"removed {removed} of {len(names)} waiting import files")
+        removed, total = delete_older_than(storages["default"], FOLDER, cutoff)
+        self.stdout.write(f"removed {removed} of {total} waiting import files")
