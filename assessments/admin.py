@@ -50,8 +50,8 @@ class SpreadsheetImportMixin(ImportMixin):
 
     def add_data_read_fail_error_to_form(self, form, e):
         if isinstance(e, TableError):
-            for problem in e.errors:
-                form.add_error("import_file", str(problem))
+            for line in e.lines():
+                form.add_error("import_file", line)
         else:
             super().add_data_read_fail_error_to_form(form, e)
 

@@ -20,7 +20,7 @@ from import_export.results import Result, RowResult
 from assessments import score_import
 from assessments.loaders import Counts, import_items, import_reported, record_import
 from assessments.models import ImportRecord, Item, ItemScore, ReportedScore
-from assessments.tables import Table, TableError, read_table
+from assessments.tables import Table, TableError, more_errors_line, read_table
 
 
 class SpreadsheetFormat(base_formats.Format):
@@ -105,6 +105,8 @@ def _errors_by_row(error: TableError) -> "OrderedDict[object, dict[str, list[str
         number = problem.row if problem.row is not None else "—"
         column = problem.column or NON_FIELD_ERRORS
         rows.setdefault(number, {}).setdefault(column, []).append(problem.message)
+    if error.unlisted:
+        rows.setdefault("…", {})[NON_FIELD_ERRORS] = [more_errors_line(error.unlisted)]
     return rows
 
 
