@@ -237,6 +237,10 @@ IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.MediaStorage"
 # Import and export buttons only for those with the model's change / view permission.
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+# No exported text may run as a formula in a spreadsheet program. The admin's own export
+# formats (assessments.resources.EscapedXLSX / EscapedCSV) escape =, +, - and @ without
+# changing the text; this setting covers any other format the library is given.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 # Largest spreadsheet accepted for import, in bytes.
 ITA_IMPORT_MAX_BYTES = env_int("ITA_IMPORT_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 # What one imported spreadsheet may hold, checked before and while it is read (see
