@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .PHONY: install run serve test test-sqlite test-postgres chromium lint format migrations-check \
-	check clean bench-import bench loadtest faults backup restore
+	check clean bench-import bench-hostile bench loadtest faults backup restore
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -70,6 +70,12 @@ migrations-check: install
 # Prints figures (seconds, speed-up); never part of the test suite.
 bench-import: install
 	DJANGO_ENV_FILE= DJANGO_SECRET_KEY=bench-only scripts/with-postgres.sh $(BIN)/python scripts/bench_import.py
+
+# Hostile spreadsheets (zip bombs, huge dimensions, too many rows/columns/cells, giant
+# fields...) through the score import, one fresh process each: seconds, peak MB, PASS/FAIL
+# against every refusal under 5 s and 200 MB. Figures, never part of the test suite.
+bench-hostile: install
+	DJANGO_ENV_FILE= $(BIN)/python scripts/bench_hostile_files.py
 
 # Pages on the BMA-wide synthetic data set, through gunicorn with DEBUG off: p50/p95 per page
 # and PASS/FAIL against the goals (BENCH_CLIENTS, BENCH_REQUESTS: see scripts/bench.py).

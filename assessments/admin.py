@@ -3,7 +3,6 @@
 from django.contrib import admin
 from django.db import models
 from import_export.admin import ImportExportMixin, ImportMixin
-from import_export.formats import base_formats
 from simple_history.admin import SimpleHistoryAdmin
 
 from assessments.forms import ThaiDateField, ThaiDateInput
@@ -20,6 +19,8 @@ from assessments.models import (
     Tool,
 )
 from assessments.resources import (
+    EscapedCSV,
+    EscapedXLSX,
     ItemResource,
     ItemScoreResource,
     ReportedScoreResource,
@@ -50,8 +51,8 @@ class SpreadsheetImportMixin(ImportMixin):
 
     def add_data_read_fail_error_to_form(self, form, e):
         if isinstance(e, TableError):
-            for problem in e.errors:
-                form.add_error("import_file", str(problem))
+            for line in e.lines():
+                form.add_error("import_file", line)
         else:
             super().add_data_read_fail_error_to_form(form, e)
 
@@ -60,7 +61,7 @@ class SpreadsheetImportMixin(ImportMixin):
 
 
 class SpreadsheetImportExportMixin(SpreadsheetImportMixin, ImportExportMixin):
-    export_formats = [base_formats.XLSX, base_formats.CSV]
+    export_formats = [EscapedXLSX, EscapedCSV]
 
 
 class ThaiDateAdminMixin:

@@ -27,7 +27,7 @@ from assessments.models import (
     organization_code_problem,
 )
 from assessments.score_import import import_scores, score_problem
-from assessments.tables import CellError, Table, TableError, read_table, text_of
+from assessments.tables import CellError, ErrorList, Table, TableError, read_table, text_of
 from assessments.thaidates import ThaiNumberError, normalize_digits, parse_number, short_number
 
 
@@ -147,7 +147,7 @@ def load_framework(directory: Path) -> Framework:
 ITEM_CODE = re.compile(r"^[IEO]\d{1,3}$")
 
 
-def _framework_of_year(text: str, line: int, errors: list[CellError], found: dict):
+def _framework_of_year(text: str, line: int, errors: ErrorList, found: dict):
     """The one framework of a fiscal year typed in a cell, or None with an error added."""
     year = short_number(text)
     if year not in found:
@@ -166,7 +166,7 @@ def import_items(table: Table, kinds: dict[str, str] | None = None) -> Counts:
     tool code, for a framework that has none yet). Items are ordered as in the file.
     """
     require_columns(table, ("fiscal_year", "indicator", "item", "text"))
-    errors, frameworks, parsed, seen = [], {}, [], {}
+    errors, frameworks, parsed, seen = ErrorList(), {}, [], {}
     for line, row in table_rows(table):
         framework = _framework_of_year(row["fiscal_year"], line, errors, frameworks)
         if framework is None:
@@ -237,7 +237,7 @@ def import_reported(table: Table) -> Counts:
     """Create or update officially printed figures (scope item / indicator / tool / total)."""
     require_columns(table, REPORTED_COLUMNS)
     organizations = dict(Organization.objects.values_list("code", "pk"))
-    errors, frameworks, parsed = [], {}, []
+    errors, frameworks, parsed = ErrorList(), {}, []
     for line, row in table_rows(table):
         code = normalize_digits(row["organization"])
         if problem := organization_code_problem(code):

@@ -8,6 +8,7 @@ written (the library keeps valid rows unless told otherwise), and 4,400 scores a
 in bulk with their history. The admin keeps the library's upload → preview → confirm flow.
 """
 
+import io
 from collections import OrderedDict
 
 import tablib
@@ -20,7 +21,7 @@ from import_export.results import Result, RowResult
 from assessments import score_import
 from assessments.loaders import Counts, import_items, import_reported, record_import
 from assessments.models import ImportRecord, Item, ItemScore, ReportedScore
-from assessments.tables import Table, TableError, read_table
+from assessments.tables import Table, TableError, more_errors_line, read_table
 
 
 class SpreadsheetFormat(base_formats.Format):
@@ -43,6 +44,62 @@ class SpreadsheetFormat(base_formats.Format):
 
     def can_import(self):
         return True
+
+
+# Text that a spreadsheet program would run as a formula when it opens an exported file.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_like(value: object) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+
+
+class EscapedCSV(base_formats.CSV):
+    """CSV export in which no text runs as a formula: such text gets a leading apostrophe,
+    which spreadsheet programs show as a plain-text mark."""
+
+    def _escape_formulae(self, dataset):
+        # The library's own escaping (IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT) drops a leading
+        # "=" from the text, leaves "+", "-" and "@" alone and turns every cell into text.
+        pass
+
+    def export_data(self, dataset, **kwargs):
+        escaped = tablib.Dataset(headers=dataset.headers)
+        for row in dataset:
+            escaped.append([f"'{value}" if formula_like(value) else value for value in row])
+        return super().export_data(escaped, **kwargs)
+
+
+class EscapedXLSX(base_formats.XLSX):
+    """.xlsx export in which text is always stored as text, never as a formula, and shows
+    exactly as it was typed."""
+
+    def _escape_formulae(self, dataset):
+        pass  # see EscapedCSV
+
+    def export_data(self, dataset, **kwargs):
+        from openpyxl import Workbook
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet(dataset.title or "Sheet1")
+
+        def cell(value):
+            if isinstance(value, str):
+                value = ILLEGAL_CHARACTERS_RE.sub("\N{REPLACEMENT CHARACTER}", value)
+            written = WriteOnlyCell(sheet, value=value)
+            if formula_like(value):
+                written.data_type, written.quotePrefix = "s", True
+            return written
+
+        if dataset.headers:
+            sheet.append([cell(header) for header in dataset.headers])
+        for row in dataset:
+            sheet.append([cell(value) for value in row])
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        return buffer.getvalue()
 
 
 def _raw_bytes(dataset) -> bytes:
@@ -105,6 +162,8 @@ def _errors_by_row(error: TableError) -> "OrderedDict[object, dict[str, list[str
         number = problem.row if problem.row is not None else "—"
         column = problem.column or NON_FIELD_ERRORS
         rows.setdefault(number, {}).setdefault(column, []).append(problem.message)
+    if error.unlisted:
+        rows.setdefault("…", {})[NON_FIELD_ERRORS] = [more_errors_line(error.unlisted)]
     return rows
 
 

@@ -25,7 +25,7 @@ from assessments.models import (
     Organization,
     organization_code_problem,
 )
-from assessments.tables import CellError, Table, TableError, read_table, text_of
+from assessments.tables import CellError, ErrorList, Table, TableError, read_table, text_of
 from assessments.thaidates import ThaiNumberError, normalize_digits, parse_number, short_number
 
 ALIASES = {
@@ -91,10 +91,10 @@ class ScoreImport:
         return len(self.table.rows)
 
 
-def _cells(table: Table) -> tuple[str, list[Cell], list[CellError]]:
+def _cells(table: Table) -> tuple[str, list[Cell], ErrorList]:
     """Return the file's shape and one Cell per score, with errors for bad keys."""
     headers = set(table.headers)
-    errors: list[CellError] = []
+    errors = ErrorList()
     missing = [column for column in ("organization", "fiscal_year") if column not in headers]
     item_columns = [h for h in table.headers if ITEM_COLUMN.match(h)]
     if {"item", "score"} <= headers:

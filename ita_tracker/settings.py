@@ -237,8 +237,27 @@ IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.MediaStorage"
 # Import and export buttons only for those with the model's change / view permission.
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+# No exported text may run as a formula in a spreadsheet program. The admin's own export
+# formats (assessments.resources.EscapedXLSX / EscapedCSV) escape =, +, - and @ without
+# changing the text; this setting covers any other format the library is given.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 # Largest spreadsheet accepted for import, in bytes.
 ITA_IMPORT_MAX_BYTES = env_int("ITA_IMPORT_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+# What one imported spreadsheet may hold, checked before and while it is read (see
+# assessments/tables.py). Sized for the largest real file, the BMA-wide wide score workbook of
+# up to 8,300 organizations × ~90 item columns (≈ 750,000 cells, ≈ 30 MB of unpacked XML);
+# plan files have a few hundred rows.
+ITA_IMPORT_MAX_UNPACKED_BYTES = env_int(
+    "ITA_IMPORT_MAX_UNPACKED_BYTES", 64 * 1024 * 1024, minimum=1024 * 1024
+)
+ITA_IMPORT_MAX_COMPRESSION_RATIO = env_int("ITA_IMPORT_MAX_COMPRESSION_RATIO", 100, minimum=2)
+ITA_IMPORT_MAX_ROWS = env_int("ITA_IMPORT_MAX_ROWS", 20_000, minimum=10)
+ITA_IMPORT_MAX_COLUMNS = env_int("ITA_IMPORT_MAX_COLUMNS", 300, minimum=10)
+ITA_IMPORT_MAX_CELLS = env_int("ITA_IMPORT_MAX_CELLS", 1_000_000, minimum=100)
+# Excel's own limit for the text of one cell.
+ITA_IMPORT_MAX_CELL_CHARS = env_int("ITA_IMPORT_MAX_CELL_CHARS", 32_767, minimum=256)
+# A refused file lists this many errors, then counts the rest.
+ITA_IMPORT_MAX_LISTED_ERRORS = env_int("ITA_IMPORT_MAX_LISTED_ERRORS", 200, minimum=1)
 # Largest evidence file (PDF, image, Office document) accepted with a progress report, in bytes.
 ITA_EVIDENCE_MAX_BYTES = env_int("ITA_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 # No request body may be larger than the largest upload plus room for the form's fields; a

@@ -9,7 +9,7 @@ from django.db import transaction
 
 from assessments.loaders import Counts, table_rows, upsert
 from assessments.models import Assessment, Item, Organization
-from assessments.tables import CellError, Table, TableError, read_table
+from assessments.tables import CellError, ErrorList, Table, TableError, read_table
 from plans import planrows
 from plans.models import Action, Division, Finding, Plan
 
@@ -33,7 +33,7 @@ def read_plan_table(data: bytes, name: str) -> Table:
 
 def plan_rows(table: Table) -> list[planrows.PlanRow]:
     """Return the table's rows as PlanRows, or raise TableError listing every bad cell."""
-    errors, parsed = [], []
+    errors, parsed = ErrorList(), []
     for line, values in table_rows(table):
         standard = {}
         for header, value in values.items():
@@ -55,7 +55,7 @@ def _resolve(plan: Plan, rows: list[planrows.PlanRow]):
     """Match item codes and division names to the database, or raise TableError."""
     items = {item.code: item for item in Item.objects.filter(framework=plan.assessment.framework)}
     divisions = {division.name: division for division in plan.organization.divisions.all()}
-    errors, seen = [], {}
+    errors, seen = ErrorList(), {}
     for row in rows:
         if row.item_code not in items:
             errors.append(
