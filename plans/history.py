@@ -1,7 +1,10 @@
 """Who changed which field of a row, and when: read from its django-simple-history records."""
 
 from dataclasses import dataclass
+from datetime import date
 from itertools import pairwise
+
+from assessments.thaidates import format_datetime
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,8 @@ def shown(obj, field: str, value) -> str:
     if model_field.is_relation and value is not None:
         related = model_field.related_model.objects.filter(pk=value).first()
         return str(related) if related else str(value)
+    if isinstance(value, date):  # a datetime is a date too
+        return format_datetime(value)
     return "—" if value in (None, "") else str(value)
 
 
