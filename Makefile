@@ -67,9 +67,12 @@ migrations-check: install
 	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 	$(DEV_ENV) $(BIN)/python manage.py check --fail-level WARNING
 
+# A fresh strong key for each throw-away run: with DEBUG off the settings refuse a weak one.
+THROWAWAY_KEY = DJANGO_SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')
+
 # Prints figures (seconds, speed-up); never part of the test suite.
 bench-import: install
-	DJANGO_ENV_FILE= DJANGO_SECRET_KEY=bench-only scripts/with-postgres.sh $(BIN)/python scripts/bench_import.py
+	DJANGO_ENV_FILE= $(THROWAWAY_KEY) scripts/with-postgres.sh $(BIN)/python scripts/bench_import.py
 
 # Hostile spreadsheets (zip bombs, huge dimensions, too many rows/columns/cells, giant
 # fields...) through the score import, one fresh process each: seconds, peak MB, PASS/FAIL
@@ -80,17 +83,17 @@ bench-hostile: install
 # Pages on the BMA-wide synthetic data set, through gunicorn with DEBUG off: p50/p95 per page
 # and PASS/FAIL against the goals (BENCH_CLIENTS, BENCH_REQUESTS: see scripts/bench.py).
 bench: install
-	DJANGO_ENV_FILE= DJANGO_SECRET_KEY=bench-only scripts/with-postgres.sh $(BIN)/python scripts/bench.py
+	DJANGO_ENV_FILE= $(THROWAWAY_KEY) scripts/with-postgres.sh $(BIN)/python scripts/bench.py
 
 # 60 s of staff and managers as concurrent users (LOAD_USERS, 50) against gunicorn on a
 # throw-away PostgreSQL, then a check that every accepted progress report is stored once.
 loadtest: install
-	DJANGO_ENV_FILE= DJANGO_SECRET_KEY=loadtest-only scripts/with-postgres.sh $(BIN)/python scripts/loadtest.py
+	DJANGO_ENV_FILE= $(THROWAWAY_KEY) scripts/with-postgres.sh $(BIN)/python scripts/loadtest.py
 
 # The database restarting under a running server, an import killed half-way, an upload that
 # cannot be stored: each checked against gunicorn on a throw-away PostgreSQL.
 faults: install
-	DJANGO_ENV_FILE= DJANGO_SECRET_KEY=faults-only scripts/with-postgres.sh $(BIN)/python scripts/faults.py
+	DJANGO_ENV_FILE= $(THROWAWAY_KEY) scripts/with-postgres.sh $(BIN)/python scripts/faults.py
 
 # Backup and restore of the configured database (and the uploaded evidence on local disk).
 #   make backup [TO=backups/]        make restore FILE=backups/ita-….dump

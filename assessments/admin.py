@@ -1,6 +1,8 @@
 """Admin for the framework catalog, organizations and scores."""
 
 from django.contrib import admin
+from django.contrib.auth import admin as auth_admin
+from django.contrib.auth import get_user_model
 from django.db import models
 from import_export.admin import ImportExportMixin, ImportMixin
 from simple_history.admin import SimpleHistoryAdmin
@@ -268,3 +270,12 @@ class ImportRecordAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+admin.site.unregister(get_user_model())
+
+
+@admin.register(get_user_model())
+class UserAdmin(auth_admin.UserAdmin):
+    # The system records these; as inputs, Django's date/time widget shows a Gregorian year.
+    readonly_fields = ["last_login", "date_joined"]

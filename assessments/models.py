@@ -11,6 +11,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from assessments.thaidates import format_datetime
+
 SCORE_DIGITS = {"max_digits": 5, "decimal_places": 2}
 SCORE_RANGE = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
 # Fiscal years are Buddhist Era; the range catches a Gregorian year typed by mistake.
@@ -568,7 +570,7 @@ class ImportRecord(models.Model):
         ordering = ["-imported_at"]
 
     def __str__(self):
-        return f"{self.get_kind_display()} {self.file_name} ({self.imported_at:%Y-%m-%d %H:%M})"
+        return f"{self.get_kind_display()} {self.file_name} ({format_datetime(self.imported_at)})"
 
     @classmethod
     def record(

@@ -33,6 +33,7 @@ __all__ = [
     "fiscal_year_bounds",
     "fiscal_year_of",
     "format_date",
+    "format_datetime",
     "format_month",
     "format_window",
     "normalize_digits",
@@ -247,6 +248,17 @@ def format_date(d: date | datetime | None, style: str = "short") -> str:
     if style == "numeric":
         return f"{d.day}/{d.month}/{year}"
     raise ValueError(f"unknown date style {style!r}; use 'short', 'long' or 'numeric'")
+
+
+def format_datetime(d: datetime | date | None, style: str = "short") -> str:
+    """Return a moment as "26 พ.ย. 2569 08:24" (Bangkok time); a plain date without a time."""
+    if d is None:
+        return ""
+    if not isinstance(d, datetime):
+        return format_date(d, style)
+    if d.tzinfo is not None and d.utcoffset() is not None:
+        d = d.astimezone(BANGKOK)
+    return f"{format_date(d, style)} {d:%H:%M}"
 
 
 def format_month(d: date | datetime | None) -> str:

@@ -66,3 +66,45 @@ def load_env_file(path: Path) -> None:
         if not sep or not key.isidentifier():
             raise ImproperlyConfigured(f"{path}, line {number}: expected KEY=VALUE, got {line!r}")
         os.environ.setdefault(key, value.strip().strip("'\""))
+
+
+# The key pyproject.toml gives the test suite; accepted with DEBUG off only when
+# DJANGO_TEST_SUITE=1 says this is a test run (see settings.py).
+TEST_SUITE_SECRET_KEY = "test-only-secret-key-not-for-any-real-site"
+
+# Keys published in this repository (the docs' placeholder, the test suite's, the benchmark
+# scripts' old ones) sign nothing safely: anyone who reads the code can forge a session.
+PUBLISHED_SECRET_KEYS = frozenset(
+    {
+        "…50 or more random characters: python3 -c "
+        '"import secrets; print(secrets.token_urlsafe(50))"',
+        TEST_SUITE_SECRET_KEY,
+        "bench-only",
+        "loadtest-only",
+        "faults-only",
+        "loopback-only",
+        "change-me",
+        "changeme",
+        "secret",
+        "x",
+    }
+)
+SECRET_KEY_MIN_LENGTH = 50
+SECRET_KEY_MIN_UNIQUE = 5
+
+
+def weak_secret_key_reason(key: str) -> str | None:
+    """Return why ``key`` is too weak to sign sessions in production, or None if it will do.
+
+    The same rules as Django's deploy check (security.W009), which only warns; here they stop
+    the start, plus the placeholders and test keys published in this repository.
+    """
+    if key.strip() in PUBLISHED_SECRET_KEYS:
+        return "it is a placeholder or test key published in the repository"
+    if key.startswith("django-insecure-"):
+        return "it starts with 'django-insecure-' (a development key)"
+    if len(key) < SECRET_KEY_MIN_LENGTH:
+        return f"it has {len(key)} characters; use at least {SECRET_KEY_MIN_LENGTH}"
+    if len(set(key)) < SECRET_KEY_MIN_UNIQUE:
+        return f"it has fewer than {SECRET_KEY_MIN_UNIQUE} different characters"
+    return None

@@ -1,11 +1,15 @@
 """Request-level protections that Django has no setting for: the client's address behind the
 proxy and the page of a locked-out sign-in (for django-axes), and a hard cap on the size of a
-request body."""
+request body, with Thai pages for the requests refused."""
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils.cache import patch_cache_control
+
+_MB = 1024 * 1024
 
 
 def client_ip(request) -> str | None:
@@ -48,10 +52,49 @@ class RequestSizeLimitMiddleware:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
-        limit = settings.ITA_REQUEST_MAX_BYTES
-        if length > limit:
-            body = render_to_string(
-                "413.html", {"limit_mb": limit // (1024 * 1024)}, request=request
-            )
-            return HttpResponse(body, status=413)
+        if length > settings.ITA_REQUEST_MAX_BYTES:
+            return too_large(request, settings.ITA_REQUEST_MAX_BYTES)
         return self.get_response(request)
+
+
+def too_large(request, limit: int, *, typed: bool = False) -> HttpResponse:
+    """The Thai 413 page: what was sent is larger than ``limit`` bytes; nothing was saved.
+
+    ``typed`` says the limit is on the text typed into the form, not on an uploaded file.
+    """
+    context = {"limit_mb": f"{limit / _MB:.1f}".removesuffix(".0"), "typed": typed}
+    return HttpResponse(render_to_string("413.html", context, request=request), status=413)
+
+
+def bad_request(request, exception=None) -> HttpResponse:
+    """handler400: a form beyond Django's limits gets a Thai page saying which limit.
+
+    Django refuses the text fields of a form over DATA_UPLOAD_MAX_MEMORY_SIZE and a form with
+    more than DATA_UPLOAD_MAX_NUMBER_FIELDS fields as a bare 400; the first is really a 413.
+    """
+    if isinstance(exception, RequestDataTooBig):
+        return too_large(request, settings.DATA_UPLOAD_MAX_MEMORY_SIZE, typed=True)
+    context = {
+        "too_many_fields": isinstance(exception, TooManyFieldsSent),
+        "max_fields": settings.DATA_UPLOAD_MAX_NUMBER_FIELDS,
+    }
+    return HttpResponse(render_to_string("400.html", context, request=request), status=400)
+
+
+class PrivatePagesMiddleware:
+    """Pages of a signed-in user are never stored by the browser or a proxy.
+
+    On a shared office PC the back button or the disk cache would otherwise show the last
+    user's plan after sign-out. Static files (served earlier, by WhiteNoise) and the
+    signed-out pages keep their own caching.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
+        return response

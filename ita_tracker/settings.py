@@ -12,7 +12,15 @@ import fontpkg_sarabun
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from ita_tracker.env import env_bool, env_int, env_list, env_str, load_env_file
+from ita_tracker.env import (
+    TEST_SUITE_SECRET_KEY,
+    env_bool,
+    env_int,
+    env_list,
+    env_str,
+    load_env_file,
+    weak_secret_key_reason,
+)
 from ita_tracker.storage import uploads_storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -32,6 +40,15 @@ if not SECRET_KEY:
             "(a development default exists only while DJANGO_DEBUG=1)."
         )
     SECRET_KEY = "django-insecure-development-only-key-do-not-use-in-production"
+# The test suite runs with DEBUG off on its published key and says so (pyproject.toml); no
+# other weak key passes, with or without that variable.
+_test_run = env_bool("DJANGO_TEST_SUITE", False) and SECRET_KEY == TEST_SUITE_SECRET_KEY
+if not DEBUG and not _test_run and (reason := weak_secret_key_reason(SECRET_KEY)):
+    raise ImproperlyConfigured(
+        f"DJANGO_SECRET_KEY is too weak for a server (DJANGO_DEBUG off): {reason}. "
+        "Generate one with: "
+        'python3 -c "import secrets; print(secrets.token_urlsafe(50))"'
+    )
 
 ALLOWED_HOSTS = env_list(
     "DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else []
@@ -67,6 +84,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "ita_tracker.security.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",

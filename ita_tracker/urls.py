@@ -9,6 +9,9 @@ from plans.views import dashboards
 from plans.views import report as report_views
 from plans.views import staff as plan_views
 
+# A form beyond Django's size limits gets a Thai page (413 or 400), not the bare default.
+handler400 = "ita_tracker.security.bad_request"
+
 admin.site.site_header = "ITA Tracker — ระบบติดตามการประเมินคุณธรรมและความโปร่งใส"
 admin.site.site_title = "ITA Tracker"
 admin.site.index_title = "การจัดการข้อมูล"

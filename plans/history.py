@@ -6,7 +6,7 @@ from itertools import pairwise
 
 from django.db import models
 
-from assessments.thaidates import format_date
+from assessments.thaidates import format_datetime
 
 
 @dataclass(frozen=True)
@@ -51,8 +51,8 @@ def shown_typed(obj, field: str, value) -> str:
 def _plain(value) -> str:
     if value in (None, ""):
         return "—"
-    if isinstance(value, date):
-        return format_date(value)  # Buddhist Era, as every date a person reads
+    if isinstance(value, date):  # a datetime is a date too
+        return format_datetime(value)  # Buddhist Era, as every date a person reads
     return str(value)
 
 

@@ -9,6 +9,7 @@ them back over HTTP). Everything else — CSP, sign-in throttling, session expir
 import http.cookiejar
 import os
 import re
+import secrets
 import signal
 import socket
 import subprocess
@@ -34,7 +35,8 @@ def server_environment(extra: dict[str, str] | None = None) -> dict[str, str]:
     env.pop("DJANGO_DEBUG", None)
     env.update(
         DJANGO_ENV_FILE="",
-        DJANGO_SECRET_KEY=env.get("DJANGO_SECRET_KEY") or "loopback-only",
+        # DEBUG is off, so settings refuse a weak key; a fresh one signs this run's sessions.
+        DJANGO_SECRET_KEY=env.get("DJANGO_SECRET_KEY") or secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="127.0.0.1",
         # No TLS on 127.0.0.1: no redirect to https, no Secure cookies, no HSTS.
         DJANGO_SECURE_SSL_REDIRECT="0",

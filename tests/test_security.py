@@ -261,3 +261,62 @@ def test_thai_file_names_keep_their_vowel_and_tone_marks(given, stored):
 def test_a_name_with_nothing_usable_is_refused(unusable):
     with pytest.raises(SuspiciousFileOperation):
         storage.valid_file_name(unusable)
+
+
+# --- forms beyond Django's limits -------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_form_with_too_many_fields_gets_the_thai_400_page(client, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 10
+    fields = {f"field{number}": "x" for number in range(20)}
+    response = client.post(reverse("login"), fields, REMOTE_ADDR="10.0.0.5")
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "แบบฟอร์มที่ส่งมามีช่องข้อมูลเกิน 10 ช่อง จึงยังไม่ได้บันทึกสิ่งใด" in page
+    assert "Bad Request" not in page
+
+
+@pytest.mark.django_db
+def test_typed_text_beyond_the_form_limit_gets_the_thai_413_page(client, settings):
+    # 2.5 MB of text fields is under the request cap, so Django's own limit is what trips.
+    assert settings.DATA_UPLOAD_MAX_MEMORY_SIZE < settings.ITA_REQUEST_MAX_BYTES
+    text = "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)
+    response = client.post(reverse("login"), {"username": text, "password": "y"})
+    assert response.status_code == 413
+    page = response.content.decode()
+    assert "ข้อความที่พิมพ์ในแบบฟอร์มรวมกันยาวเกิน 2.5 MB จึงยังไม่ได้บันทึกสิ่งใด" in page
+
+
+@pytest.mark.django_db
+def test_a_signed_in_form_refused_by_the_csrf_check_reading_it_gets_the_thai_page(settings):
+    from django.test import Client
+
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 10
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(make_user("somchai"))
+    client.get(reverse("home"))  # the CSRF cookie, so the check goes on to read the form
+    response = client.post(reverse("home"), {f"f{number}": "x" for number in range(20)})
+    assert response.status_code == 400
+    assert "เกิน 10 ช่อง" in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
+
+
+# --- caching of signed-in pages ---------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_pages_of_a_signed_in_user_are_never_stored(client):
+    client.force_login(make_user("somchai"))
+    for url in (reverse("home"), reverse("my_actions"), "/admin/"):
+        directives = {part.strip() for part in client.get(url)["Cache-Control"].split(",")}
+        assert {"private", "no-store"} <= directives, url
+
+
+@pytest.mark.django_db
+def test_static_files_and_the_health_page_keep_their_caching(client):
+    assert "no-store" not in client.get("/health/").get("Cache-Control", "")
+    client.force_login(make_user("somchai"))
+    static = client.get("/static/css/app.css")
+    assert static.status_code == 200
+    assert "no-store" not in static.get("Cache-Control", "")

@@ -1,6 +1,7 @@
 """Settings come from the environment and refuse values that make no sense."""
 
 import os
+import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -8,7 +9,13 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from ita_tracker.env import env_bool, env_int, env_list
+from ita_tracker.env import (
+    TEST_SUITE_SECRET_KEY,
+    env_bool,
+    env_int,
+    env_list,
+    weak_secret_key_reason,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -33,6 +40,9 @@ def load_settings(**env) -> subprocess.CompletedProcess:
     )
 
 
+STRONG = secrets.token_urlsafe(50)
+
+
 def test_secret_key_is_required_when_debug_is_off():
     result = load_settings()
     assert result.returncode != 0
@@ -49,7 +59,9 @@ def test_debug_has_a_development_secret_and_sqlite_default():
 
 
 def test_database_url_switches_to_postgresql_with_health_checks():
-    result = load_settings(DJANGO_SECRET_KEY="x", DATABASE_URL="postgres://u:p@localhost:5432/ita")
+    result = load_settings(
+        DJANGO_SECRET_KEY=STRONG, DATABASE_URL="postgres://u:p@localhost:5432/ita"
+    )
     assert result.returncode == 0, result.stderr
     assert '"engine": "django.db.backends.postgresql"' in result.stdout
     assert '"health": true' in result.stdout
@@ -101,3 +113,53 @@ def test_env_helpers(monkeypatch):
     assert env_list("X_LIST", []) == ["a.example", "b.example"]
     with pytest.raises(ImproperlyConfigured, match="at least 10"):
         env_int("X_INT", 1, minimum=10)
+
+
+DOCS_PLACEHOLDER = (
+    '…50 or more random characters: python3 -c "import secrets; print(secrets.token_urlsafe(50))"'
+)
+
+
+@pytest.mark.parametrize(
+    ("key", "reason"),
+    [
+        ("short-but-random-Zq8", "has 20 characters"),
+        ("ab" * 40, "fewer than 5 different characters"),
+        ("django-insecure-" + secrets.token_urlsafe(50), "django-insecure-"),
+        (DOCS_PLACEHOLDER, "placeholder or test key"),
+        (TEST_SUITE_SECRET_KEY, "placeholder or test key"),
+        ("bench-only", "placeholder or test key"),
+    ],
+)
+def test_a_weak_secret_key_stops_a_server_from_starting(key, reason):
+    assert reason in weak_secret_key_reason(key)
+    result = load_settings(DJANGO_SECRET_KEY=key)
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is too weak" in result.stderr
+    assert reason in result.stderr
+
+
+def test_a_generated_secret_key_starts():
+    assert weak_secret_key_reason(STRONG) is None
+    result = load_settings(DJANGO_SECRET_KEY=STRONG)
+    assert result.returncode == 0, result.stderr
+    assert '"debug": false' in result.stdout
+
+
+def test_a_weak_key_is_fine_while_developing():
+    assert load_settings(DJANGO_DEBUG="1", DJANGO_SECRET_KEY="dev").returncode == 0
+
+
+def test_only_the_test_suite_key_passes_and_only_when_the_run_says_it_is_a_test():
+    test_run = {"DJANGO_TEST_SUITE": "1"}
+    assert load_settings(DJANGO_SECRET_KEY=TEST_SUITE_SECRET_KEY, **test_run).returncode == 0
+    assert load_settings(DJANGO_SECRET_KEY=TEST_SUITE_SECRET_KEY).returncode != 0
+    assert load_settings(DJANGO_SECRET_KEY="bench-only", **test_run).returncode != 0
+
+
+def test_the_documented_service_reads_no_env_file_and_keeps_debug_off():
+    # A .env that `make run` left in the working directory must not turn DEBUG on in service.
+    unit = (ROOT / "docs" / "deploy.md").read_text(encoding="utf-8")
+    service = unit[unit.index("[Service]") : unit.index("[Install]")]
+    assert "\nEnvironment=DJANGO_ENV_FILE=\n" in service
+    assert "\nEnvironment=DJANGO_DEBUG=0\n" in service

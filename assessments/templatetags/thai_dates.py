@@ -30,6 +30,23 @@ def thai_date(value):
 
 
 @register.filter
+def thai_datetime(value):
+    """Show a moment as "26 พ.ย. 2569 08:24" in the active time zone; a date without a time."""
+    if isinstance(value, datetime.datetime):
+        local = timezone.localtime(value) if timezone.is_aware(value) else value
+        return thaidates.format_datetime(local.replace(tzinfo=None))
+    return thaidates.format_date(_local_date(value), "short")
+
+
+@register.filter
+def thai_value(value):
+    """Show a date or moment in Buddhist Era and any other value as it is (history diffs)."""
+    if isinstance(value, datetime.date):
+        return thai_datetime(value)
+    return value
+
+
+@register.filter
 def thai_date_long(value):
     """Show a date as "1 ตุลาคม 2564"."""
     return thaidates.format_date(_local_date(value), "long")
