@@ -16,6 +16,7 @@ from assessments.admin import (
     thai_date_column,
 )
 from assessments.models import Organization
+from plans.forms import EvidenceCheckMixin
 from plans.models import (
     Action,
     Division,
@@ -192,8 +193,13 @@ class FindingAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     inlines = [ActionInline]
 
 
+class ProgressUpdateAdminForm(EvidenceCheckMixin, forms.ModelForm):
+    """Evidence added through the admin passes the same file check as the report form."""
+
+
 class ProgressUpdateInline(ScopedChoicesMixin, ThaiDateAdminMixin, admin.TabularInline):
     model = ProgressUpdate
+    form = ProgressUpdateAdminForm
     extra = 0
     fields = ["round", "division", "progress", "status", "note", "evidence_url", "evidence_file"]
     autocomplete_fields = ["round", "division"]
@@ -256,6 +262,7 @@ class ReportingRoundAdmin(ScopedAdminMixin, ThaiDateAdminMixin, SimpleHistoryAdm
 
 @admin.register(ProgressUpdate)
 class ProgressUpdateAdmin(ScopedAdminMixin, ThaiDateAdminMixin, SimpleHistoryAdmin):
+    form = ProgressUpdateAdminForm
     choice_scopes = {"action": "of_plans_editable_by"}
     list_display = ["action", "round", "division", "author", "progress", "status", "reported_at"]
     list_filter = ["status", "round"]

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 
 from assessments.forms import ThaiDateField
 from plans.evidence import ACCEPT, check_evidence_file
@@ -77,7 +78,18 @@ class ActionForm(VersionedForm):
         return cleaned
 
 
-class ProgressForm(forms.ModelForm):
+class EvidenceCheckMixin:
+    """An evidence file uploaded with the form passes ``check_evidence_file``; one already
+    stored (an admin page showing a saved report) is kept as it is."""
+
+    def clean_evidence_file(self):
+        upload = self.cleaned_data.get("evidence_file")
+        if isinstance(upload, UploadedFile):
+            check_evidence_file(upload)
+        return upload
+
+
+class ProgressForm(EvidenceCheckMixin, forms.ModelForm):
     """A progress report; ``version`` is the action's, as the reporter saw it."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
@@ -104,12 +116,6 @@ class ProgressForm(forms.ModelForm):
             self.initial.update(
                 version=action.version, progress=action.progress, status=action.status
             )
-
-    def clean_evidence_file(self):
-        upload = self.cleaned_data.get("evidence_file")
-        if upload:
-            check_evidence_file(upload)
-        return upload
 
     def clean(self):
         cleaned = super().clean()
