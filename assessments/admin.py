@@ -1,9 +1,12 @@
 """Admin for the framework catalog, organizations and scores."""
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth import admin as auth_admin
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.http import Http404
 from import_export.admin import ImportExportMixin, ImportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -19,6 +22,7 @@ from assessments.models import (
     Organization,
     ReportedScore,
     Tool,
+    edits_every_organization,
 )
 from assessments.resources import (
     EscapedCSV,
@@ -32,11 +36,90 @@ from assessments.tables import TableError
 from assessments.thaidates import format_date
 
 
-class ScopedAdminMixin:
-    """Admin lists show only what the user may see (the model's ``visible_to``)."""
+class ScopedChoicesMixin:
+    """Offer in every choice only what the user may see (the chosen model's ``visible_to``).
+
+    ``choice_scopes`` narrows a field further: a queryset method name of the chosen model
+    (usually ``"editable_by"``: a finding goes only into a plan the user may edit) or a
+    function of the user returning the queryset. A choice outside it is refused by the form,
+    on the add and change pages and on a history revert alike.
+    """
+
+    choice_scopes: dict = {}
+
+    def _scoped_choices(self, db_field, request, kwargs):
+        if "queryset" in kwargs:
+            return kwargs
+        related = db_field.remote_field.model._default_manager.all()
+        scope = self.choice_scopes.get(db_field.name, "visible_to")
+        if callable(scope):
+            kwargs["queryset"] = scope(request.user)
+        elif hasattr(related, scope):
+            kwargs["queryset"] = getattr(related, scope)(request.user)
+        return kwargs
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        kwargs = self._scoped_choices(db_field, request, kwargs)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        kwargs = self._scoped_choices(db_field, request, kwargs)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class ScopedAdminMixin(ScopedChoicesMixin):
+    """Every page finds its object among what the user may see (the model's ``visible_to``):
+    another district's object is not found (404), as on the app's own pages, whatever the
+    user's model permissions. Changing and deleting an object also needs it to be among what
+    the user may change (``edit_scope``, a queryset method of the model).
+
+    django-simple-history's pages look the object up by themselves, so they are checked here
+    too, and restoring an old version is a change like any other.
+    """
+
+    edit_scope = "editable_by"
 
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)
+
+    def _may_change(self, request, obj) -> bool:
+        if obj is None:
+            return True
+        changeable = getattr(self.model._default_manager.all(), self.edit_scope)(request.user)
+        return changeable.filter(pk=obj.pk).exists()
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._may_change(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._may_change(request, obj)
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        # Django sends a missing object back to the admin's index with a message naming the
+        # id; another district's object must look exactly like one that never existed.
+        raise Http404
+
+    def _visible_or_404(self, request, object_id):
+        obj = self.get_object(request, unquote(object_id))
+        # A superuser may still read (and restore) the history of a deleted object.
+        if obj is None and not request.user.is_superuser:
+            raise Http404
+        return obj
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._visible_or_404(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """An old version, for those who may see the object; restoring it (POST) needs the
+        right to change it. The library itself saves a POST with view permission only."""
+        obj = self._visible_or_404(request, object_id)
+        restoring = request.method == "POST" and obj is not None
+        if restoring and (
+            self.revert_disabled(request, obj) or not self.has_change_permission(request, obj)
+        ):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class SpreadsheetImportMixin(ImportMixin):
@@ -66,6 +149,14 @@ class SpreadsheetImportExportMixin(SpreadsheetImportMixin, ImportExportMixin):
     export_formats = [EscapedXLSX, EscapedCSV]
 
 
+class EveryOrganizationImportMixin(SpreadsheetImportExportMixin):
+    """A file of scores names its organizations row by row, so only those who may change
+    every organization's scores import one; the rest may still export what they see."""
+
+    def has_import_permission(self, request):
+        return super().has_import_permission(request) and edits_every_organization(request.user)
+
+
 class ThaiDateAdminMixin:
     """Take dates in the Buddhist Era (never a Gregorian year typed by mistake); links as https."""
 
@@ -88,7 +179,9 @@ def thai_date_column(field: str, description: str):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    # Any organization may be the parent: an office's admin keeps its place under BMA.
+    choice_scopes = {"parent": lambda user: Organization.objects.all()}
     list_display = ["code", "name_th", "name_en", "kind", "parent"]
     list_filter = ["kind"]
     search_fields = ["code", "name_th", "name_en"]
@@ -203,6 +296,7 @@ class ReportedScoreInline(admin.TabularInline):
 
 @admin.register(Assessment)
 class AssessmentAdmin(ScopedAdminMixin, ThaiDateAdminMixin, admin.ModelAdmin):
+    choice_scopes = {"organization": "editable_by"}
     list_display = [
         "organization",
         "framework",
@@ -216,7 +310,8 @@ class AssessmentAdmin(ScopedAdminMixin, ThaiDateAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ItemScore)
-class ItemScoreAdmin(ScopedAdminMixin, SpreadsheetImportExportMixin, SimpleHistoryAdmin):
+class ItemScoreAdmin(ScopedAdminMixin, EveryOrganizationImportMixin, SimpleHistoryAdmin):
+    choice_scopes = {"assessment": "editable_by"}
     resource_classes = [ItemScoreResource]
     import_help = (
         "แบบยาว: หนึ่งแถวต่อหนึ่งคะแนน — organization (รหัสหน่วยงาน), fiscal_year, item, score "
@@ -233,7 +328,8 @@ class ItemScoreAdmin(ScopedAdminMixin, SpreadsheetImportExportMixin, SimpleHisto
 
 
 @admin.register(ReportedScore)
-class ReportedScoreAdmin(ScopedAdminMixin, SpreadsheetImportExportMixin, admin.ModelAdmin):
+class ReportedScoreAdmin(ScopedAdminMixin, EveryOrganizationImportMixin, admin.ModelAdmin):
+    choice_scopes = {"assessment": "editable_by"}
     resource_classes = [ReportedScoreResource]
     import_help = (
         "หนึ่งแถวต่อหนึ่งตัวเลขที่ประกาศ: organization, fiscal_year, scope (item / indicator / "

@@ -64,6 +64,16 @@ def organization_code_problem(code: str) -> str | None:
     return None
 
 
+# The membership role (plans.Membership.Role.ADMIN) that keeps its own organization's record and
+# scores; named here because assessments never imports plans.
+ORGANIZATION_ADMIN_ROLE = "admin"
+
+
+def edits_every_organization(user) -> bool:
+    """Whether the user may change every organization's record and scores (superusers)."""
+    return user.is_authenticated and user.is_active and user.is_superuser
+
+
 class OrganizationQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Return the organizations whose data the user may read."""
@@ -72,6 +82,20 @@ class OrganizationQuerySet(models.QuerySet):
         if sees_all_organizations(user):
             return self
         return self.filter(memberships__user=user)
+
+    def editable_by(self, user):
+        """Return the organizations whose record and scores the user may change.
+
+        Superusers change every organization; an organization's admin member only their own.
+        Plan owners, staff and managers change none: scores are the official figures, imported
+        by an admin, and a district never retypes them.
+        """
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if edits_every_organization(user):
+            return self
+        # One filter() call, so that user and role are those of the same membership.
+        return self.filter(memberships__user=user, memberships__role=ORGANIZATION_ADMIN_ROLE)
 
 
 class OrganizationManager(models.Manager.from_queryset(OrganizationQuerySet)):
@@ -344,6 +368,10 @@ class AssessmentQuerySet(models.QuerySet):
         """Return the assessments of the organizations the user may read."""
         return self.filter(organization__in=Organization.objects.visible_to(user))
 
+    def editable_by(self, user):
+        """Return the assessments whose scores the user may change (see Organization's rule)."""
+        return self.filter(organization__in=Organization.objects.editable_by(user))
+
 
 class Assessment(models.Model):
     organization = models.ForeignKey(
@@ -384,6 +412,10 @@ class AssessmentPartQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Return the rows of the assessments the user may read."""
         return self.filter(assessment__in=Assessment.objects.visible_to(user))
+
+    def editable_by(self, user):
+        """Return the rows of the assessments whose scores the user may change."""
+        return self.filter(assessment__in=Assessment.objects.editable_by(user))
 
 
 class ItemScore(models.Model):

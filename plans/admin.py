@@ -10,11 +10,13 @@ from simple_history.admin import SimpleHistoryAdmin
 from assessments.admin import (
     OrganizationAdmin,
     ScopedAdminMixin,
+    ScopedChoicesMixin,
     SpreadsheetImportMixin,
     ThaiDateAdminMixin,
     thai_date_column,
 )
 from assessments.models import Organization
+from plans.forms import EvidenceCheckMixin
 from plans.models import (
     Action,
     Division,
@@ -23,6 +25,7 @@ from plans.models import (
     Plan,
     ProgressUpdate,
     ReportingRound,
+    plan_organizations,
 )
 from plans.resources import PlanRowResource
 
@@ -45,6 +48,7 @@ class OrganizationWithDivisionsAdmin(OrganizationAdmin):
 
 @admin.register(Division)
 class DivisionAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    choice_scopes = {"organization": plan_organizations}
     list_display = ["name", "organization", "order"]
     list_filter = ["organization"]
     search_fields = ["name", "organization__name_th", "organization__code"]
@@ -52,8 +56,26 @@ class DivisionAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_select_related = ["organization"]
 
 
+class MembershipAdminForm(forms.ModelForm):
+    """Refuses, by field, what the person at the keyboard may not give (Membership.refusals)."""
+
+    assigner = None  # the signed-in user, set by MembershipAdmin.get_form
+
+    def clean(self):
+        cleaned = super().clean()
+        refusals = Membership.refusals(
+            self.assigner, cleaned.get("organization"), cleaned.get("role")
+        )
+        for field, message in refusals.items():
+            self.add_error(field, message)
+        return cleaned
+
+
 @admin.register(Membership)
-class MembershipAdmin(SimpleHistoryAdmin):
+class MembershipAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    form = MembershipAdminForm
+    # Every organization is offered so that choosing another one is refused with a reason.
+    choice_scopes = {"organization": lambda user: Organization.objects.all()}
     list_display = ["user", "role", "organization", "division"]
     list_filter = ["role", "organization"]
     search_fields = [
@@ -64,6 +86,11 @@ class MembershipAdmin(SimpleHistoryAdmin):
     ]
     autocomplete_fields = ["user", "organization", "division"]
     list_select_related = ["user", "organization", "division"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.assigner = request.user  # a class made for this request by modelform_factory
+        return form
 
 
 class FindingInline(admin.StackedInline):
@@ -89,6 +116,7 @@ class PlanConfirmImportForm(ConfirmImportForm):
 
 @admin.register(Plan)
 class PlanAdmin(ScopedAdminMixin, SpreadsheetImportMixin, SimpleHistoryAdmin):
+    choice_scopes = {"organization": plan_organizations}
     list_display = ["__str__", "fiscal_year", "assessment", "status", "download"]
     list_filter = ["fiscal_year", "status"]
     search_fields = ["title", "organization__name_th", "organization__code"]
@@ -138,7 +166,7 @@ class PlanAdmin(ScopedAdminMixin, SpreadsheetImportMixin, SimpleHistoryAdmin):
         return {**super().get_import_resource_kwargs(request, **kwargs), "plan": plan}
 
 
-class ActionInline(ThaiDateAdminMixin, admin.StackedInline):
+class ActionInline(ScopedChoicesMixin, ThaiDateAdminMixin, admin.StackedInline):
     model = Action
     extra = 0
     fields = [
@@ -156,6 +184,7 @@ class ActionInline(ThaiDateAdminMixin, admin.StackedInline):
 
 @admin.register(Finding)
 class FindingAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    choice_scopes = {"plan": "editable_by"}
     list_display = ["item", "plan", "order"]
     list_filter = ["plan__fiscal_year", "item__indicator__tool__code"]
     search_fields = ["item__code", "analysis", "issues", "plan__organization__name_th"]
@@ -164,8 +193,13 @@ class FindingAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     inlines = [ActionInline]
 
 
-class ProgressUpdateInline(ThaiDateAdminMixin, admin.TabularInline):
+class ProgressUpdateAdminForm(EvidenceCheckMixin, forms.ModelForm):
+    """Evidence added through the admin passes the same file check as the report form."""
+
+
+class ProgressUpdateInline(ScopedChoicesMixin, ThaiDateAdminMixin, admin.TabularInline):
     model = ProgressUpdate
+    form = ProgressUpdateAdminForm
     extra = 0
     fields = ["round", "division", "progress", "status", "note", "evidence_url", "evidence_file"]
     autocomplete_fields = ["round", "division"]
@@ -173,6 +207,9 @@ class ProgressUpdateInline(ThaiDateAdminMixin, admin.TabularInline):
 
 @admin.register(Action)
 class ActionAdmin(ScopedAdminMixin, ThaiDateAdminMixin, SimpleHistoryAdmin):
+    # Staff report on their actions in the app; changing the action itself is the plan's.
+    edit_scope = "of_plans_editable_by"
+    choice_scopes = {"finding": "editable_by"}
     list_display = [
         "__str__",
         "item_code",
@@ -210,6 +247,7 @@ class ActionAdmin(ScopedAdminMixin, ThaiDateAdminMixin, SimpleHistoryAdmin):
 
 @admin.register(ReportingRound)
 class ReportingRoundAdmin(ScopedAdminMixin, ThaiDateAdminMixin, SimpleHistoryAdmin):
+    choice_scopes = {"plan": "editable_by"}
     list_display = [
         "name",
         "plan",
@@ -224,6 +262,8 @@ class ReportingRoundAdmin(ScopedAdminMixin, ThaiDateAdminMixin, SimpleHistoryAdm
 
 @admin.register(ProgressUpdate)
 class ProgressUpdateAdmin(ScopedAdminMixin, ThaiDateAdminMixin, SimpleHistoryAdmin):
+    form = ProgressUpdateAdminForm
+    choice_scopes = {"action": "of_plans_editable_by"}
     list_display = ["action", "round", "division", "author", "progress", "status", "reported_at"]
     list_filter = ["status", "round"]
     search_fields = ["note", "action__text", "author__username"]

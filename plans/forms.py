@@ -124,7 +124,18 @@ class ActionForm(VersionedForm):
         return cleaned
 
 
-class ProgressForm(RetryAfterConflict, LimitedForm):
+class EvidenceCheckMixin:
+    """An evidence file uploaded with the form passes ``check_evidence_file``; one already
+    stored (an admin page showing a saved report) is kept as it is."""
+
+    def clean_evidence_file(self):
+        upload = self.cleaned_data.get("evidence_file")
+        if isinstance(upload, UploadedFile):
+            check_evidence_file(upload)
+        return upload
+
+
+class ProgressForm(EvidenceCheckMixin, RetryAfterConflict, LimitedForm):
     """A progress report; ``version`` is what it is checked against when saved (``basis`` in
     plans/progress.py), as the reporter saw it; ``pending_evidence`` names an evidence file
     kept from an earlier try of the same report."""
@@ -160,12 +171,6 @@ class ProgressForm(RetryAfterConflict, LimitedForm):
                 progress=action.progress,
                 status=action.status,
             )
-
-    def clean_evidence_file(self):
-        upload = self.cleaned_data.get("evidence_file")
-        if upload:
-            check_evidence_file(upload)
-        return upload
 
     def _take_kept(self, cleaned) -> None:
         """Use the file kept from an earlier try when no new one was chosen; it is checked

@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from simple_history.models import HistoricalRecords
 
 from assessments.models import (
@@ -48,6 +49,21 @@ def membership_of(user):
 
 
 PLAN_EDITOR_ROLES = ("plan_owner", "admin")
+
+
+def plan_organizations(user):
+    """Return the organizations whose plans and divisions the user may change.
+
+    Superusers every organization; a plan owner (or admin member) only their own.
+    """
+    if user.is_authenticated and user.is_active and user.is_superuser:
+        return Organization.objects.all()
+    member = membership_of(user)
+    if member is None or member.role not in PLAN_EDITOR_ROLES:
+        return Organization.objects.none()
+    return Organization.objects.filter(pk=member.organization_id)
+
+
 # An action is "due soon" this many days ahead of its due date.
 DUE_SOON_DAYS = 30
 
@@ -69,6 +85,11 @@ class Versioned(models.Model):
 class DivisionQuerySet(models.QuerySet):
     def visible_to(self, user):
         return self.filter(organization__in=_visible_organizations(user))
+
+    def editable_by(self, user):
+        """Return the divisions the user may change: the plan names them, so whoever edits a
+        district's plan keeps its list of divisions."""
+        return self.filter(organization__in=plan_organizations(user))
 
 
 class Division(models.Model):
@@ -95,15 +116,43 @@ class Division(models.Model):
         return self.name
 
 
+class MembershipQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Return the members of the organizations the user may read."""
+        return self.filter(organization__in=_visible_organizations(user))
+
+    def editable_by(self, user):
+        """Return the memberships the user may change: superusers all; a plan owner or admin
+        member those of their own organization whose role does not rank above their own."""
+        if user.is_authenticated and user.is_active and user.is_superuser:
+            return self
+        member = membership_of(user)
+        if member is None or member.role not in PLAN_EDITOR_ROLES:
+            return self.none()
+        return self.filter(
+            organization_id=member.organization_id,
+            role__in=Membership.Role.up_to(member.role),
+        )
+
+
 class Membership(models.Model):
     """Which organization (and, for staff, which division) a user works for, and as what."""
 
     class Role(models.TextChoices):
+        # Declared lowest first: a role's rank is its place here. Managers rank above the plan
+        # owner (they lead the office), a central manager above every district role, and the
+        # admin highest. Nobody but a superuser gives a role above their own.
         STAFF = "staff", "เจ้าหน้าที่"
         PLAN_OWNER = "plan_owner", "ผู้รับผิดชอบแผน"
         DISTRICT_MANAGER = "district_manager", "ผู้บริหารหน่วยงาน"
         CENTRAL_MANAGER = "central_manager", "ผู้บริหารส่วนกลาง"
         ADMIN = "admin", "ผู้ดูแลระบบ"
+
+        @classmethod
+        def up_to(cls, role) -> list[str]:
+            """Return the roles ranked no higher than ``role``, lowest first."""
+            values = list(cls.values)
+            return values[: values.index(role) + 1]
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -128,6 +177,7 @@ class Membership(models.Model):
     )
     role = models.CharField("บทบาท", max_length=20, choices=Role.choices, default=Role.STAFF)
 
+    objects = MembershipQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -150,6 +200,30 @@ class Membership(models.Model):
         if self.division_id and self.division.organization_id != self.organization_id:
             raise ValidationError({"division": "ฝ่ายต้องอยู่ในหน่วยงานเดียวกับสมาชิก"})
 
+    @staticmethod
+    def refusals(user, organization, role) -> dict[str | None, str]:
+        """Why ``user`` may not make somebody a ``role`` member of ``organization`` ({} if
+        they may), keyed by the field at fault (None: not at all).
+
+        Only a superuser gives another organization or a role above their own, so nobody
+        raises their own role or moves themselves to another district.
+        """
+        if user.is_authenticated and user.is_active and user.is_superuser:
+            return {}
+        member = membership_of(user)
+        if member is None or member.role not in PLAN_EDITOR_ROLES:
+            return {None: _("ท่านไม่มีสิทธิ์กำหนดสมาชิกหน่วยงาน")}
+        errors = {}
+        if organization is not None and organization.pk != member.organization_id:
+            errors["organization"] = _(
+                "ท่านกำหนดสมาชิกได้เฉพาะของหน่วยงานของท่านเอง (%(organization)s)"
+            ) % {"organization": member.organization.name_th}
+        if role and role not in Membership.Role.up_to(member.role):
+            errors["role"] = _("ท่านให้บทบาทได้ไม่สูงกว่าบทบาทของท่านเอง (%(role)s)") % {
+                "role": member.get_role_display()
+            }
+        return errors
+
 
 class PlanQuerySet(models.QuerySet):
     def visible_to(self, user):
@@ -164,10 +238,7 @@ class PlanQuerySet(models.QuerySet):
         """
         if user.is_authenticated and user.is_active and user.is_superuser:
             return self
-        member = membership_of(user)
-        if member is None or member.role not in PLAN_EDITOR_ROLES:
-            return self.none()
-        return self.filter(organization_id=member.organization_id)
+        return self.filter(organization__in=plan_organizations(user))
 
 
 class Plan(models.Model):
@@ -302,13 +373,18 @@ class ActionQuerySet(models.QuerySet):
         """Return the actions of the plans the user may read."""
         return self.filter(finding__plan__organization__in=_visible_organizations(user))
 
+    def of_plans_editable_by(self, user):
+        """Return the actions the user may change or delete as such: those of the plans they
+        may edit. Staff only report on theirs (``editable_by``); the admin uses this rule."""
+        return self.filter(finding__plan__in=Plan.objects.editable_by(user))
+
     def editable_by(self, user):
         """Return the actions the user may report on: plan editors all of their plans' actions,
         staff those their division leads, shares, or that fall to every division."""
         plans = Plan.objects.editable_by(user)
         member = membership_of(user)
         if member is None or member.role != Membership.Role.STAFF:
-            return self.filter(finding__plan__in=plans)
+            return self.of_plans_editable_by(user)
         division = member.division_id
         return self.filter(
             Q(finding__plan__in=plans)
@@ -462,6 +538,10 @@ class ReportingRoundQuerySet(models.QuerySet):
     def visible_to(self, user):
         return self.filter(plan__in=Plan.objects.visible_to(user))
 
+    def editable_by(self, user):
+        """Return the rounds of the plans the user may edit."""
+        return self.filter(plan__in=Plan.objects.editable_by(user))
+
 
 class ReportingRound(models.Model):
     plan = models.ForeignKey(
@@ -501,6 +581,11 @@ class ProgressUpdateQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Return the reports on actions the user may read."""
         return self.filter(action__in=Action.objects.visible_to(user))
+
+    def editable_by(self, user):
+        """Return the reports the user may change or delete: those on the actions of plans
+        they may edit. A report is somebody's record, so staff add new ones, never rewrite."""
+        return self.filter(action__in=Action.objects.of_plans_editable_by(user))
 
 
 class ProgressUpdate(models.Model):
