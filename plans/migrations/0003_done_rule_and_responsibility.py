@@ -1,7 +1,7 @@
 """One rule for "done" and an owner for every action, held by the database.
 
-Before the two constraints are added, every row that breaks them is reported (printed and
-logged, with its plan and text) and moved to the safe side, never dropped:
+Before the two constraints are added, every row that breaks them is reported (a logged
+warning naming the row, its plan and text) and moved to the safe side, never dropped:
 - "done" without 100 % or a completion date: a row at 100 % with a "done" report takes the
   date of its first such report; any other is not shown to be done and goes back to
   "กำลังดำเนินการ" (or "ยังไม่เริ่ม" at 0 %), so the division reports it done with evidence;
@@ -19,9 +19,8 @@ log = logging.getLogger("plans.migrations")
 
 
 def _report(message, *args):
-    text = message % args
-    log.warning(text)
-    print(f"\n  {text}", end="")
+    # A warning reaches the console of `migrate` and the server's log alike.
+    log.warning(message, *args)
 
 
 def _describe(action):
