@@ -2,10 +2,16 @@
 may see but not change is forbidden (403). The rules themselves are the models'
 ``visible_to`` / ``editable_by`` querysets."""
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext_lazy as _
 
 from plans.models import Plan
+
+PLAN_CLOSED = _(
+    "แผนนี้ปิดแล้ว จึงแก้ไขหรือรายงานความก้าวหน้าไม่ได้ หากยังต้องแก้ไข โปรดให้ผู้รับผิดชอบแผนเปลี่ยนสถานะแผนกลับก่อน"
+)
 
 
 def visible_or_404(queryset, user, **lookup):
@@ -25,3 +31,14 @@ def plan_or_404(user, organization: str, year: int):
         organization__code=organization,
         fiscal_year=year,
     )
+
+
+def refuse_if_closed(request, plan: Plan, back_to: str):
+    """A closed plan is read-only: send the user back with the reason (None if it is open).
+
+    Checked before ``require_editable``, whose querysets leave closed plans out, so the user
+    reads why rather than a bare refusal."""
+    if plan.is_read_only:
+        messages.error(request, PLAN_CLOSED)
+        return redirect(back_to)
+    return None

@@ -1,8 +1,10 @@
 """Admin for divisions, members, plans and their follow-up."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from import_export.forms import ConfirmImportForm, ImportForm
 from simple_history.admin import SimpleHistoryAdmin
@@ -16,7 +18,7 @@ from assessments.admin import (
     thai_date_column,
 )
 from assessments.models import Organization
-from plans.forms import EvidenceCheckMixin
+from plans.forms import DoneEvidenceForm, EvidenceCheckMixin
 from plans.models import (
     Action,
     Division,
@@ -25,9 +27,52 @@ from plans.models import (
     Plan,
     ProgressUpdate,
     ReportingRound,
+    overlap_error,
     plan_organizations,
 )
 from plans.resources import PlanRowResource
+
+
+def plan_of(obj) -> Plan:
+    """The plan an object of the plans app belongs to."""
+    if isinstance(obj, Plan):
+        return obj
+    if isinstance(obj, Finding | ReportingRound):
+        return obj.plan
+    if isinstance(obj, Action):
+        return obj.finding.plan
+    return obj.action.finding.plan
+
+
+class ClosedPlanMixin:
+    """A closed plan's findings, actions, rounds and reports are read-only, as in the app
+    (``Plan.is_read_only``, ``PlanQuerySet.editable_by``); the plan's own status can still be
+    changed, to reopen it. On an inline, ``obj`` is the parent object."""
+
+    def _closed_for(self, request, obj) -> bool:
+        return obj is not None and plan_of(obj).is_read_only
+
+    def has_change_permission(self, request, obj=None):
+        return not self._closed_for(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._closed_for(request, obj) and super().has_delete_permission(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # Nor can a non-superuser add a row to a closed plan by choosing it as the parent.
+        parents = {
+            "plan": Plan.objects.open(),
+            "finding": Finding.objects.exclude(plan__status=Plan.Status.CLOSED),
+            "action": Action.objects.exclude(finding__plan__status=Plan.Status.CLOSED),
+        }
+        if db_field.name in parents:
+            kwargs["queryset"] = parents[db_field.name]
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ClosedPlanInlineMixin(ClosedPlanMixin):
+    def has_add_permission(self, request, obj=None):
+        return not self._closed_for(request, obj) and super().has_add_permission(request, obj)
 
 
 class DivisionInline(admin.TabularInline):
@@ -93,7 +138,7 @@ class MembershipAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
         return form
 
 
-class FindingInline(admin.StackedInline):
+class FindingInline(ClosedPlanInlineMixin, admin.StackedInline):
     model = Finding
     extra = 0
     fields = ["order", "item", "analysis", "issues"]
@@ -101,8 +146,31 @@ class FindingInline(admin.StackedInline):
     show_change_link = True
 
 
-class ReportingRoundInline(ThaiDateAdminMixin, admin.TabularInline):
+class RoundFormSet(BaseInlineFormSet):
+    """A plan's rounds, as typed together, may not overlap one another."""
+
+    def clean(self):
+        super().clean()
+        rounds = []
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if (
+                not data
+                or data.get("DELETE")
+                or not (data.get("starts_on") and data.get("ends_on"))
+            ):
+                continue
+            current = ReportingRound(
+                name=data.get("name", ""), starts_on=data["starts_on"], ends_on=data["ends_on"]
+            )
+            if message := overlap_error(current, rounds):
+                form.add_error("starts_on", message)
+            rounds.append(current)
+
+
+class ReportingRoundInline(ClosedPlanInlineMixin, ThaiDateAdminMixin, admin.TabularInline):
     model = ReportingRound
+    formset = RoundFormSet
     extra = 0
 
 
@@ -117,6 +185,8 @@ class PlanConfirmImportForm(ConfirmImportForm):
 @admin.register(Plan)
 class PlanAdmin(ScopedAdminMixin, SpreadsheetImportMixin, SimpleHistoryAdmin):
     choice_scopes = {"organization": plan_organizations}
+    # Closed plans included: reopening one is a change of its status.
+    edit_scope = "owned_by"
     list_display = ["__str__", "fiscal_year", "assessment", "status", "download"]
     list_filter = ["fiscal_year", "status"]
     search_fields = ["title", "organization__name_th", "organization__code"]
@@ -166,8 +236,24 @@ class PlanAdmin(ScopedAdminMixin, SpreadsheetImportMixin, SimpleHistoryAdmin):
         return {**super().get_import_resource_kwargs(request, **kwargs), "plan": plan}
 
 
-class ActionInline(ScopedChoicesMixin, ThaiDateAdminMixin, admin.StackedInline):
+class ActionAdminForm(DoneEvidenceForm):
+    class Meta:
+        model = Action
+        fields = "__all__"
+
+
+def _after_action_saved(request, form, action) -> None:
+    """Record the evidence typed for "done" as a report; warn of dates outside the plan year."""
+    form.record_done(action, request.user, timezone.localdate())
+    for warning in action.outside_plan_year():
+        messages.warning(request, warning)
+
+
+class ActionInline(
+    ClosedPlanInlineMixin, ScopedChoicesMixin, ThaiDateAdminMixin, admin.StackedInline
+):
     model = Action
+    form = ActionAdminForm
     extra = 0
     fields = [
         "order",
@@ -177,13 +263,14 @@ class ActionInline(ScopedChoicesMixin, ThaiDateAdminMixin, admin.StackedInline):
         ("starts_on", "due_on"),
         "follow_up_method",
         ("status", "progress", "completed_on"),
+        ("done_note", "done_evidence_url"),
     ]
     autocomplete_fields = ["lead_division", "divisions"]
     show_change_link = True
 
 
 @admin.register(Finding)
-class FindingAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class FindingAdmin(ClosedPlanMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     choice_scopes = {"plan": "editable_by"}
     list_display = ["item", "plan", "order"]
     list_filter = ["plan__fiscal_year", "item__indicator__tool__code"]
@@ -192,12 +279,26 @@ class FindingAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_select_related = ["item", "plan__organization"]
     inlines = [ActionInline]
 
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is Action:
+            for action_form in formset.forms:
+                action = action_form.instance
+                if (
+                    action.pk
+                    and action_form.has_changed()
+                    and action_form not in formset.deleted_forms
+                ):
+                    _after_action_saved(request, action_form, action)
+
 
 class ProgressUpdateAdminForm(EvidenceCheckMixin, forms.ModelForm):
     """Evidence added through the admin passes the same file check as the report form."""
 
 
-class ProgressUpdateInline(ScopedChoicesMixin, ThaiDateAdminMixin, admin.TabularInline):
+class ProgressUpdateInline(
+    ClosedPlanInlineMixin, ScopedChoicesMixin, ThaiDateAdminMixin, admin.TabularInline
+):
     model = ProgressUpdate
     form = ProgressUpdateAdminForm
     extra = 0
@@ -206,7 +307,8 @@ class ProgressUpdateInline(ScopedChoicesMixin, ThaiDateAdminMixin, admin.Tabular
 
 
 @admin.register(Action)
-class ActionAdmin(ScopedAdminMixin, ThaiDateAdminMixin, SimpleHistoryAdmin):
+class ActionAdmin(ClosedPlanMixin, ScopedAdminMixin, ThaiDateAdminMixin, SimpleHistoryAdmin):
+    form = ActionAdminForm
     # Staff report on their actions in the app; changing the action itself is the plan's.
     edit_scope = "of_plans_editable_by"
     choice_scopes = {"finding": "editable_by"}
@@ -234,6 +336,10 @@ class ActionAdmin(ScopedAdminMixin, ThaiDateAdminMixin, SimpleHistoryAdmin):
     def organization(self, action):
         return action.finding.plan.organization.name_th
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        _after_action_saved(request, form, form.instance)
+
     def save_formset(self, request, form, formset, change):
         # A progress report typed in the admin is still somebody's report.
         for update in formset.save(commit=False):
@@ -246,7 +352,9 @@ class ActionAdmin(ScopedAdminMixin, ThaiDateAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(ReportingRound)
-class ReportingRoundAdmin(ScopedAdminMixin, ThaiDateAdminMixin, SimpleHistoryAdmin):
+class ReportingRoundAdmin(
+    ClosedPlanMixin, ScopedAdminMixin, ThaiDateAdminMixin, SimpleHistoryAdmin
+):
     choice_scopes = {"plan": "editable_by"}
     list_display = [
         "name",
@@ -261,7 +369,9 @@ class ReportingRoundAdmin(ScopedAdminMixin, ThaiDateAdminMixin, SimpleHistoryAdm
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(ScopedAdminMixin, ThaiDateAdminMixin, SimpleHistoryAdmin):
+class ProgressUpdateAdmin(
+    ClosedPlanMixin, ScopedAdminMixin, ThaiDateAdminMixin, SimpleHistoryAdmin
+):
     form = ProgressUpdateAdminForm
     choice_scopes = {"action": "of_plans_editable_by"}
     list_display = ["action", "round", "division", "author", "progress", "status", "reported_at"]

@@ -75,7 +75,7 @@ def progress_charts(page: dashboards.ProgressPage) -> dict:
         ),
         "rounds": stacked_bar_chart(
             "การรายงานตามรอบการติดตาม",
-            [(row.round.name, row.counts) for row in page.rounds],
+            [(str(row.round.name), row.counts) for row in page.rounds],
             ROUND_SEGMENTS,
             label_header="รอบการติดตาม",
         )

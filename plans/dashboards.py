@@ -10,7 +10,8 @@ return plain data. The rules of the progress dashboard live here and nowhere els
   one): such an action is done for the divisions that reported it done.
 - **A round**: an action is due to report in a round if it has started by the round's end and
   was not finished before the round began; a report of the round made after its last day is
-  late.
+  late (``plans.models.is_late``), even one that reports the action done. Reports made after
+  the plan's last round belong to no round: they are tallied, all late, as "หลังสิ้นสุดแผน".
 """
 
 import functools
@@ -27,12 +28,14 @@ from assessments.models import Assessment, ImportRecord, Item, ItemScore
 from assessments.rollup import ScoreReport, framework_spec, score_report
 from assessments.thaidates import as_date, fiscal_year_bounds
 from plans.models import (
+    AFTER_PLAN,
     Action,
     Division,
     Finding,
     Plan,
     ProgressUpdate,
     ReportingRound,
+    is_late,
     overdue_condition,
 )
 
@@ -304,12 +307,17 @@ def progress_page(plan: Plan, actions, today: date) -> ProgressPage:
         for division in answering_divisions(action, shared, district):
             by_division[division.pk][division_status(action, division, latest)] += 1
     rounds = list(plan.rounds.order_by("starts_on"))
+    round_rows = [round_row(r, actions, updates) for r in rounds]
+    if rounds:
+        after = round_row(AfterPlan(max(r.ends_on for r in rounds)), actions, updates)
+        if after.counts:
+            round_rows.append(after)
     return ProgressPage(
         plan=plan,
         actions=actions,
         divisions=[(division, by_division[division.pk]) for division in district],
         totals=Counter(action.status for action in actions),
-        rounds=[round_row(r, actions, updates) for r in rounds],
+        rounds=round_rows,
         overdue=[action for action in actions if action.is_overdue(today)],
         due_soon=[action for action in actions if action.is_due_soon(today)],
         completion=completion(plan, actions, updates, today),
@@ -317,25 +325,48 @@ def progress_page(plan: Plan, actions, today: date) -> ProgressPage:
     )
 
 
+@dataclass(frozen=True)
+class AfterPlan:
+    """The reports filed in no round after the plan's last round ended (``ends_on``)."""
+
+    ends_on: date
+    pk = None
+    name = AFTER_PLAN
+
+
+def due_in(action: Action, reporting_round) -> bool:
+    """Started by the round's end and not finished before it began."""
+    if action.starts_on and action.starts_on > reporting_round.ends_on:
+        return False
+    return not (action.completed_on and action.completed_on < reporting_round.starts_on)
+
+
 def round_row(reporting_round, actions: list[Action], updates: list) -> RoundRow:
-    """Sort the actions due in a round into done / reported / late / not reported."""
+    """Sort the actions due in a round into done / reported / late / not reported; for
+    ``AfterPlan``, the actions reported after the plan's end, every one late."""
     row = RoundRow(reporting_round)
+    after_plan = isinstance(reporting_round, AfterPlan)
+    deadline = None if after_plan else reporting_round.ends_on
     reports: dict[int, list] = defaultdict(list)
     for action_id, _, round_id, status, reported_at in updates:
-        if round_id == reporting_round.pk:
-            reports[action_id].append((status, as_date(reported_at)))
+        if round_id != reporting_round.pk:
+            continue
+        late = is_late(reported_at, deadline, reporting_round.ends_on)
+        if after_plan and not late:
+            continue  # no round yet: reported before the first round began
+        reports[action_id].append((status, late))
     for action in actions:
-        if action.starts_on and action.starts_on > reporting_round.ends_on:
-            continue  # not started yet
-        if action.completed_on and action.completed_on < reporting_round.starts_on:
-            continue  # finished before the round
         own = reports.get(action.pk)
+        if after_plan and not own:
+            continue
+        if not after_plan and not due_in(action, reporting_round):
+            continue
         if not own:
             row.counts["not_reported"] += 1
+        elif all(late for _, late in own):
+            row.counts["late"] += 1
         elif any(status == Status.DONE for status, _ in own):
             row.counts["done"] += 1
-        elif all(day > reporting_round.ends_on for _, day in own):
-            row.counts["late"] += 1
         else:
             row.counts["reported"] += 1
     return row

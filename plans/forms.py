@@ -5,6 +5,7 @@ import logging
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -12,7 +13,7 @@ from assessments.forms import ThaiDateField
 from plans import pending, progress
 from plans.evidence import ACCEPT, check_evidence_file
 from plans.history import shown_typed
-from plans.models import Action, Division, Finding, ProgressUpdate
+from plans.models import Action, Division, Finding, ProgressUpdate, done_errors
 from plans.versions import StaleVersion
 
 log = logging.getLogger(__name__)
@@ -83,9 +84,71 @@ class FindingForm(VersionedForm):
         widgets = {name: forms.Textarea(attrs={"rows": 6}) for name in fields}
 
 
-class ActionForm(VersionedForm):
+class DoneEvidenceForm(forms.ModelForm):
+    """An action form on which the status may be set to "เสร็จสิ้น" under the one done rule.
+
+    Progress and the completion date are the action's own fields (the model checks them, as
+    the database does). The evidence lives in progress reports: a "done" report with a file,
+    link or note already on the action is enough; otherwise the person closing the action
+    types a note or a link here, and saving records it as a "done" report (``record_done``),
+    so the evidence exists in the same place as every division's.
+    """
+
+    done_note = forms.CharField(
+        label=gettext_lazy("ผลการดำเนินงาน (เมื่อเสร็จสิ้น)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("ใส่เมื่อเปลี่ยนสถานะเป็น “เสร็จสิ้น” และยังไม่มีรายงานที่แนบหลักฐาน"),
+    )
+    done_evidence_url = forms.URLField(
+        label=gettext_lazy("ลิงก์หลักฐาน (เมื่อเสร็จสิ้น)"),
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        status = cleaned.get("status", self.instance.status)
+        if status != Action.Status.DONE:
+            # Only a done action has a completion date; reopening clears it.
+            if "completed_on" in self.fields:
+                cleaned["completed_on"] = None
+            return cleaned
+        typed = cleaned.get("done_note", "").strip() or cleaned.get("done_evidence_url")
+        errors = done_errors(status, evidence=typed or self.instance.has_done_evidence())
+        if "evidence" in errors:
+            self.add_error("done_note", errors["evidence"])
+        return cleaned
+
+    def record_done(self, action: Action, user, today) -> ProgressUpdate | None:
+        """Record the typed note or link as the action's "done" report (None if none typed
+        or the action is not done)."""
+        if not hasattr(self, "cleaned_data") or action.status != Action.Status.DONE:
+            return None
+        note = self.cleaned_data.get("done_note", "").strip()
+        url = self.cleaned_data.get("done_evidence_url", "")
+        if not (note or url):
+            return None
+        return ProgressUpdate.objects.create(
+            action=action,
+            author=user if user is not None and user.is_authenticated else None,
+            round=action.finding.plan.current_round(today),
+            progress=action.progress,
+            status=Action.Status.DONE,
+            note=note,
+            evidence_url=url,
+        )
+
+
+class ActionForm(VersionedForm, DoneEvidenceForm):
     starts_on = ThaiDateField(label="เริ่มติดตาม", required=False)
     due_on = ThaiDateField(label="กำหนดเสร็จ", required=False)
+    completed_on = ThaiDateField(
+        label=gettext_lazy("วันที่แล้วเสร็จ"),
+        required=False,
+        help_text=gettext_lazy("ต้องระบุเมื่อสถานะเป็น “เสร็จสิ้น” (ว่างไว้ได้สำหรับสถานะอื่น)"),
+    )
 
     class Meta:
         model = Action
@@ -98,9 +161,12 @@ class ActionForm(VersionedForm):
             "due_on",
             "follow_up_method",
             "status",
+            "progress",
+            "completed_on",
         ]
         widgets = {
             "text": forms.Textarea(attrs={"rows": 3}),
+            "progress": forms.NumberInput(attrs={"min": 0, "max": 100, "step": 5}),
             "follow_up_method": forms.Textarea(attrs={"rows": 2}),
             "divisions": forms.CheckboxSelectMultiple,
         }
@@ -112,6 +178,15 @@ class ActionForm(VersionedForm):
         self.fields["divisions"].queryset = divisions
         if not self.instance.pk:
             del self.fields["version"]
+        # Left empty, the progress stays as the reports have moved it.
+        self.fields["progress"].required = False
+        if not self.is_bound and not self.instance.completed_on:
+            # Whoever marks the action done is most likely doing it the day it was done.
+            self.initial["completed_on"] = timezone.localdate()
+
+    def clean_progress(self):
+        progress = self.cleaned_data.get("progress")
+        return self.instance.progress if progress is None else progress
 
     def clean(self):
         cleaned = super().clean()
@@ -216,17 +291,10 @@ class ProgressForm(EvidenceCheckMixin, RetryAfterConflict, LimitedForm):
         ) % {"name": pending.shown_name(name)}
 
     def clean(self):
+        # "Done" needs 100 % and evidence: ProgressUpdate.clean applies the one done rule.
         cleaned = super().clean()
         self._take_kept(cleaned)
         status = cleaned.get("status")
-        has_evidence = cleaned.get("evidence_url") or cleaned.get("evidence_file")
-        if status == Action.Status.DONE:
-            if not (has_evidence or cleaned.get("note", "").strip()):
-                raise ValidationError(
-                    "การรายงานว่าเสร็จสิ้นต้องแนบหลักฐาน (ไฟล์หรือลิงก์) หรือเขียนรายละเอียดผลการดำเนินงาน"
-                )
-            if cleaned.get("progress") is not None and cleaned["progress"] < 100:
-                self.add_error("progress", "งานที่เสร็จสิ้นต้องมีความก้าวหน้าร้อยละ 100")
         if status == Action.Status.CANCELLED and not cleaned.get("note", "").strip():
             self.add_error("note", "โปรดระบุเหตุผลที่ยกเลิก")
         return cleaned

@@ -3,12 +3,13 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.models import HistoricalRecords
 
 from assessments.models import (
@@ -19,6 +20,7 @@ from assessments.models import (
     be_year_check,
     range_check,
 )
+from assessments.thaidates import as_date, fiscal_year_bounds, format_date
 from plans.limits import (
     ACTION_TEXT_MAX_CHARS,
     ANALYSIS_MAX_CHARS,
@@ -225,6 +227,32 @@ class Membership(models.Model):
         return errors
 
 
+def round_for(rounds, day):
+    """The round a report made on ``day`` is filed in, from the plan's rounds by start date.
+
+    The round running that day; in a gap between rounds, the round just ended (the report is
+    late for it); after the last round has ended, none: the report is filed "หลังสิ้นสุดแผน"
+    and is late, never slipped into the last round. Before the first round, none either.
+    """
+    running = [r for r in rounds if r.starts_on <= day <= r.ends_on]
+    if running:
+        return running[-1]
+    if not rounds or day > max(r.ends_on for r in rounds):
+        return None
+    started = [r for r in rounds if r.starts_on <= day]
+    return started[-1] if started else None
+
+
+def is_late(reported_at, round_ends_on, rounds_end=None) -> bool:
+    """Whether a report is late: made after its round's last day or, filed in no round, after
+    the plan's last round (``rounds_end``). Every dashboard asks this, and only this."""
+    deadline = round_ends_on if round_ends_on is not None else rounds_end
+    return deadline is not None and as_date(reported_at) > deadline
+
+
+AFTER_PLAN = gettext_lazy("หลังสิ้นสุดแผน")
+
+
 class PlanQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Return the plans of the organizations the user may read."""
@@ -234,10 +262,21 @@ class PlanQuerySet(models.QuerySet):
         """Return the plans whose findings and actions the user may write (and import into).
 
         Superusers may change every plan; a district's plan owner (or admin member) only the
-        plans of their own organization. Staff report progress but do not edit plans.
+        plans of their own organization. Staff report progress but do not edit plans. A closed
+        plan is nobody's to write in the app (see ``Plan.is_read_only``).
         """
+        plans = self.open()
         if user.is_authenticated and user.is_active and user.is_superuser:
-            return self
+            return plans
+        return plans.filter(organization__in=plan_organizations(user))
+
+    def open(self):
+        """Return the plans not closed: the only ones whose rows may still change."""
+        return self.exclude(status=Plan.Status.CLOSED)
+
+    def owned_by(self, user):
+        """Return the plans whose own record the user may change, closed ones included (a
+        closed plan is reopened by changing its status)."""
         return self.filter(organization__in=plan_organizations(user))
 
 
@@ -288,12 +327,18 @@ class Plan(models.Model):
     def get_absolute_url(self):
         return reverse("plan_detail", args=[self.organization.code, self.fiscal_year])
 
+    @property
+    def is_read_only(self) -> bool:
+        """A closed plan keeps its findings, actions and reports as they were closed."""
+        return self.status == self.Status.CLOSED
+
     def current_round(self, today):
-        """The reporting round running on ``today``, else the last one already started."""
-        rounds = list(self.rounds.order_by("starts_on"))
-        running = [r for r in rounds if r.starts_on <= today <= r.ends_on]
-        started = [r for r in rounds if r.starts_on <= today]
-        return (running or started or [None])[-1]
+        """The round a report made on ``today`` belongs to (see ``round_for``)."""
+        return round_for(list(self.rounds.order_by("starts_on")), today)
+
+    def rounds_end(self):
+        """The last day of the plan's last round (None without rounds)."""
+        return self.rounds.aggregate(last=models.Max("ends_on"))["last"]
 
     def clean(self):
         if (
@@ -358,6 +403,41 @@ class Finding(Versioned):
             raise ValidationError({"item": "ข้อนี้ไม่อยู่ในชุดการประเมินที่แผนนี้ใช้"})
 
 
+_UNJUDGED = object()
+
+
+def done_errors(
+    status, *, progress=_UNJUDGED, completed_on=_UNJUDGED, evidence=_UNJUDGED
+) -> dict[str, str]:
+    """Return what keeps ``status`` from being "เสร็จสิ้น", as field → Thai message ({} if
+    nothing does, or if the status is not done).
+
+    Done means: progress 100, a completion date, and evidence (a file or link) or a note of
+    what was done. Each caller passes the facts it holds; a fact left out is judged by
+    another layer (the action knows its date, a report its evidence).
+    """
+    if status != Action.Status.DONE:
+        return {}
+    errors = {}
+    if progress not in (_UNJUDGED, None) and progress != 100:
+        errors["progress"] = _("งานที่เสร็จสิ้นต้องมีความก้าวหน้าร้อยละ 100")
+    if completed_on is not _UNJUDGED and completed_on is None:
+        errors["completed_on"] = _("งานที่เสร็จสิ้นต้องระบุวันที่แล้วเสร็จ")
+    if evidence is not _UNJUDGED and not evidence:
+        errors["evidence"] = _(
+            "การรายงานว่าเสร็จสิ้นต้องแนบหลักฐาน (ไฟล์หรือลิงก์) หรือเขียนรายละเอียดผลการดำเนินงาน"
+        )
+    return errors
+
+
+def responsibility_error(lead_division, all_divisions) -> str | None:
+    """An action nobody answers for vanishes from every division's list: it needs a lead
+    division or "ทุกฝ่าย"."""
+    if lead_division is None and not all_divisions:
+        return _("ระบุฝ่ายหลัก หรือเลือก “ทุกฝ่าย” — การปรับปรุงที่ไม่มีฝ่ายรับผิดชอบจะไม่ปรากฏในงานของฝ่ายใดเลย")
+    return None
+
+
 def open_condition() -> Q:
     """Neither done nor cancelled."""
     return ~Q(status__in=[Action.Status.DONE, Action.Status.CANCELLED])
@@ -386,7 +466,7 @@ class ActionQuerySet(models.QuerySet):
         if member is None or member.role != Membership.Role.STAFF:
             return self.of_plans_editable_by(user)
         division = member.division_id
-        return self.filter(
+        return self.exclude(finding__plan__status=Plan.Status.CLOSED).filter(
             Q(finding__plan__in=plans)
             | Q(lead_division_id=division)
             | Q(
@@ -494,6 +574,15 @@ class Action(Versioned):
                 | Q(due_on__gte=F("starts_on")),
                 name="plans_action_due_after_start",
             ),
+            # The rule of done_errors that the row itself can hold (evidence is in reports).
+            models.CheckConstraint(
+                condition=~Q(status="done") | Q(progress=100, completed_on__isnull=False),
+                name="plans_action_done_complete",
+            ),
+            models.CheckConstraint(
+                condition=Q(lead_division__isnull=False) | Q(all_divisions=True),
+                name="plans_action_has_responsible",
+            ),
         ]
         indexes = [
             # "My actions" and the overdue lists: open actions of a division by due date.
@@ -523,15 +612,51 @@ class Action(Versioned):
             and today <= self.due_on <= today + timedelta(days=DUE_SOON_DAYS)
         )
 
+    def has_done_evidence(self) -> bool:
+        """Whether a "done" report on the action already carries evidence or a note."""
+        return (
+            self.pk is not None
+            and self.updates.filter(status=self.Status.DONE).with_evidence().exists()
+        )
+
+    def outside_plan_year(self) -> list[str]:
+        """The action's dates that fall outside its plan's fiscal year, as Thai warnings: a
+        date may be meant (work carried over), so this warns and never refuses."""
+        plan = self.finding.plan
+        start, end = fiscal_year_bounds(plan.fiscal_year)
+        warnings = []
+        for name in ("starts_on", "due_on"):
+            day = getattr(self, name)
+            if day is not None and not start <= day <= end:
+                warnings.append(
+                    _("%(field)s %(date)s อยู่นอกปีงบประมาณ %(year)s ของแผน (%(start)s – %(end)s)")
+                    % {
+                        "field": self._meta.get_field(name).verbose_name,
+                        "date": format_date(day),
+                        "year": plan.fiscal_year,
+                        "start": format_date(start),
+                        "end": format_date(end),
+                    }
+                )
+        return warnings
+
     def clean(self):
+        errors = {}
         if self.starts_on and self.due_on and self.due_on < self.starts_on:
-            raise ValidationError({"due_on": "กำหนดเสร็จต้องไม่ก่อนวันเริ่มติดตาม"})
+            errors["due_on"] = "กำหนดเสร็จต้องไม่ก่อนวันเริ่มติดตาม"
         if (
             self.lead_division_id
             and self.finding_id
             and self.lead_division.organization_id != self.finding.plan.organization_id
         ):
-            raise ValidationError({"lead_division": "ฝ่ายต้องอยู่ในหน่วยงานเจ้าของแผน"})
+            errors["lead_division"] = "ฝ่ายต้องอยู่ในหน่วยงานเจ้าของแผน"
+        if message := responsibility_error(self.lead_division_id, self.all_divisions):
+            errors.setdefault("lead_division", message)
+        errors.update(
+            done_errors(self.status, progress=self.progress, completed_on=self.completed_on)
+        )
+        if errors:
+            raise ValidationError(errors)
 
 
 class ReportingRoundQuerySet(models.QuerySet):
@@ -568,9 +693,29 @@ class ReportingRound(models.Model):
     def __str__(self):
         return self.name
 
+    def overlaps(self, other) -> bool:
+        return self.starts_on <= other.ends_on and other.starts_on <= self.ends_on
+
     def clean(self):
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": "วันสิ้นสุดรอบต้องไม่ก่อนวันเริ่มรอบ"})
+        if self.starts_on and self.ends_on and self.plan_id:
+            others = self.plan.rounds.exclude(pk=self.pk).order_by("starts_on")
+            if message := overlap_error(self, others):
+                raise ValidationError({"starts_on": message})
+
+
+def overlap_error(round_, others) -> str | None:
+    """A plan's rounds may not overlap: a report's date must name one round. Return the Thai
+    message naming the first round ``round_`` overlaps, or None."""
+    for other in others:
+        if other is not round_ and round_.overlaps(other):
+            return _("ช่วงวันของรอบนี้ทับกับรอบ “%(name)s” (%(start)s – %(end)s)") % {
+                "name": other.name,
+                "start": format_date(other.starts_on),
+                "end": format_date(other.ends_on),
+            }
+    return None
 
 
 def evidence_upload_to(instance, filename):
@@ -586,6 +731,10 @@ class ProgressUpdateQuerySet(models.QuerySet):
         """Return the reports the user may change or delete: those on the actions of plans
         they may edit. A report is somebody's record, so staff add new ones, never rewrite."""
         return self.filter(action__in=Action.objects.of_plans_editable_by(user))
+
+    def with_evidence(self):
+        """Return the reports that carry a file, a link or a note."""
+        return self.exclude(Q(note="") & Q(evidence_url="") & Q(evidence_file=""))
 
 
 class ProgressUpdate(models.Model):
@@ -639,3 +788,21 @@ class ProgressUpdate(models.Model):
 
     def __str__(self):
         return f"{self.action} — {self.progress}%"
+
+    def has_evidence(self) -> bool:
+        return bool(self.evidence_url or self.evidence_file or self.note.strip())
+
+    def clean(self):
+        errors = done_errors(self.status, progress=self.progress, evidence=self.has_evidence())
+        if "evidence" in errors:
+            errors[NON_FIELD_ERRORS] = errors.pop("evidence")
+        if errors:
+            raise ValidationError(errors)
+
+    def round_label(self, rounds_end) -> str:
+        """The round's name, or "หลังสิ้นสุดแผน" for a report made after the plan's last round."""
+        if self.round_id is not None:
+            return self.round.name
+        if is_late(self.reported_at, None, rounds_end):
+            return str(AFTER_PLAN)
+        return "—"

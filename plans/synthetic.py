@@ -31,7 +31,15 @@ from assessments.models import (
     Tool,
 )
 from assessments.thaidates import BANGKOK, fiscal_year_bounds, format_month
-from plans.models import Action, Division, Finding, Plan, ProgressUpdate, ReportingRound
+from plans.models import (
+    Action,
+    Division,
+    Finding,
+    Plan,
+    ProgressUpdate,
+    ReportingRound,
+    round_for,
+)
 from plans.progress import combined
 
 # The framework load_demo provides; the other years are copies of it.
@@ -346,9 +354,7 @@ def _rounds(rng: random.Random, plan: Plan, start: date) -> list[ReportingRound]
 
 def _round_of(rounds: list[ReportingRound], day: date) -> ReportingRound | None:
     """The round a report of that day falls in, by the rule of Plan.current_round."""
-    running = [r for r in rounds if r.starts_on <= day <= r.ends_on]
-    started = [r for r in rounds if r.starts_on <= day]
-    return (running or started or [None])[-1]
+    return round_for(rounds, day)
 
 
 def _plan(

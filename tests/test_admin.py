@@ -21,7 +21,7 @@ MODELS = [
 def admin_client_with_data(client, assessment):
     plan = make_plan(assessment)
     finding = Finding.objects.create(plan=plan, item=assessment.framework.items.get(code="O1"))
-    Action.objects.create(finding=finding, text="เพิ่มโครงสร้างหน่วยงาน")
+    Action.objects.create(finding=finding, text="เพิ่มโครงสร้างหน่วยงาน", all_divisions=True)
     client.force_login(make_user("root", is_superuser=True, is_staff=True))
     return client
 

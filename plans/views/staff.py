@@ -17,10 +17,19 @@ from django.views.decorators.http import require_GET
 
 from assessments.models import Assessment, Organization
 from plans import export, history, plan_table, planrows, progress
-from plans.access import plan_or_404, require_editable, visible_or_404
+from plans.access import plan_or_404, refuse_if_closed, require_editable, visible_or_404
 from plans.filters import ActionFilter, PlanActionFilter
 from plans.forms import ActionForm, FindingForm, ProgressForm
-from plans.models import Action, Division, Finding, Membership, Plan, ProgressUpdate, membership_of
+from plans.models import (
+    Action,
+    Division,
+    Finding,
+    Membership,
+    Plan,
+    ProgressUpdate,
+    is_late,
+    membership_of,
+)
 from plans.versions import StaleVersion, save_if_current
 
 PAGE_SIZE = 25
@@ -133,10 +142,15 @@ def action_detail(request, pk: int):
         user,
         pk=pk,
     )
-    updates = action.updates.select_related("round", "division", "author")
+    plan = action.finding.plan
+    rounds_end = plan.rounds_end()
+    updates = [
+        (update, update.round_label(rounds_end))
+        for update in action.updates.select_related("round", "division", "author")
+    ]
     context = {
         "action": action,
-        "plan": action.finding.plan,
+        "plan": plan,
         "updates": updates,
         "history": history.field_changes(action),
         "can_report": Action.objects.editable_by(user).filter(pk=pk).exists(),
@@ -146,20 +160,31 @@ def action_detail(request, pk: int):
     return render(request, "plans/action_detail.html", context)
 
 
-def _versioned_edit(request, form, obj, template, context, success_url):
-    """Save a versioned form, or show it again (with the typing kept) and what changed."""
+def _versioned_edit(request, form, obj, template, context, success_url, apply=None):
+    """Save a versioned form, or show it again (with the typing kept) and what changed.
+
+    ``apply`` changes the locked row (by default: copies the form's fields onto it)."""
     if request.method == "POST" and form.is_valid():
         try:
-            save_if_current(type(obj), obj.pk, form.cleaned_data["version"], form.save_fields)
+            saved = save_if_current(
+                type(obj), obj.pk, form.cleaned_data["version"], apply or form.save_fields
+            )
         except StaleVersion as stale:
             form.conflict(stale)
             context["stale"] = stale
         else:
             messages.success(request, "บันทึกแล้ว")
+            _warn_outside_plan_year(request, saved)
             return redirect(success_url)
     return render(
         request, template, {**context, "form": form}, status=409 if context.get("stale") else 200
     )
+
+
+def _warn_outside_plan_year(request, obj) -> None:
+    if isinstance(obj, Action):
+        for warning in obj.outside_plan_year():
+            messages.warning(request, warning)
 
 
 @login_required
@@ -167,6 +192,8 @@ def finding_edit(request, pk: int):
     finding = visible_or_404(
         Finding.objects.select_related("plan__organization", "item"), request.user, pk=pk
     )
+    if refused := refuse_if_closed(request, finding.plan, finding.plan.get_absolute_url()):
+        return refused
     require_editable(Finding.objects, request.user, finding)
     form = FindingForm(request.POST or None, instance=finding)
     return _versioned_edit(
@@ -187,11 +214,18 @@ def action_edit(request, pk: int):
         pk=pk,
     )
     plan = action.finding.plan
+    if refused := refuse_if_closed(request, plan, action.get_absolute_url()):
+        return refused
     require_editable(Plan.objects, request.user, plan)
     form = ActionForm(request.POST or None, instance=action, organization=plan.organization)
     context = {"action": action, "finding": action.finding, "plan": plan}
+
+    def apply(current: Action) -> None:
+        form.save_fields(current)
+        form.record_done(current, request.user, _today())
+
     return _versioned_edit(
-        request, form, action, "plans/action_form.html", context, action.get_absolute_url()
+        request, form, action, "plans/action_form.html", context, action.get_absolute_url(), apply
     )
 
 
@@ -200,8 +234,10 @@ def action_create(request, finding_pk: int):
     finding = visible_or_404(
         Finding.objects.select_related("plan__organization", "item"), request.user, pk=finding_pk
     )
-    require_editable(Finding.objects, request.user, finding)
     plan = finding.plan
+    if refused := refuse_if_closed(request, plan, plan.get_absolute_url()):
+        return refused
+    require_editable(Finding.objects, request.user, finding)
     form = ActionForm(request.POST or None, organization=plan.organization)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
@@ -210,7 +246,9 @@ def action_create(request, finding_pk: int):
             action.order = (finding.actions.aggregate(m=Max("order"))["m"] or 0) + 1
             action.save()
             form.save_m2m()
+            form.record_done(action, request.user, _today())
         messages.success(request, "เพิ่มการปรับปรุงแล้ว")
+        _warn_outside_plan_year(request, action)
         return redirect(action.get_absolute_url())
     return render(
         request, "plans/action_form.html", {"form": form, "finding": finding, "plan": plan}
@@ -224,13 +262,16 @@ def progress_create(request, pk: int):
     action = visible_or_404(
         Action.objects.select_related("finding__plan__organization", "finding__item"), user, pk=pk
     )
-    require_editable(Action.objects, user, action)
     plan = action.finding.plan
+    if refused := refuse_if_closed(request, plan, action.get_absolute_url()):
+        return refused
+    require_editable(Action.objects, user, action)
     form = ProgressForm(request.POST or None, request.FILES or None, action=action, user=user)
     context = {
         "action": action,
         "plan": plan,
         "round": plan.current_round(today),
+        "after_plan": is_late(today, None, plan.rounds_end()),
         "max_mb": settings.ITA_EVIDENCE_MAX_BYTES // (1024 * 1024),
     }
     status = 200

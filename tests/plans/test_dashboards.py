@@ -33,7 +33,7 @@ def other_district(demo):
     assessment = make_assessment(district, framework, {"O1": "100"})
     plan = make_plan(assessment)
     finding = Finding.objects.create(plan=plan, item=framework.items.get(code="O1"))
-    Action.objects.create(finding=finding, text="งานของเขตคลองเตย")
+    Action.objects.create(finding=finding, text="งานของเขตคลองเตย", all_divisions=True)
     make_user("toei", organization=district, role="district_manager")
     return district
 
@@ -165,7 +165,7 @@ def test_rounds_sort_actions_into_done_reported_late_and_not_reported(followed_p
 
     done, reported, late, silent = make("a"), make("b"), make("c"), make("d")
     make("not started yet", starts_on=date(2022, 1, 15), due_on=date(2022, 3, 1))
-    make("finished before", status="done", completed_on=date(2021, 9, 30))
+    make("finished before", status="done", progress=100, completed_on=date(2021, 9, 30))
     _report(done, lead, "done", date(2021, 12, 1), q1)
     _report(reported, lead, "in_progress", date(2021, 11, 1), q1)
     _report(late, lead, "in_progress", date(2022, 1, 10), q1)
@@ -176,13 +176,16 @@ def test_rounds_sort_actions_into_done_reported_late_and_not_reported(followed_p
 
 def test_completion_is_cumulative_by_month_from_the_first_done_report(followed_plan):
     plan, finding, (lead, *_) = followed_plan
-    first = Action.objects.create(finding=finding, text="a", status="done")
-    second = Action.objects.create(
-        finding=finding, text="b", status="done", completed_on=date(2021, 12, 20)
-    )
-    Action.objects.create(finding=finding, text="c", status="in_progress")
-    Action.objects.create(finding=finding, text="d", status="in_progress")
-    Action.objects.create(finding=finding, text="cancelled", status="cancelled")
+
+    def make(text, **extra):
+        return Action.objects.create(finding=finding, text=text, lead_division=lead, **extra)
+
+    # Its first "done" report counts, not its completion date.
+    first = make("a", status="done", progress=100, completed_on=date(2022, 1, 3))
+    second = make("b", status="done", progress=100, completed_on=date(2021, 12, 20))
+    make("c", status="in_progress")
+    make("d", status="in_progress")
+    make("cancelled", status="cancelled")
     _report(first, lead, "done", date(2021, 11, 3))
     _report(first, lead, "done", date(2022, 1, 3))  # a later "done" changes nothing
     page = dashboards.progress_page(plan, Action.objects.filter(finding=finding), date(2022, 1, 15))
@@ -206,14 +209,18 @@ def test_month_ends_cross_the_new_year():
 
 
 def test_overdue_and_due_soon_lists(followed_plan):
-    plan, finding, _ = followed_plan
+    plan, finding, (lead, *_) = followed_plan
     today = date(2022, 3, 1)
-    late = Action.objects.create(finding=finding, text="late", due_on=today - timedelta(days=1))
-    soon = Action.objects.create(finding=finding, text="soon", due_on=today + timedelta(days=30))
-    Action.objects.create(finding=finding, text="later", due_on=today + timedelta(days=31))
-    Action.objects.create(
-        finding=finding, text="done late", due_on=today - timedelta(days=9), status="done"
-    )
+
+    def make(text, due_on, **extra):
+        return Action.objects.create(
+            finding=finding, text=text, due_on=due_on, lead_division=lead, **extra
+        )
+
+    late = make("late", today - timedelta(days=1))
+    soon = make("soon", today + timedelta(days=30))
+    make("later", today + timedelta(days=31))
+    make("done late", today - timedelta(days=9), status="done", progress=100, completed_on=today)
     page = dashboards.progress_page(plan, Action.objects.filter(finding=finding), today)
     assert [a.pk for a in page.overdue] == [late.pk]
     assert [a.pk for a in page.due_soon] == [soon.pk]

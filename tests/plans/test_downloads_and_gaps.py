@@ -65,7 +65,7 @@ def test_a_report_whose_author_was_deleted_still_shows_with_a_dash(client, finan
     client.force_login(user("staff"))
     response = client.get(reverse("action_detail", args=[finance_action.pk]))
     assert response.status_code == 200
-    update = response.context["updates"][0]
+    update, _round = response.context["updates"][0]
     assert update.author is None
     page = response.content.decode()
     assert '<td data-label="ผู้รายงาน">—</td>' in page

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 def action(assessment):
     plan = make_plan(assessment)
     finding = Finding.objects.create(plan=plan, item=assessment.framework.items.get(code="O1"))
-    return Action.objects.create(finding=finding, text="เผยแพร่ข้อมูล")
+    return Action.objects.create(finding=finding, text="เผยแพร่ข้อมูล", all_divisions=True)
 
 
 @pytest.fixture

@@ -41,12 +41,16 @@ def test_one_plan_per_organization_and_year(plan):
 @pytest.mark.parametrize("progress", [101, 250])
 def test_database_refuses_progress_over_100(finding, progress):
     with pytest.raises(IntegrityError), transaction.atomic():
-        Action.objects.create(finding=finding, text="x", progress=progress)
+        Action.objects.create(finding=finding, text="x", progress=progress, all_divisions=True)
 
 
 def test_due_date_may_not_precede_start(finding):
     action = Action(
-        finding=finding, text="x", starts_on=date(2022, 6, 30), due_on=date(2021, 10, 1)
+        finding=finding,
+        text="x",
+        starts_on=date(2022, 6, 30),
+        due_on=date(2021, 10, 1),
+        all_divisions=True,
     )
     with pytest.raises(ValidationError) as excinfo:
         action.full_clean()
@@ -102,7 +106,7 @@ def test_membership_division_must_be_of_the_same_organization(district):
 def test_history_records_who_changed_an_action(finding, district):
 
     author = make_user("editor", organization=district, role="plan_owner")
-    action = Action.objects.create(finding=finding, text="เดิม")
+    action = Action.objects.create(finding=finding, text="เดิม", all_divisions=True)
     action._history_user = author
     action.text = "ใหม่"
     action.status = Action.Status.IN_PROGRESS

@@ -96,7 +96,8 @@ def test_done_with_a_pdf_is_stored_privately_and_served_to_those_who_may_see(
     assert (finance_action.status, finance_action.progress) == ("done", 100)
     assert finance_action.completed_on == date.today()
     assert (update.author.username, update.division.name) == ("staff", "ฝ่ายการคลัง")
-    assert update.round is not None  # the plan's latest round already started
+    # The demo plan's last round ended long ago: the report is filed after the plan, late.
+    assert update.round is None
     url = reverse("evidence", args=[update.pk])
     response = client.get(url)
     assert response.status_code == 200
@@ -172,6 +173,8 @@ def test_overdue_is_derived_around_the_due_date(finance_action, days_past_due, s
     today = date(2025, 6, 30)
     finance_action.due_on = today - timedelta(days=days_past_due)
     finance_action.status = status
+    if status == "done":
+        finance_action.progress, finance_action.completed_on = 100, today
     finance_action.save()
     assert finance_action.is_overdue(today) is overdue
     assert Action.objects.overdue(today).filter(pk=finance_action.pk).exists() is overdue

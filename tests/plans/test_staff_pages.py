@@ -34,7 +34,7 @@ def targets(demo):
     framework = Plan.objects.get().assessment.framework
     plan = make_plan(make_assessment(district, framework))
     finding = Finding.objects.create(plan=plan, item=framework.items.get(code="O1"))
-    elsewhere = Action.objects.create(finding=finding, text="งานของเขตคลองเตย")
+    elsewhere = Action.objects.create(finding=finding, text="งานของเขตคลองเตย", all_divisions=True)
     return {"own_division": finance, "other_division": other, "other_district": elsewhere}
 
 
@@ -120,6 +120,7 @@ def test_who_may_post_an_action_edit(client, targets, role, target):
     action = targets[target]
     sign_in(client, role)
     data = {"version": action.version, "text": "ข้อความใหม่", "status": "in_progress"}
+    data |= {"lead_division": action.lead_division_id or "", "all_divisions": action.all_divisions}
     response = client.post(reverse("action_edit", args=[action.pk]), data)
     allowed = edit_expected(role, target) == 200
     assert response.status_code == (302 if allowed else edit_expected(role, target))
@@ -150,7 +151,9 @@ def test_my_actions_puts_overdue_then_due_soon_first(client, targets):
     Action.objects.filter(pk__in=[a.pk for a in own]).update(due_on=today + timedelta(days=90))
     Action.objects.filter(pk=first.pk).update(due_on=today + timedelta(days=10))
     Action.objects.filter(pk=second.pk).update(due_on=today - timedelta(days=1))
-    Action.objects.filter(pk=third.pk).update(due_on=today - timedelta(days=5), status="done")
+    Action.objects.filter(pk=third.pk).update(
+        due_on=today - timedelta(days=5), status="done", progress=100, completed_on=today
+    )
     sign_in(client, "staff")
     listed = list(client.get(reverse("my_actions")).context["page"].paginator.object_list)
     assert [action.pk for action in listed[:2]] == [second.pk, first.pk]
@@ -198,7 +201,7 @@ def test_who_may_post_a_finding_edit(client, targets, role, target):
 def test_who_may_post_a_new_action(client, targets, role, target):
     finding = targets[target].finding
     sign_in(client, role)
-    data = {"text": "การปรับปรุงเพิ่ม", "status": "not_started"}
+    data = {"text": "การปรับปรุงเพิ่ม", "status": "not_started", "all_divisions": "on"}
     response = client.post(reverse("action_create", args=[finding.pk]), data)
     allowed = edit_expected(role, target) == 200
     assert response.status_code == (302 if allowed else edit_expected(role, target))
