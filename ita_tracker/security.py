@@ -8,6 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control
+from django.utils.functional import empty
 
 _MB = 1024 * 1024
 
@@ -94,7 +95,20 @@ class PrivatePagesMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
+        if signed_in_without_query(request):
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+def signed_in_without_query(request) -> bool:
+    """Whether the request is a signed-in user's, asking the database nothing more.
+
+    The user the page already loaded decides; a page that never loaded it (or failed to, as
+    every page does while the database is down) is taken as signed in when a session cookie
+    came with it. Loading the user here would fail a second time, outside the middleware that
+    turns a lost database into the 503 page, and make that page a 500.
+    """
+    user = getattr(request, "user", None)
+    if user is not None and getattr(user, "_wrapped", None) is not empty:
+        return user.is_authenticated
+    return settings.SESSION_COOKIE_NAME in request.COOKIES

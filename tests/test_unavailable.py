@@ -136,3 +136,25 @@ def test_postgresql_a_terminated_session_is_unreachable_and_a_timeout_is_not():
         assert database_unreachable(OperationalError("unknown"), [other])
     finally:
         other.close()
+
+
+@pytest.mark.django_db
+def test_a_signed_in_user_gets_the_503_page_when_even_the_session_cannot_be_read(
+    client, monkeypatch
+):
+    """While PostgreSQL shuts down, loading the user fails in the page and would fail again in
+    any middleware that asked who is signed in: the answer must stay the 503 page."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.sessions.backends.db import SessionStore
+
+    client.force_login(get_user_model().objects.create_user("somchai", password="x" * 12))
+    client.raise_request_exception = False
+
+    def shutting_down(self):
+        raise OperationalError("FATAL:  the database system is shutting down")
+
+    monkeypatch.setattr(SessionStore, "load", shutting_down)
+    response = client.get("/actions/")
+    assert response.status_code == 503
+    assert "ระบบไม่พร้อมใช้งานชั่วคราว" in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
