@@ -427,8 +427,11 @@ def _csv_rows(data: bytes, limits: Limits) -> Iterator[tuple[int, list[object]]]
     except UnicodeDecodeError as error:
         raise TableError([CellError("ไฟล์ CSV ต้องบันทึกเป็น UTF-8 (save as CSV UTF-8)")]) from error
     counter = _Counter(limits)
-    # Process-wide, but every reader sets the same value.
-    csv.field_size_limit(limits.cell_chars)
+    # csv's own limit (128 K characters by default) stops a giant field before it is held in
+    # memory; the cell cap itself is checked per cell below. The limit is process-wide, so it
+    # is only ever raised here (a lower one would break every other csv reader in the process).
+    if csv.field_size_limit() <= limits.cell_chars:
+        csv.field_size_limit(limits.cell_chars + 1)
     reader = csv.reader(io.StringIO(text, newline=""))
     number = 0
     while True:
