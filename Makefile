@@ -31,13 +31,14 @@ run: install .env
 serve: install
 	scripts/serve.sh
 
-# On each database: the suite, then the browser tests (tests/browser) in a run of their own,
+# On each database: the suite (one process per CPU, pytest-xdist, each with its own test
+# database), then the browser tests (tests/browser) in a run of their own,
 # the only one allowed to reach the database from inside Playwright's event loop.
 # One shell command, so that PostgreSQL serves both runs from one throw-away cluster.
 # A failing browser test leaves its screenshot under var/browser-failures/.
 BROWSER_PYTEST = DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -m browser \
 	--screenshot=only-on-failure --output=var/browser-failures
-TEST_RUNS = $(BIN)/pytest -m "not browser" && $(BROWSER_PYTEST)
+TEST_RUNS = $(BIN)/pytest -m "not browser" --numprocesses=auto && $(BROWSER_PYTEST)
 
 test: install chromium
 	@echo "=== Test suite on SQLite ==="

@@ -125,7 +125,8 @@ DOCS_PLACEHOLDER = (
     [
         ("short-but-random-Zq8", "has 20 characters"),
         ("ab" * 40, "fewer than 5 different characters"),
-        ("django-insecure-" + secrets.token_urlsafe(50), "django-insecure-"),
+        # Fixed, not random: the test's id must be the same in every pytest process.
+        ("django-insecure-Uj3lsPIMph6JIicHYhRUSHiVbkx7U06WI10Luokv-sgnY2p5q", "django-insecure-"),
         (DOCS_PLACEHOLDER, "placeholder or test key"),
         (TEST_SUITE_SECRET_KEY, "placeholder or test key"),
         ("bench-only", "placeholder or test key"),
