@@ -6,7 +6,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -171,6 +172,12 @@ class Framework(models.Model):
         validators=SCORE_RANGE,
         help_text="คะแนนขั้นต่ำที่ถือว่าผ่านการประเมิน เช่น 85",
     )
+    issuer = models.CharField(
+        "ผู้กำหนดเกณฑ์",
+        max_length=200,
+        blank=True,
+        help_text="หน่วยงานที่ออกชุดการประเมิน เช่น สำนักงาน ป.ป.ช. หรือ กรุงเทพมหานคร",
+    )
     description = models.TextField("คำอธิบาย", blank=True)
 
     objects = FrameworkManager()
@@ -193,6 +200,12 @@ class Framework(models.Model):
     def natural_key(self):
         return (self.fiscal_year, self.name)
 
+    @property
+    def edition(self) -> str:
+        """The edition's name: several editions (the BMA district one, NACC's national one)
+        may share a fiscal year, and commands pick one with ``--edition NAME``."""
+        return self.name
+
 
 class LevelBand(models.Model):
     framework = models.ForeignKey(
@@ -205,22 +218,44 @@ class LevelBand(models.Model):
         validators=SCORE_RANGE,
         help_text="คะแนนรวมตั้งแต่ค่านี้ขึ้นไปได้ระดับนี้ (ระดับต่ำสุดใส่ 0)",
     )
+    min_each_tool = models.DecimalField(
+        "คะแนนขั้นต่ำของทุกเครื่องมือ",
+        **SCORE_DIGITS,
+        null=True,
+        blank=True,
+        validators=SCORE_RANGE,
+        help_text=(
+            "เว้นว่างถ้าไม่มีเงื่อนไข; ถ้าระบุ ทุกเครื่องมือ (IIT, EIT, OIT) ต้องได้คะแนนอย่างน้อยร้อยละนี้"
+            " ของคะแนนเต็มของเครื่องมือ เช่น ผ่านดีเยี่ยม = 95"
+        ),
+    )
 
     class Meta:
         verbose_name = "ระดับผลการประเมิน"
         verbose_name_plural = "ระดับผลการประเมิน"
-        ordering = ["framework", "-min_score"]
+        ordering = ["framework", "-min_score", F("min_each_tool").desc(nulls_last=True)]
         constraints = [
             models.UniqueConstraint(
                 fields=["framework", "label"], name="assessments_levelband_label_unique"
             ),
+            # ผ่าน and ผ่านดี share the total 85 and differ only in the minimum of each tool.
             models.UniqueConstraint(
-                fields=["framework", "min_score"], name="assessments_levelband_min_unique"
+                "framework",
+                "min_score",
+                Coalesce("min_each_tool", Value(Decimal("-1"))),
+                name="assessments_levelband_min_unique",
             ),
             _score_range_check("min_score", "assessments_levelband_min_range"),
+            models.CheckConstraint(
+                condition=Q(min_each_tool__isnull=True)
+                | (Q(min_each_tool__gte=0) & Q(min_each_tool__lte=100)),
+                name="assessments_levelband_min_each_tool_range",
+            ),
         ]
 
     def __str__(self):
+        if self.min_each_tool is not None:
+            return f"{self.label} ≥ {self.min_score} (ทุกเครื่องมือ ≥ {self.min_each_tool})"
         return f"{self.label} ≥ {self.min_score}"
 
 
@@ -361,6 +396,87 @@ class Item(models.Model):
             and self.indicator.framework_id != self.framework_id
         ):
             raise ValidationError({"indicator": "ตัวชี้วัดต้องอยู่ในชุดการประเมินเดียวกัน"})
+
+
+class ItemLinkQuerySet(models.QuerySet):
+    def confirmed(self):
+        """The links a person confirmed (or that a copy made): the ones the app relies on."""
+        return self.filter(status=ItemLink.Status.CONFIRMED)
+
+    def between(self, from_framework, to_framework):
+        return self.filter(from_framework=from_framework, to_framework=to_framework)
+
+
+class ItemLink(models.Model):
+    """An item of one edition and its counterpart in another (a renumbered OIT item, a reworded
+    IIT question). ``from_item`` is the earlier edition's, ``to_item`` the later one's.
+
+    The frameworks are repeated (as on Indicator and Item) so the database can refuse two
+    counterparts for one item in the same edition.
+    """
+
+    class Status(models.TextChoices):
+        SUGGESTED = "suggested", "ระบบเสนอ รอยืนยัน"
+        CONFIRMED = "confirmed", "ยืนยันแล้ว"
+
+    from_item = models.ForeignKey(
+        Item, verbose_name="ข้อในชุดเดิม", on_delete=models.CASCADE, related_name="links_onward"
+    )
+    to_item = models.ForeignKey(
+        Item, verbose_name="ข้อในชุดใหม่", on_delete=models.CASCADE, related_name="links_back"
+    )
+    from_framework = models.ForeignKey(
+        Framework, on_delete=models.CASCADE, related_name="+", editable=False
+    )
+    to_framework = models.ForeignKey(
+        Framework, on_delete=models.CASCADE, related_name="+", editable=False
+    )
+    similarity = models.PositiveSmallIntegerField(
+        "ความคล้ายของข้อความ (ร้อยละ)",
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(100)],
+        help_text="ระบบคำนวณจากข้อความของสองข้อ 100 = เหมือนกันทุกตัวอักษร",
+    )
+    status = models.CharField(
+        "สถานะ", max_length=20, choices=Status.choices, default=Status.SUGGESTED
+    )
+
+    objects = ItemLinkQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "การเชื่อมโยงข้อระหว่างชุดการประเมิน"
+        verbose_name_plural = "การเชื่อมโยงข้อระหว่างชุดการประเมิน"
+        ordering = ["to_framework", "to_item__order", "from_item__order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["from_item", "to_framework"], name="assessments_itemlink_one_onward"
+            ),
+            models.UniqueConstraint(
+                fields=["to_item", "from_framework"], name="assessments_itemlink_one_back"
+            ),
+            models.CheckConstraint(
+                condition=~Q(from_framework=F("to_framework")),
+                name="assessments_itemlink_two_editions",
+            ),
+            range_check("similarity", 0, 100, "assessments_itemlink_similarity_range"),
+        ]
+
+    def __str__(self):
+        return f"{self.from_item.code} ({self.from_framework.fiscal_year}) → {self.to_item.code}"
+
+    def save(self, *args, **kwargs):
+        self.from_framework_id = self.from_item.framework_id
+        self.to_framework_id = self.to_item.framework_id
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        if (
+            self.from_item_id
+            and self.to_item_id
+            and self.from_item.framework_id == self.to_item.framework_id
+        ):
+            raise ValidationError({"to_item": "สองข้อต้องอยู่คนละชุดการประเมิน"})
 
 
 class AssessmentQuerySet(models.QuerySet):

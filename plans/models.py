@@ -305,6 +305,24 @@ class Plan(models.Model):
     status = models.CharField(
         "สถานะแผน", max_length=20, choices=Status.choices, default=Status.DRAFT
     )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="ผู้อนุมัติแผน",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField("เวลาที่อนุมัติแผน", null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="ผู้ปิดแผน",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    closed_at = models.DateTimeField("เวลาที่ปิดแผน", null=True, blank=True)
 
     objects = PlanQuerySet.as_manager()
     history = HistoricalRecords()
@@ -558,6 +576,15 @@ class Action(Versioned):
         "ความก้าวหน้า (ร้อยละ)", default=0, validators=PERCENT_RANGE
     )
     completed_on = models.DateField("วันที่แล้วเสร็จ", null=True, blank=True)
+    carried_from = models.ForeignKey(
+        "self",
+        verbose_name="ยกมาจาก",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="carried_to",
+        help_text="การดำเนินงานในแผนปีก่อนที่ยังไม่เสร็จ และยกมาดำเนินการต่อในแผนนี้",
+    )
 
     objects = ActionQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[divisions])
