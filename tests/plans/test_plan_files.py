@@ -6,8 +6,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
-from assessments.models import ImportRecord
+from assessments.models import ImportRecord, Organization
+from plans.management.commands.import_plan import Command as ImportPlan
 from plans.models import Action, Finding, Plan
+from tests.factories import make_assessment, make_framework
 
 pytestmark = pytest.mark.django_db
 
@@ -149,5 +151,21 @@ def test_a_new_plan_year_answers_the_previous_years_assessment(demo, exported):
     command("import_plan", str(exported), "--organization", "1009", "--year", "2565")
     with pytest.raises(CommandError) as caught:
         command("import_plan", str(exported), "--organization", "1009", "--year", "2567")
-    assert "ยังไม่มีผลการประเมินปี 2566" in str(caught.value)
+    assert "ไม่พบผลการประเมินของหน่วยงาน 1009 ปีงบประมาณ 2566" in str(caught.value)
+    assert "นำเข้าคะแนนก่อน" in str(caught.value)
     assert not Plan.objects.filter(fiscal_year=2567).exists()
+
+
+def test_a_year_with_two_editions_needs_the_edition(demo, exported):
+    organization = Organization.objects.get(code="1009")
+    for name in ("ITA ของสำนักงานเขต กรุงเทพมหานคร", "ITA ระดับประเทศ"):
+        make_assessment(organization, make_framework(2565, name=name))
+    with pytest.raises(CommandError) as caught:
+        command("import_plan", str(exported), "--organization", "1009", "--year", "2566")
+    assert "มากกว่าหนึ่งชุด" in str(caught.value)
+    assert "“ITA ระดับประเทศ”" in str(caught.value)
+    assert not Plan.objects.filter(fiscal_year=2566).exists()
+
+    plan = ImportPlan.plan_for(organization, 2566, "ITA ระดับประเทศ")
+    assert plan.assessment.framework.name == "ITA ระดับประเทศ"
+    assert plan.assessment.framework.fiscal_year == 2565

@@ -5,8 +5,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from assessments.editions import EditionError, add_edition_argument, find_assessment
 from assessments.loaders import record_import
-from assessments.models import Assessment, ImportRecord, Organization, organization_code_problem
+from assessments.models import ImportRecord, Organization, organization_code_problem
 from assessments.tables import TableError, refused
 from plans.loaders import load_plan, read_plan_table
 from plans.models import Plan
@@ -22,11 +23,14 @@ class Command(BaseCommand):
         parser.add_argument("file", type=Path)
         parser.add_argument("--organization", required=True, help="รหัสหน่วยงาน เช่น 1009")
         parser.add_argument("--year", required=True, type=int, help="ปีงบประมาณของแผน เช่น 2565")
+        add_edition_argument(parser)
         parser.add_argument(
             "--dry-run", action="store_true", help="check and count, but write nothing"
         )
 
-    def handle(self, *args, file: Path, organization: str, year: int, dry_run: bool, **options):
+    def handle(
+        self, *args, file: Path, organization: str, year: int, dry_run: bool, edition, **options
+    ):
         if problem := organization_code_problem(organization):
             raise CommandError(problem)
         try:
@@ -37,7 +41,7 @@ class Command(BaseCommand):
             raise CommandError(f"ไม่พบไฟล์ {file}")
         try:
             with transaction.atomic():
-                plan = self.plan_for(organization_obj, year)
+                plan = self.plan_for(organization_obj, year, edition)
                 table = read_plan_table(file.read_bytes(), file.name)
                 counts = load_plan(plan, table)
                 if dry_run:
@@ -60,18 +64,19 @@ class Command(BaseCommand):
         )
 
     @staticmethod
-    def plan_for(organization: Organization, year: int) -> Plan:
+    def plan_for(organization: Organization, year: int, edition: str | None = None) -> Plan:
+        """The organization's plan of ``year``; a new one answers the assessment of the year
+        before (of ``edition`` when several editions share that year)."""
         plan = Plan.objects.filter(organization=organization, fiscal_year=year).first()
         if plan:
             return plan
-        assessment = Assessment.objects.filter(
-            organization=organization, framework__fiscal_year=year - 1
-        ).first()
-        if assessment is None:
+        try:
+            assessment = find_assessment(organization.code, year - 1, edition)
+        except EditionError as error:
             raise CommandError(
-                f"ยังไม่มีผลการประเมินปี {year - 1} ของ{organization.name_th} "
-                f"ซึ่งแผนปี {year} ต้องอ้างถึง — นำเข้าคะแนนก่อน"
-            )
+                f"{error} — แผนปี {year} ต้องอ้างถึงผลการประเมินปี {year - 1} "
+                f"ของ{organization.name_th}: นำเข้าคะแนนก่อน"
+            ) from error
         return Plan.objects.create(
             organization=organization, fiscal_year=year, assessment=assessment
         )
