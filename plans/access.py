@@ -4,6 +4,7 @@ may see but not change is forbidden (403). The rules themselves are the models'
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +17,28 @@ PLAN_CLOSED = _(
 
 def visible_or_404(queryset, user, **lookup):
     return get_object_or_404(queryset.visible_to(user), **lookup)
+
+
+def assessment_or_404(user, organization: str, year: int, edition: str | None = None):
+    """The organization's assessment of ``year`` the user may see.
+
+    When several editions assessed it that year (the BMA one and NACC's), ``edition`` (the
+    edition's name) picks one; without it the first by name is shown and the page offers the
+    others."""
+    from assessments.models import Assessment
+
+    found = (
+        Assessment.objects.visible_to(user)
+        .select_related("organization", "framework")
+        .filter(organization__code=organization, framework__fiscal_year=year)
+        .order_by("framework__name")
+    )
+    if edition:
+        found = found.filter(framework__name=edition)
+    assessment = found.first()
+    if assessment is None:
+        raise Http404("ไม่พบผลการประเมิน")
+    return assessment
 
 
 def require_editable(queryset, user, obj) -> None:

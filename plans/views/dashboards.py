@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET
 
 from assessments.models import Assessment, sees_all_organizations
 from plans import dashboard_charts, dashboards
-from plans.access import plan_or_404, visible_or_404
+from plans.access import assessment_or_404, plan_or_404
 from plans.charts import heat_legend
 from plans.filters import ActionScopeFilter
 from plans.models import Action
@@ -35,12 +35,7 @@ def _cache(request, *parts) -> dict:
 @require_GET
 def scores(request, organization: str, year: int):
     """A district's scores of one year: figures, weak items, where the points are."""
-    assessment = visible_or_404(
-        Assessment.objects.select_related("organization", "framework"),
-        request.user,
-        organization__code=organization,
-        framework__fiscal_year=year,
-    )
+    assessment = assessment_or_404(request.user, organization, year, request.GET.get("edition"))
     page = SimpleLazyObject(lambda: dashboards.scores_page(assessment))
     context = {
         "assessment": assessment,
@@ -51,6 +46,11 @@ def scores(request, organization: str, year: int):
         ),
         "to_next_level": SimpleLazyObject(lambda: page.steps_to_next_level(page.lift_to_pass)),
         "to_next_level_full": SimpleLazyObject(lambda: page.steps_to_next_level(page.lift_to_full)),
+        "other_editions": Assessment.objects.visible_to(request.user)
+        .filter(organization=assessment.organization, framework__fiscal_year=year)
+        .exclude(pk=assessment.pk)
+        .select_related("framework")
+        .order_by("framework__name"),
         **_cache(request, "scores", assessment.pk),
     }
     return render(request, "plans/scores.html", context)
