@@ -59,6 +59,7 @@ def test_the_shipped_2564_edition_exported_and_imported_back_changes_nothing(ita
 
     result = import_book(export_book(ita2564), "ita2564.xlsx")
 
+    assert ita2564.issuer == "กรุงเทพมหานคร"  # from the fixture, and through the round trip
     assert result.total_changes == 0
     assert not result.new_edition
     assert result.diffs["items"].unchanged == 88
@@ -300,7 +301,7 @@ def exported_sheets(framework) -> dict[str, list[list]]:
 def test_a_text_change_to_a_used_edition_is_taken(scored_2564):
     sheets = exported_sheets(scored_2564)
     sheets["items"][1][3] = "ข้อความที่แก้ไขแล้ว"
-    sheets["framework"][1][2] = "กรุงเทพมหานคร"
+    sheets["framework"][1][2] = "กรุงเทพมหานคร (สำนักยุทธศาสตร์และประเมินผล)"
 
     result = import_book(workbook_bytes(sheets), "texts.xlsx")
 
