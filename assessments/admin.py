@@ -1,16 +1,20 @@
 """Admin for the framework catalog, organizations and scores."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import admin as auth_admin
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.http import Http404
+from django.http import Http404, HttpResponse
+from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin, ImportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
+from assessments.editions import EditionError
 from assessments.forms import ThaiDateField, ThaiDateInput
+from assessments.framework_book import book_file_name, export_book
+from assessments.framework_copy import copy_framework
 from assessments.models import (
     Assessment,
     Framework,
@@ -27,13 +31,17 @@ from assessments.models import (
 from assessments.resources import (
     EscapedCSV,
     EscapedXLSX,
+    FrameworkBookResource,
     ItemResource,
     ItemScoreResource,
     ReportedScoreResource,
     SpreadsheetFormat,
+    WorkbookFormat,
 )
 from assessments.tables import TableError
 from assessments.thaidates import format_date
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class ScopedChoicesMixin:
@@ -231,11 +239,54 @@ class ItemInline(FrameworkChildInline):
 
 
 @admin.register(Framework)
-class FrameworkAdmin(admin.ModelAdmin):
-    list_display = ["fiscal_year", "name", "pass_mark"]
-    list_filter = ["fiscal_year"]
-    search_fields = ["name"]
+class FrameworkAdmin(SpreadsheetImportMixin, admin.ModelAdmin):
+    """An edition in the admin: edited here, or imported whole from a workbook (upload →
+    preview → confirm), exported as that workbook, copied into the next year."""
+
+    resource_classes = [FrameworkBookResource]
+    import_formats = [WorkbookFormat]
+    import_help = _(
+        "หนึ่งไฟล์ .xlsx ต่อหนึ่งชุดการประเมิน มีชีต framework (fiscal_year, edition, issuer, "
+        "pass_mark, description), tools (code, name, weight), indicators (number, name, tool, "
+        "weight), items (code, indicator, order, text, kind, name), levels (label, min_score, "
+        "min_each_tool) และ links (from_year, from_edition, from_code, to_code) — "
+        "ส่งออกชุดที่มีอยู่ด้วยคำสั่ง “ส่งออกเป็นไฟล์ Excel ทั้งชุด” เพื่อใช้เป็นแบบ\n"
+        "ถ้ามีจุดใดผิด จะไม่บันทึกข้อมูลใดเลย ถ้าชุดนี้มีผลการประเมินแล้ว แก้ได้เฉพาะข้อความ"
+    )
+    list_display = ["fiscal_year", "name", "issuer", "pass_mark"]
+    list_filter = ["fiscal_year", "issuer"]
+    search_fields = ["name", "issuer"]
     inlines = [LevelBandInline, ToolInline, IndicatorInline, ItemInline]
+    actions = ["export_workbook", "copy_to_next_year"]
+
+    def has_import_permission(self, request):
+        # A workbook replaces a whole edition, which every organization's scores rest on.
+        return super().has_import_permission(request) and edits_every_organization(request.user)
+
+    @admin.action(description=_("ส่งออกเป็นไฟล์ Excel ทั้งชุด"))
+    def export_workbook(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, _("เลือกชุดการประเมินหนึ่งชุดเพื่อส่งออก"), messages.ERROR)
+            return None
+        framework = queryset.get()
+        response = HttpResponse(export_book(framework), content_type=XLSX_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="{book_file_name(framework)}"'
+        return response
+
+    @admin.action(description=_("คัดลอกเป็นปีถัดไป"), permissions=["add"])
+    def copy_to_next_year(self, request, queryset):
+        for framework in queryset:
+            try:
+                result = copy_framework(framework, framework.fiscal_year + 1)
+            except EditionError as error:
+                self.message_user(request, str(error), messages.ERROR)
+                continue
+            self.message_user(
+                request,
+                _("คัดลอกเป็น %(target)s แล้ว: ข้อ %(items)s ข้อ เชื่อมโยงกับข้อเดิมทุกข้อ")
+                % {"target": result.framework, "items": result.items},
+                messages.SUCCESS,
+            )
 
 
 @admin.register(LevelBand)

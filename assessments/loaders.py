@@ -113,7 +113,11 @@ def load_framework(directory: Path) -> Framework:
     framework, _, _ = upsert(
         Framework,
         {"fiscal_year": spec["fiscal_year"], "name": spec["name"]},
-        {"pass_mark": Decimal(spec["pass_mark"]), "description": spec.get("description", "")},
+        {
+            "pass_mark": Decimal(spec["pass_mark"]),
+            "issuer": spec.get("issuer", ""),
+            "description": spec.get("description", ""),
+        },
     )
     for band in spec["bands"]:
         upsert(

@@ -14,14 +14,16 @@ from collections import OrderedDict
 import tablib
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources
 from import_export.formats import base_formats
 from import_export.results import Result, RowResult
 
 from assessments import score_import
+from assessments.framework_book import import_workbook
 from assessments.loaders import Counts, import_items, import_reported, record_import
-from assessments.models import ImportRecord, Item, ItemScore, ReportedScore
-from assessments.tables import Table, TableError, more_errors_line, read_table
+from assessments.models import Framework, ImportRecord, Item, ItemScore, ReportedScore
+from assessments.tables import Table, TableError, more_errors_line, read_table, read_workbook
 
 
 class SpreadsheetFormat(base_formats.Format):
@@ -156,15 +158,61 @@ class TableImportResource(resources.ModelResource):
 
 
 def _errors_by_row(error: TableError) -> "OrderedDict[object, dict[str, list[str]]]":
-    """Group a refused file's errors for the preview table: row → {column: [messages]}."""
+    """Group a refused file's errors for the preview table: row → {column: [messages]}.
+
+    In a workbook of several sheets the row is named with its sheet ("tools 3").
+    """
     rows: OrderedDict = OrderedDict()
     for problem in error.errors:
         number = problem.row if problem.row is not None else "—"
+        if problem.sheet:
+            number = problem.sheet if problem.row is None else f"{problem.sheet} {problem.row}"
         column = problem.column or NON_FIELD_ERRORS
         rows.setdefault(number, {}).setdefault(column, []).append(problem.message)
     if error.unlisted:
         rows.setdefault("…", {})[NON_FIELD_ERRORS] = [more_errors_line(error.unlisted)]
     return rows
+
+
+class WorkbookFormat(SpreadsheetFormat):
+    """An uploaded .xlsx of several sheets, refused on the form if it cannot be read whole."""
+
+    def get_title(self):
+        return _("Excel (.xlsx) หนึ่งไฟล์ หลายชีต")
+
+    def create_dataset(self, in_stream):
+        data = in_stream if isinstance(in_stream, bytes) else in_stream.encode("utf-8")
+        # Refuses what is not a workbook, and workbooks over the limits, on the upload form.
+        workbook = read_workbook(data, "")
+        # The library wants rows to preview; the import itself reads ``raw`` whole.
+        dataset = tablib.Dataset(headers=["sheet", "rows"])
+        for title, table in workbook.sheets.items():
+            dataset.append([title, len(table.rows)])
+        dataset.raw = data
+        return dataset
+
+
+class FrameworkBookResource(TableImportResource):
+    """A whole edition in one workbook (``assessments.framework_book``); exported from the
+    Framework admin's action, not row by row."""
+
+    record_kind = ImportRecord.Kind.CATALOG
+    preview_headers = (_("ชีต"), _("รายการ"), _("การเปลี่ยนแปลง"))
+
+    class Meta:
+        model = Framework
+        fields = ("fiscal_year", "name")
+
+    def read(self, data, name):
+        return read_workbook(data, name)
+
+    def import_table(self, table, *, user):
+        result = import_workbook(table, user=user, record=False)
+        totals = result.totals()
+        counts = Counts(totals.created, totals.updated + totals.removed, totals.unchanged)
+        for change in result.changes:
+            counts.changes.append((change.action, [change.sheet, change.key, change.describe()]))
+        return counts
 
 
 class ItemResource(TableImportResource):

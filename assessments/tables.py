@@ -29,12 +29,20 @@ from django.utils.translation import gettext as _
 class CellError(ValueError):
     """One bad cell (or row, or file): where it is and what is wrong, in Thai."""
 
-    def __init__(self, message: str, row: int | None = None, column: str | None = None):
-        self.row, self.column, self.message = row, column, message
+    def __init__(
+        self,
+        message: str,
+        row: int | None = None,
+        column: str | None = None,
+        sheet: str | None = None,
+    ):
+        self.row, self.column, self.message, self.sheet = row, column, message, sheet
         super().__init__(str(self))
 
     def __str__(self) -> str:
         where = []
+        if self.sheet:
+            where.append(_("ชีต %(sheet)s") % {"sheet": self.sheet})
         if self.row is not None:
             where.append(f"แถว {self.row}")
         if self.column:
@@ -360,11 +368,12 @@ def _sheet_rows(source, parser, counter: _Counter) -> Iterator[tuple[int, list[o
                 yield number, row
 
 
-def _open_sheet(data: bytes, limits: Limits):
-    """Return (workbook, path of its first worksheet), reading no worksheet on the way.
+def _open_sheets(data: bytes, limits: Limits, first_only: bool = True):
+    """Return (workbook, [(title, path)] of its worksheets), reading no worksheet on the way.
 
     ``openpyxl.load_workbook`` scans every sheet of the file for its size before returning;
-    the steps below are its own, minus that scan.
+    the steps below are its own, minus that scan. Each sheet that will be read is counted
+    first (rows and cells, by tags), so a hostile sheet is refused before it is parsed.
     """
     from openpyxl.reader.excel import ExcelReader
     from openpyxl.styles.stylesheet import apply_stylesheet
@@ -375,40 +384,47 @@ def _open_sheet(data: bytes, limits: Limits):
     reader.read_manifest()
     strings = reader.package.find(SHARED_STRINGS)
     reader.read_workbook()
-    paths = [
-        rel.target
-        for _sheet, rel in reader.parser.find_sheets()
+    sheets = [
+        (sheet.name, rel.target)
+        for sheet, rel in reader.parser.find_sheets()
         if rel.target in reader.valid_files and "chartsheet" not in rel.Type
     ]
-    if not paths:
+    if not sheets:
         raise _corrupt()
-    _check_counts(archive, paths[0], strings.PartName[1:] if strings is not None else None, limits)
+    if first_only:
+        sheets = sheets[:1]
+    strings_path = strings.PartName[1:] if strings is not None else None
+    for _title, path in sheets:
+        _check_counts(archive, path, strings_path, limits)
     reader.read_strings()
     apply_stylesheet(archive, reader.wb)
-    return reader, paths[0]
+    return reader, sheets
+
+
+def _cell_parser(reader):
+    """openpyxl's cell reading (shared strings, dates, booleans), for rows we stream."""
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    workbook = reader.wb
+    return WorkSheetParser(
+        None,
+        reader.shared_strings,
+        data_only=True,
+        epoch=workbook.epoch,
+        date_formats=workbook._date_formats,
+        timedelta_formats=workbook._timedelta_formats,
+    )
 
 
 def _xlsx_rows(data: bytes, limits: Limits) -> Iterator[tuple[int, list[object]]]:
-    from openpyxl.worksheet._reader import WorkSheetParser
-
     _check_archive(data, limits)
     reader = None
     # A damaged part makes openpyxl fail with almost any error (BadZipFile, XML ParseError,
     # KeyError, TypeError, IndexError...); for an uploaded file each means the same thing.
     try:
-        reader, path = _open_sheet(data, limits)
-        workbook = reader.wb
-        # openpyxl's cell reading (shared strings, dates, booleans), on rows we stream.
-        parser = WorkSheetParser(
-            None,
-            reader.shared_strings,
-            data_only=True,
-            epoch=workbook.epoch,
-            date_formats=workbook._date_formats,
-            timedelta_formats=workbook._timedelta_formats,
-        )
-        with reader.archive.open(path) as source:
-            yield from _sheet_rows(source, parser, _Counter(limits))
+        reader, sheets = _open_sheets(data, limits)
+        with reader.archive.open(sheets[0][1]) as source:
+            yield from _sheet_rows(source, _cell_parser(reader), _Counter(limits))
     except TableError:
         raise
     except Exception as error:
@@ -487,6 +503,11 @@ def _read_table(data, name, aliases, is_header, limits: Limits) -> Table:
     else:
         raise TableError([CellError(f"ไม่รับไฟล์ {suffix} — ใช้ .xlsx หรือ .csv")], name)
 
+    return _table(raw, name, hashlib.sha256(data).hexdigest(), aliases, is_header)
+
+
+def _table(raw, name: str, checksum: str, aliases=None, is_header=None) -> Table:
+    """Rows of one sheet → a Table: the header row found, blank rows and columns dropped."""
     headers: list[str] | None = None
     seen_text = False
     rows = []
@@ -515,7 +536,7 @@ def _read_table(data, name, aliases, is_header, limits: Limits) -> Table:
         raise TableError([CellError("ไฟล์ว่าง ไม่มีข้อมูล (empty file)")], name)
     return Table(
         name=name,
-        checksum=hashlib.sha256(data).hexdigest(),
+        checksum=checksum,
         headers=[header for header in headers if header],
         rows=rows,
     )
@@ -538,6 +559,78 @@ def _refuse_repeated_headers(headers: list[str], row: int, name: str) -> None:
         first.setdefault(header, position)
     if errors:
         raise TableError(errors, name)
+
+
+@dataclass
+class Workbook:
+    """Every worksheet of one .xlsx file, by its title in lower case, each read as
+    ``read_table`` reads a sheet (header row, blank rows dropped, repeated headers refused)."""
+
+    name: str
+    checksum: str
+    sheets: dict[str, Table]
+
+    @property
+    def rows(self) -> list[tuple[int, dict[str, object]]]:
+        return [row for table in self.sheets.values() for row in table.rows]
+
+
+def read_workbook(data: bytes, name: str, aliases: dict[str, str] | None = None) -> Workbook:
+    """Return every worksheet of an .xlsx file, within the same limits as ``read_table``.
+
+    The limits bind the whole file: its size and packing, every sheet's rows and cells counted
+    before it is parsed, and the cells of all sheets together. An error names its sheet.
+    """
+    limits = Limits.from_settings()
+    try:
+        return _read_workbook(data, name, aliases, limits)
+    except TableError as error:
+        error.name = error.name or name
+        raise
+
+
+def _in_sheet(error: TableError, sheet: str) -> TableError:
+    for problem in error.errors:
+        problem.sheet = problem.sheet or sheet
+    error.args = ("; ".join(error.lines()),)
+    return error
+
+
+def _read_workbook(data: bytes, name: str, aliases, limits: Limits) -> Workbook:
+    if len(data) > limits.bytes:
+        raise TableError(
+            [CellError(f"ไฟล์ใหญ่เกิน {limits.bytes // (1024 * 1024)} MB (file too large)")], name
+        )
+    if not data.strip():
+        raise TableError([CellError("ไฟล์ว่าง ไม่มีข้อมูล (empty file)")], name)
+    if data[:4] != b"PK\x03\x04":
+        raise _refuse(_("ไฟล์นี้ไม่ใช่ไฟล์ Excel (.xlsx) — ไฟล์ที่มีหลายชีตต้องบันทึกเป็น .xlsx"))
+    _check_archive(data, limits)
+    checksum = hashlib.sha256(data).hexdigest()
+    sheets: dict[str, Table] = {}
+    reader = None
+    try:
+        reader, found = _open_sheets(data, limits, first_only=False)
+        parser, counter = _cell_parser(reader), _Counter(limits)
+        for title, path in found:
+            try:
+                with reader.archive.open(path) as source:
+                    raw = list(_sheet_rows(source, parser, counter))
+                # A sheet left empty is a sheet with no rows (an edition with no links yet).
+                table = (
+                    _table(raw, name, checksum, aliases) if raw else Table(name, checksum, [], [])
+                )
+            except TableError as error:
+                raise _in_sheet(error, title) from None
+            sheets.setdefault(header_key(title), table)
+    except TableError:
+        raise
+    except Exception as error:
+        raise _corrupt() from error
+    finally:
+        if reader is not None:
+            reader.archive.close()
+    return Workbook(name=name, checksum=checksum, sheets=sheets)
 
 
 def refused(error: TableError, stderr) -> Exception:
