@@ -184,7 +184,7 @@ def test_an_office_admin_sets_up_only_their_own_district(client, districts):
 
 
 def test_a_plan_owner_without_the_change_permission_has_no_such_action(client, districts):
-    empty, partial, _ = districts
+    _, partial, _ = districts
     user = make_user("owner", organization=partial, role="plan_owner", is_staff=True)
     user.user_permissions.add(Permission.objects.get(codename="view_organization"))
     client.force_login(user)
