@@ -20,7 +20,8 @@ from assessments.admin import (
     thai_date_column,
 )
 from assessments.models import Organization
-from plans.divisions import DivisionListError, setup_divisions
+from plans.division_names import DivisionListError
+from plans.divisions import setup_divisions
 from plans.forms import DoneEvidenceForm, EvidenceCheckMixin
 from plans.models import (
     Action,

@@ -11,7 +11,7 @@ from assessments.loaders import Counts, table_rows, upsert
 from assessments.models import Assessment, Item, Organization
 from assessments.tables import CellError, ErrorList, Table, TableError, read_table
 from plans import planrows
-from plans.divisions import normalise_division_name
+from plans.division_names import normalise_division_name
 from plans.models import Action, Division, Finding, Plan
 
 

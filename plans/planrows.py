@@ -3,7 +3,7 @@
 The rules live here once, for the demo loader and for plan imports alike:
 - every bullet of the improvement column is one action;
 - the responsible cell names a lead division, other divisions and/or "ทุกฝ่าย";
-- division names are normalised ("ฝ่ายคลัง" is "ฝ่ายการคลัง", plans/divisions.py);
+- division names are normalised ("ฝ่ายคลัง" is "ฝ่ายการคลัง", plans/division_names.py);
 - the follow-up window is a Buddhist-Era month range ("ต.ค. 64 – มิ.ย. 65").
 """
 
@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 
 from assessments.tables import CellError
 from assessments.thaidates import ThaiDateError, normalize_digits, parse_window
-from plans.divisions import ALL_DIVISIONS, normalise_division_name
-from plans.divisions import BULLET as _BULLET
-from plans.divisions import DIVISION_PREFIX as DIVISION_PREFIX  # read by the tests
+from plans.division_names import ALL_DIVISIONS, normalise_division_name
+from plans.division_names import BULLET as _BULLET
+from plans.division_names import DIVISION_PREFIX as DIVISION_PREFIX  # read by the tests
 from plans.limits import (
     ACTION_TEXT_MAX_CHARS,
     ANALYSIS_MAX_CHARS,

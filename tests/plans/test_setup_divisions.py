@@ -9,8 +9,8 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from assessments.models import Organization
-from plans import divisions, planrows
-from plans.divisions import DivisionListError, read_standard_divisions
+from plans import division_names, planrows
+from plans.division_names import DivisionListError, read_standard_divisions
 from plans.models import Division
 from tests.factories import make_division, make_organization, make_user
 
@@ -29,7 +29,7 @@ DEMO_TEN = [
 
 
 def test_the_shipped_list_has_the_ten_divisions_of_the_demo_district_in_order():
-    assert list(divisions.standard_divisions().names) == DEMO_TEN
+    assert list(division_names.standard_divisions().names) == DEMO_TEN
 
 
 @pytest.mark.parametrize(
@@ -45,7 +45,7 @@ def test_the_shipped_list_has_the_ten_divisions_of_the_demo_district_in_order():
     ],
 )
 def test_variants_are_read_as_the_standard_name_by_setup_and_plan_import_alike(printed, standard):
-    assert divisions.normalise_division_name(printed) == standard
+    assert division_names.normalise_division_name(printed) == standard
     assert planrows.parse_responsible(printed).lead == standard
 
 

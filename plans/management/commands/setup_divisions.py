@@ -3,7 +3,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from assessments.models import Organization, organization_code_problem
-from plans.divisions import DivisionListError, setup_divisions
+from plans.division_names import DivisionListError
+from plans.divisions import setup_divisions
 
 
 class Command(BaseCommand):
