@@ -6,6 +6,7 @@ from django.urls import include, path
 
 from ita_tracker.health import health
 from plans.views import dashboards
+from plans.views import people as people_views
 from plans.views import report as report_views
 from plans.views import staff as plan_views
 
@@ -49,6 +50,23 @@ urlpatterns = [
     path("scores/<str:organization>/<int:year>/", dashboards.scores, name="scores"),
     path("overview/", dashboards.overview_latest, name="overview_latest"),
     path("overview/<int:year>/", dashboards.overview, name="overview"),
+    path("people/", people_views.people_home, name="people_home"),
+    path("organizations/<str:organization>/people/", people_views.people_list, name="people"),
+    path(
+        "organizations/<str:organization>/people/new/",
+        people_views.person_add,
+        name="person_add",
+    ),
+    path(
+        "organizations/<str:organization>/people/<int:pk>/",
+        people_views.person_edit,
+        name="person_edit",
+    ),
+    path(
+        "organizations/<str:organization>/people/<int:pk>/active/",
+        people_views.person_active,
+        name="person_active",
+    ),
     path("health/", health, name="health"),
     path(
         "accounts/login/",
@@ -56,6 +74,16 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/set-password/<uidb64>/<token>/",
+        people_views.SetPasswordView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/set-password/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

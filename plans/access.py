@@ -8,7 +8,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext_lazy as _
 
-from plans.models import Plan
+from assessments.models import Organization
+from plans.models import Membership, Plan, plan_organizations
 
 PLAN_CLOSED = _(
     "แผนนี้ปิดแล้ว จึงแก้ไขหรือรายงานความก้าวหน้าไม่ได้ หากยังต้องแก้ไข โปรดให้ผู้รับผิดชอบแผนเปลี่ยนสถานะแผนกลับก่อน"
@@ -65,3 +66,23 @@ def refuse_if_closed(request, plan: Plan, back_to: str):
         messages.error(request, PLAN_CLOSED)
         return redirect(back_to)
     return None
+
+
+def people_organization_or_404(user, code: str) -> Organization:
+    """The organization whose people page the user opens: another district is not found;
+    one they may see but whose people they do not manage (staff, managers) is forbidden."""
+    organization = get_object_or_404(Organization.objects.visible_to(user), code=code)
+    if not plan_organizations(user).filter(pk=organization.pk).exists():
+        raise PermissionDenied(_("เฉพาะผู้รับผิดชอบแผนและผู้ดูแลระบบจัดการผู้ใช้ของหน่วยงานได้"))
+    return organization
+
+
+def member_for_change(user, organization: Organization, pk: int) -> Membership:
+    """A member of ``organization`` the user may change; one ranked above them is forbidden."""
+    membership = get_object_or_404(
+        Membership.objects.filter(organization=organization).select_related("user", "division"),
+        pk=pk,
+    )
+    if not Membership.objects.editable_by(user).filter(pk=pk).exists():
+        raise PermissionDenied(_("ท่านเปลี่ยนข้อมูลของผู้ที่มีบทบาทสูงกว่าท่านไม่ได้"))
+    return membership

@@ -6,6 +6,8 @@ from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from import_export.forms import ConfirmImportForm, ImportForm
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -18,6 +20,8 @@ from assessments.admin import (
     thai_date_column,
 )
 from assessments.models import Organization
+from plans.division_names import DivisionListError
+from plans.divisions import setup_divisions
 from plans.forms import DoneEvidenceForm, EvidenceCheckMixin
 from plans.models import (
     Action,
@@ -89,6 +93,45 @@ admin.site.unregister(Organization)
 @admin.register(Organization)
 class OrganizationWithDivisionsAdmin(OrganizationAdmin):
     inlines = [DivisionInline]
+    actions = ["add_standard_divisions"]
+
+    @admin.action(
+        description=gettext_lazy("เพิ่มฝ่ายมาตรฐานของสำนักงานเขตที่ยังไม่มี"),
+        permissions=["change"],
+    )
+    def add_standard_divisions(self, request, queryset):
+        """The selected districts gain the standard divisions they lack (as
+        ``setup_divisions --organization``); only organizations the user may change."""
+        allowed = queryset.filter(pk__in=Organization.objects.editable_by(request.user))
+        refused = queryset.exclude(pk__in=allowed).count()
+        try:
+            results = setup_divisions(allowed.order_by("code"), fill_missing=True)
+        except DivisionListError as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return
+        for result in results:
+            if result.skipped:
+                message = _("%(organization)s: %(reason)s ไม่ได้เพิ่มฝ่าย")
+                level = messages.WARNING
+            else:
+                message = _("%(organization)s: เพิ่ม %(count)s ฝ่าย")
+                level = messages.SUCCESS
+            self.message_user(
+                request,
+                message
+                % {
+                    "organization": result.organization.name_th,
+                    "reason": result.skipped,
+                    "count": len(result.created),
+                },
+                level,
+            )
+        if refused:
+            self.message_user(
+                request,
+                _("ข้าม %(count)s หน่วยงานที่ท่านไม่มีสิทธิ์แก้ไข") % {"count": refused},
+                messages.WARNING,
+            )
 
 
 @admin.register(Division)

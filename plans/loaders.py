@@ -11,6 +11,7 @@ from assessments.loaders import Counts, table_rows, upsert
 from assessments.models import Assessment, Item, Organization
 from assessments.tables import CellError, ErrorList, Table, TableError, read_table
 from plans import planrows
+from plans.division_names import normalise_division_name
 from plans.models import Action, Division, Finding, Plan
 
 
@@ -20,7 +21,7 @@ def load_divisions(organization: Organization, names: list[str]) -> int:
     for order, name in enumerate(names, start=1):
         upsert(
             Division,
-            {"organization": organization, "name": planrows.normalise_division_name(name)},
+            {"organization": organization, "name": normalise_division_name(name)},
             {"order": order},
         )
     return organization.divisions.count()

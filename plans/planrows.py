@@ -3,7 +3,7 @@
 The rules live here once, for the demo loader and for plan imports alike:
 - every bullet of the improvement column is one action;
 - the responsible cell names a lead division, other divisions and/or "ทุกฝ่าย";
-- division names are normalised ("ฝ่ายคลัง" is "ฝ่ายการคลัง");
+- division names are normalised ("ฝ่ายคลัง" is "ฝ่ายการคลัง", plans/division_names.py);
 - the follow-up window is a Buddhist-Era month range ("ต.ค. 64 – มิ.ย. 65").
 """
 
@@ -16,6 +16,9 @@ from django.utils.translation import gettext as _
 
 from assessments.tables import CellError
 from assessments.thaidates import ThaiDateError, normalize_digits, parse_window
+from plans.division_names import ALL_DIVISIONS, normalise_division_name
+from plans.division_names import BULLET as _BULLET
+from plans.division_names import DIVISION_PREFIX as DIVISION_PREFIX  # read by the tests
 from plans.limits import (
     ACTION_TEXT_MAX_CHARS,
     ANALYSIS_MAX_CHARS,
@@ -33,17 +36,6 @@ WINDOW = "ระยะเวลาการติดตาม"
 METHOD = "วิธีการติดตาม"
 COLUMNS = (ITEM, HEADING, ANALYSIS, ISSUES, IMPROVEMENT, RESPONSIBLE, WINDOW, METHOD)
 
-ALL_DIVISIONS = "ทุกฝ่าย"
-DIVISION_PREFIX = "ฝ่าย"
-# Short or older names found in district documents → the name in the division list.
-DIVISION_ALIASES = {
-    "ฝ่ายคลัง": "ฝ่ายการคลัง",
-    "ฝ่ายรักษาความสะอาด": "ฝ่ายรักษาความสะอาดและสวนสาธารณะ",
-    "ฝ่ายสิ่งแวดล้อม": "ฝ่ายสิ่งแวดล้อมและสุขาภิบาล",
-    "ฝ่ายพัฒนาชุมชน": "ฝ่ายพัฒนาชุมชนและสวัสดิการสังคม",
-}
-
-_BULLET = re.compile(r"^\s*[-–•▪●๏*]\s*")
 _RESPONSIBLE_SEP = re.compile(r"[/,;\n]|\s-\s")
 
 
@@ -93,14 +85,6 @@ def split_actions(text: str) -> list[str]:
         else:
             actions[-1] = f"{actions[-1]} {line}".lstrip()
     return [action for action in actions if action]
-
-
-def normalise_division_name(text: str) -> str:
-    """Return the standard spelling of a division name: "- ฝ่าย คลัง" → "ฝ่ายการคลัง"."""
-    name = re.sub(r"\s+", "", _BULLET.sub("", text or ""))
-    if name and name != ALL_DIVISIONS and not name.startswith(DIVISION_PREFIX):
-        name = DIVISION_PREFIX + name
-    return DIVISION_ALIASES.get(name, name)
 
 
 def parse_responsible(text: str) -> Responsible:
