@@ -121,7 +121,8 @@ class ScoresPage:
     items: list[ItemRow]
     lift_to_pass: list[scoring.LiftStep]
     lift_to_full: list[scoring.LiftStep]
-    next_level: tuple[str, Decimal] | None
+    next_level: scoring.Band | None
+    gap: scoring.LevelGap | None
 
     @property
     def pass_mark(self) -> Decimal:
@@ -153,9 +154,11 @@ class ScoresPage:
         """The first steps of a lift plan, up to the one that reaches the next level."""
         if self.next_level is None:
             return []
-        _, minimum = self.next_level
+        reached = {
+            band.label for band in self.report.spec.bands if band.rank >= self.next_level.rank
+        }
         for index, step in enumerate(steps):
-            if step.total >= minimum:
+            if step.level in reached:
                 return steps[: index + 1]
         return []
 
@@ -232,7 +235,8 @@ def scores_page(assessment: Assessment) -> ScoresPage:
         items=items,
         lift_to_pass=lift_to_pass,
         lift_to_full=scoring.lift_plan(spec, exact_scores, scoring.HUNDRED),
-        next_level=scoring.next_level(spec, summary.total),
+        next_level=scoring.next_level(spec, summary.total, summary.tools),
+        gap=scoring.level_gap(spec, exact_scores),
     )
 
 
