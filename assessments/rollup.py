@@ -96,10 +96,16 @@ class ScoreReport:
     warnings: list[scoring.DataWarning]
 
 
-def score_report(assessment: Assessment) -> ScoreReport:
-    """Compute the assessment's figures and compare them with the reported ones."""
-    spec = framework_spec(assessment.framework)
-    item_scores = dict(assessment.scores.values_list("item__code", "score"))
+def score_report(
+    assessment: Assessment,
+    spec: scoring.FrameworkSpec | None = None,
+    item_scores: dict | None = None,
+) -> ScoreReport:
+    """Compute the assessment's figures and compare them with the reported ones (``spec`` and
+    ``item_scores`` when the caller has already read them)."""
+    spec = spec or framework_spec(assessment.framework)
+    if item_scores is None:
+        item_scores = dict(assessment.scores.values_list("item__code", "score"))
     summary = scoring.summarize(spec, item_scores)
     reported = reported_figures(assessment)
     return ScoreReport(
