@@ -7,10 +7,12 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404, HttpResponse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin, ImportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
+from assessments import links
 from assessments.editions import EditionError
 from assessments.forms import ThaiDateField, ThaiDateInput
 from assessments.framework_book import book_file_name, export_book
@@ -21,6 +23,7 @@ from assessments.models import (
     ImportRecord,
     Indicator,
     Item,
+    ItemLink,
     ItemScore,
     LevelBand,
     Organization,
@@ -330,6 +333,91 @@ class ItemAdmin(SpreadsheetImportExportMixin, admin.ModelAdmin):
     autocomplete_fields = ["indicator"]
     list_select_related = ["indicator", "framework"]
     ordering = ["framework", "order"]
+
+
+@admin.register(ItemLink)
+class ItemLinkAdmin(admin.ModelAdmin):
+    """The links between the items of two editions: the suggested ones are confirmed here, or
+    given another counterpart. Part of the catalog: whoever may edit a framework may edit
+    its links, and nobody else sees them."""
+
+    list_display = [
+        "from_code",
+        "from_framework",
+        "to_code",
+        "to_framework",
+        "similarity",
+        "status",
+        "to_text",
+    ]
+    list_filter = ["status", "from_framework", "to_framework"]
+    search_fields = ["from_item__code", "to_item__code", "from_item__text", "to_item__text"]
+    list_select_related = ["from_item", "to_item", "from_framework", "to_framework"]
+    readonly_fields = ["similarity"]
+    actions = ["confirm"]
+
+    def _may(self, request, action: str) -> bool:
+        return request.user.has_perm(f"assessments.{action}_framework")
+
+    def has_view_permission(self, request, obj=None):
+        return self._may(request, "view") or self._may(request, "change")
+
+    def has_add_permission(self, request):
+        return self._may(request, "add")
+
+    def has_change_permission(self, request, obj=None):
+        return self._may(request, "change")
+
+    def has_delete_permission(self, request, obj=None):
+        return self._may(request, "delete")
+
+    @admin.display(description=_("ข้อในชุดเดิม"), ordering="from_item__code")
+    def from_code(self, link):
+        return link.from_item.code
+
+    @admin.display(description=_("ข้อในชุดใหม่"), ordering="to_item__code")
+    def to_code(self, link):
+        return link.to_item.code
+
+    @admin.display(description=_("ข้อความในชุดใหม่"))
+    def to_text(self, link):
+        text = link.to_item.name or link.to_item.text
+        return text if len(text) <= 80 else f"{text[:79]}…"
+
+    def get_autocomplete_fields(self, request):
+        # A new link picks both items by search; on a link, the counterpart is chosen among
+        # the items of the edition it points to (see formfield_for_foreignkey).
+        return [] if self._object_id(request) else ["from_item", "to_item"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["from_item", "similarity"] if obj else ["similarity"]
+
+    def _object_id(self, request):
+        match = request.resolver_match
+        return match.kwargs.get("object_id") if match else None
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        object_id = self._object_id(request)
+        if db_field.name == "to_item" and object_id:
+            link = ItemLink.objects.filter(pk=unquote(object_id)).first()
+            if link is not None:
+                kwargs["queryset"] = Item.objects.filter(
+                    framework_id=link.to_framework_id
+                ).order_by("order")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        obj.similarity = links.similarity(
+            obj.from_item.text or obj.from_item.name, obj.to_item.text or obj.to_item.name
+        )
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description=_("ยืนยันการเชื่อมโยง"), permissions=["change"])
+    def confirm(self, request, queryset):
+        count = queryset.exclude(status=ItemLink.Status.CONFIRMED).update(
+            status=ItemLink.Status.CONFIRMED
+        )
+        self.message_user(request, gettext("ยืนยันการเชื่อมโยงแล้ว %(count)s รายการ") % {"count": count})
 
 
 class ItemScoreInline(admin.TabularInline):

@@ -211,7 +211,8 @@ class LevelBand(models.Model):
     framework = models.ForeignKey(
         Framework, verbose_name="ชุดการประเมิน", on_delete=models.CASCADE, related_name="bands"
     )
-    label = models.CharField("ระดับ", max_length=10, help_text="เช่น AA, A, B")
+    # NACC's labels are words ("ต้องปรับปรุงโดยด่วน" has 19 characters), not AA–F.
+    label = models.CharField("ระดับ", max_length=50, help_text="เช่น AA, A, B หรือ ผ่านดีเยี่ยม")
     min_score = models.DecimalField(
         "คะแนนขั้นต่ำ",
         **SCORE_DIGITS,

@@ -1,29 +1,48 @@
 """Read an assessment from the database and hand it to ``scoring`` (a few queries, no rules)."""
 
+from collections import defaultdict
 from dataclasses import dataclass
 
 from assessments import scoring
-from assessments.models import Assessment, Framework, Item, ReportedScore
+from assessments.models import (
+    Assessment,
+    Framework,
+    Indicator,
+    Item,
+    LevelBand,
+    ReportedScore,
+    Tool,
+)
 
 
 def framework_spec(framework: Framework) -> scoring.FrameworkSpec:
     """Return the framework's tools, indicators, items and bands as a scoring spec."""
-    item_codes: dict[int, list[str]] = {}
-    checklist = set()
-    for indicator_id, code, kind in (
-        Item.objects.filter(framework=framework)
+    return framework_specs([framework])[framework.pk]
+
+
+def framework_specs(frameworks) -> dict[int, scoring.FrameworkSpec]:
+    """Return the specs of several frameworks by id, in four queries however many there are."""
+    ids = [framework.pk for framework in frameworks]
+    item_codes: dict[int, list[str]] = defaultdict(list)
+    checklist: dict[int, set[str]] = defaultdict(set)
+    for framework_id, indicator_id, code, kind in (
+        Item.objects.filter(framework_id__in=ids)
         .order_by("order", "code")
-        .values_list("indicator_id", "code", "kind")
+        .values_list("framework_id", "indicator_id", "code", "kind")
     ):
-        item_codes.setdefault(indicator_id, []).append(code)
+        item_codes[indicator_id].append(code)
         if kind == Item.Kind.CHECKLIST:
-            checklist.add(code)
-    return scoring.FrameworkSpec(
-        tools=tuple(
+            checklist[framework_id].add(code)
+    tools: dict[int, list] = defaultdict(list)
+    for tool in Tool.objects.filter(framework_id__in=ids).order_by("order", "code"):
+        tools[tool.framework_id].append(
             scoring.ToolSpec(code=tool.code, weight=tool.weight, name=tool.name)
-            for tool in framework.tools.order_by("order", "code")
-        ),
-        indicators=tuple(
+        )
+    indicators: dict[int, list] = defaultdict(list)
+    for indicator in (
+        Indicator.objects.filter(framework_id__in=ids).select_related("tool").order_by("number")
+    ):
+        indicators[indicator.framework_id].append(
             scoring.IndicatorSpec(
                 number=indicator.number,
                 tool_code=indicator.tool.code,
@@ -31,12 +50,22 @@ def framework_spec(framework: Framework) -> scoring.FrameworkSpec:
                 item_codes=tuple(item_codes.get(indicator.pk, ())),
                 name=indicator.name,
             )
-            for indicator in framework.indicators.select_related("tool").order_by("number")
-        ),
-        bands=tuple(framework.bands.values_list("label", "min_score")),
-        pass_mark=framework.pass_mark,
-        checklist=frozenset(checklist),
-    )
+        )
+    bands: dict[int, list] = defaultdict(list)
+    for band in LevelBand.objects.filter(framework_id__in=ids):
+        bands[band.framework_id].append(
+            scoring.Band(band.label, band.min_score, band.min_each_tool)
+        )
+    return {
+        framework.pk: scoring.FrameworkSpec(
+            tools=tuple(tools[framework.pk]),
+            indicators=tuple(indicators[framework.pk]),
+            bands=tuple(bands[framework.pk]),
+            pass_mark=framework.pass_mark,
+            checklist=frozenset(checklist[framework.pk]),
+        )
+        for framework in frameworks
+    }
 
 
 def reported_figures(assessment: Assessment) -> list[scoring.Reported]:
@@ -67,10 +96,16 @@ class ScoreReport:
     warnings: list[scoring.DataWarning]
 
 
-def score_report(assessment: Assessment) -> ScoreReport:
-    """Compute the assessment's figures and compare them with the reported ones."""
-    spec = framework_spec(assessment.framework)
-    item_scores = dict(assessment.scores.values_list("item__code", "score"))
+def score_report(
+    assessment: Assessment,
+    spec: scoring.FrameworkSpec | None = None,
+    item_scores: dict | None = None,
+) -> ScoreReport:
+    """Compute the assessment's figures and compare them with the reported ones (``spec`` and
+    ``item_scores`` when the caller has already read them)."""
+    spec = spec or framework_spec(assessment.framework)
+    if item_scores is None:
+        item_scores = dict(assessment.scores.values_list("item__code", "score"))
     summary = scoring.summarize(spec, item_scores)
     reported = reported_figures(assessment)
     return ScoreReport(

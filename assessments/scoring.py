@@ -57,14 +57,53 @@ def points(score: Decimal | None, weight: Decimal) -> Decimal | None:
     return score * weight / HUNDRED
 
 
-def level_for(score: Decimal | None, bands: Iterable[tuple[str, Decimal]]) -> str | None:
-    """Return the label of the highest band whose minimum the score reaches."""
-    if score is None:
+@dataclass(frozen=True)
+class Band:
+    """A level: reached by a total of ``min_score`` and, when ``min_each_tool`` is set, by
+    every tool scoring at least that (NACC's rating since 2566: ผ่าน and ผ่านดี share the
+    total 85 and differ only there)."""
+
+    label: str
+    min_score: Decimal
+    min_each_tool: Decimal | None = None
+
+    @property
+    def rank(self) -> tuple[Decimal, Decimal]:
+        """Higher bands sort later: by total, then by the tool minimum (none lowest)."""
+        return (self.min_score, Decimal(-1) if self.min_each_tool is None else self.min_each_tool)
+
+    def reached_by(self, total: Decimal, tool_scores: Mapping[str, Decimal | None]) -> bool:
+        if total < self.min_score:
+            return False
+        if self.min_each_tool is None:
+            return True
+        scores = list(tool_scores.values())
+        return bool(scores) and all(
+            score is not None and score >= self.min_each_tool for score in scores
+        )
+
+
+def ranked(bands: Iterable[Band]) -> list[Band]:
+    """Return the bands from the highest down."""
+    return sorted(bands, key=lambda band: band.rank, reverse=True)
+
+
+def band_for(
+    total: Decimal | None, tool_scores: Mapping[str, Decimal | None], bands: Iterable[Band]
+) -> Band | None:
+    """Return the highest band the total and the tool scores (rounded as reported) reach."""
+    if total is None:
         return None
-    for label, minimum in sorted(bands, key=lambda band: band[1], reverse=True):
-        if score >= minimum:
-            return label
-    return None
+    return next((band for band in ranked(bands) if band.reached_by(total, tool_scores)), None)
+
+
+def level_for(
+    total: Decimal | None, tool_scores: Mapping[str, Decimal | None], bands: Iterable[Band]
+) -> str | None:
+    """Return the label of the highest band whose total minimum is reached and, if it has
+    one, whose minimum every tool reaches."""
+    band = band_for(total, tool_scores, bands)
+    return band.label if band else None
 
 
 @dataclass(frozen=True)
@@ -87,7 +126,7 @@ class IndicatorSpec:
 class FrameworkSpec:
     tools: tuple[ToolSpec, ...]
     indicators: tuple[IndicatorSpec, ...]
-    bands: tuple[tuple[str, Decimal], ...]
+    bands: tuple[Band, ...]
     pass_mark: Decimal
     # Checklist items (OIT) score 0 or 100 only: raising one means raising it to 100.
     checklist: frozenset[str] = frozenset()
@@ -133,12 +172,13 @@ def summarize(spec: FrameworkSpec, item_scores: Mapping[str, Decimal]) -> Summar
     else:
         exact_total = None
     total = round_score(exact_total)
+    tools = {code: round_score(v) for code, v in exact_tools.items()}
     return Summary(
         items={code: round_score(score) for code, score in item_scores.items()},
         indicators={number: round_score(v) for number, v in exact_indicators.items()},
-        tools={code: round_score(v) for code, v in exact_tools.items()},
+        tools=tools,
         total=total,
-        level=level_for(total, spec.bands),
+        level=level_for(total, tools, spec.bands),
         exact_indicators=exact_indicators,
         exact_tools=exact_tools,
         exact_total=exact_total,
@@ -268,10 +308,21 @@ class LiftStep:
     level: str | None
 
 
-def _item_factor(spec: FrameworkSpec, item_scores: Mapping[str, Decimal]) -> dict[str, Decimal]:
-    """Return, per scored item, how many points of the total one point of its score is worth."""
+def tool_shares(spec: FrameworkSpec) -> dict[str, Decimal]:
+    """Return each tool's share of the total (its weight over all tools' weights)."""
     tool_weight = sum((tool.weight for tool in spec.tools), Decimal(0))
-    factors: dict[str, Decimal] = {}
+    return {
+        tool.code: tool.weight / tool_weight if tool_weight else Decimal(1) / len(spec.tools)
+        for tool in spec.tools
+    }
+
+
+def _tool_factors(
+    spec: FrameworkSpec, item_scores: Mapping[str, Decimal]
+) -> dict[str, tuple[str, Decimal]]:
+    """Return, per scored item, its tool and how many points of the tool's score one point
+    of the item is worth."""
+    factors: dict[str, tuple[str, Decimal]] = {}
     for tool in spec.tools:
         indicators = [
             (ind, [code for code in ind.item_codes if code in item_scores])
@@ -285,10 +336,18 @@ def _item_factor(spec: FrameworkSpec, item_scores: Mapping[str, Decimal]) -> dic
             ind_share = (
                 ind.weight / indicator_weight if indicator_weight else Decimal(1) / len(scored)
             )
-            tool_share = tool.weight / tool_weight if tool_weight else Decimal(1) / len(spec.tools)
             for code in codes:
-                factors[code] = ind_share * tool_share / len(codes)
+                factors[code] = (tool.code, ind_share / len(codes))
     return factors
+
+
+def _item_factor(spec: FrameworkSpec, item_scores: Mapping[str, Decimal]) -> dict[str, Decimal]:
+    """Return, per scored item, how many points of the total one point of its score is worth."""
+    shares = tool_shares(spec)
+    return {
+        code: factor * shares[tool_code]
+        for code, (tool_code, factor) in _tool_factors(spec, item_scores).items()
+    }
 
 
 def item_gains(
@@ -317,21 +376,128 @@ def lift_plan(
     spec: FrameworkSpec, item_scores: Mapping[str, Decimal], target: Decimal
 ) -> list[LiftStep]:
     """Raise the items to ``target`` one by one, most points first, with the running total and
-    level: the first steps are the few items that move the district up a level."""
-    exact_total = summarize(spec, item_scores).exact_total
+    level: the first steps are the few items that move the district up a level. The tools'
+    scores are carried along, since a level may need every tool to reach a minimum."""
+    summary = summarize(spec, item_scores)
+    exact_total = summary.exact_total
     if exact_total is None:
         return []
+    exact_tools = dict(summary.exact_tools)
+    factors = _tool_factors(spec, item_scores)
     steps = []
     for gain in item_gains(spec, item_scores, target):
+        tool_code, factor = factors[gain.code]
         exact_total += gain.points
+        exact_tools[tool_code] += (gain.target - gain.score) * factor
         total = round_score(exact_total)
-        steps.append(LiftStep(gain=gain, total=total, level=level_for(total, spec.bands)))
+        tools = {code: round_score(score) for code, score in exact_tools.items()}
+        steps.append(LiftStep(gain=gain, total=total, level=level_for(total, tools, spec.bands)))
     return steps
 
 
-def next_level(spec: FrameworkSpec, total: Decimal | None) -> tuple[str, Decimal] | None:
-    """Return the band just above ``total`` (label, minimum), or None at the top."""
+def next_level(
+    spec: FrameworkSpec, total: Decimal | None, tool_scores: Mapping[str, Decimal | None]
+) -> Band | None:
+    """Return the band just above the one reached, or None at the top (or without a total)."""
     if total is None:
         return None
-    above = [(label, minimum) for label, minimum in spec.bands if minimum > total]
-    return min(above, key=lambda band: band[1]) if above else None
+    current = band_for(total, tool_scores, spec.bands)
+    above = [band for band in spec.bands if current is None or band.rank > current.rank]
+    return min(above, key=lambda band: band.rank) if above else None
+
+
+# --- What stands between a level and the next one --------------------------------------------
+#
+# Within a tool the same linearity holds: raising item i of indicator k adds
+# (g − s) / n_k × w_k / W_t to the tool's score, i.e. the item's gain on the total divided by
+# the tool's share of the total.
+
+
+@dataclass(frozen=True)
+class ToolStep:
+    """One item of a tool's lift: its gain and the tool's score once it and those before it
+    are raised (rounded as reported)."""
+
+    gain: Gain
+    rise: Decimal  # what it adds to the tool's score, unrounded
+    tool_score: Decimal
+
+
+@dataclass(frozen=True)
+class ToolGap:
+    """A tool below the next band's minimum for every tool, and the items that close it."""
+
+    code: str
+    score: Decimal
+    minimum: Decimal
+    steps: list[ToolStep]
+
+    @property
+    def shortfall(self) -> Decimal:
+        return self.minimum - self.score
+
+
+@dataclass(frozen=True)
+class LevelGap:
+    """What stands between the level reached and ``band``, the next one up."""
+
+    band: Band
+    total: Decimal
+    tools: list[ToolGap]
+
+    @property
+    def total_shortfall(self) -> Decimal:
+        """How far the total is below the band's minimum (0 when it is reached)."""
+        return max(self.band.min_score - self.total, Decimal(0))
+
+
+def tool_lift(
+    spec: FrameworkSpec, item_scores: Mapping[str, Decimal], tool_code: str, target: Decimal
+) -> list[ToolStep]:
+    """Raise one tool's items to ``target``, most points first, with the tool's running score."""
+    summary = summarize(spec, item_scores)
+    exact = summary.exact_tools.get(tool_code)
+    if exact is None:
+        return []
+    factors = _tool_factors(spec, item_scores)
+    steps = []
+    for gain in item_gains(spec, item_scores, target):
+        code, factor = factors[gain.code]
+        if code != tool_code:
+            continue
+        rise = (gain.target - gain.score) * factor
+        exact += rise
+        steps.append(ToolStep(gain=gain, rise=rise, tool_score=round_score(exact)))
+    return steps
+
+
+def _closing_steps(
+    spec: FrameworkSpec, item_scores: Mapping[str, Decimal], tool_code: str, minimum: Decimal
+) -> list[ToolStep]:
+    """The fewest items, most first, that bring the tool to ``minimum``: raised to the minimum
+    itself if that is enough (it is, unless checklist items must go to 100), else to 100."""
+    for target in (minimum, HUNDRED):
+        steps = tool_lift(spec, item_scores, tool_code, target)
+        for index, step in enumerate(steps):
+            if step.tool_score >= minimum:
+                return steps[: index + 1]
+    return []
+
+
+def level_gap(spec: FrameworkSpec, item_scores: Mapping[str, Decimal]) -> LevelGap | None:
+    """Return what stands between the level reached and the next one up: the total's
+    shortfall and, per tool below the band's minimum for every tool, its shortfall and the
+    items of that tool that close it most cheaply (fewest items). None at the top."""
+    summary = summarize(spec, item_scores)
+    band = next_level(spec, summary.total, summary.tools)
+    if band is None:
+        return None
+    tools = []
+    if band.min_each_tool is not None:
+        for tool in spec.tools:
+            score = summary.tools[tool.code]
+            if score >= band.min_each_tool:
+                continue
+            steps = _closing_steps(spec, item_scores, tool.code, band.min_each_tool)
+            tools.append(ToolGap(tool.code, score, band.min_each_tool, steps))
+    return LevelGap(band=band, total=summary.total, tools=tools)

@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext
+
 from assessments.thaidates import format_month
 from plans import dashboards
 from plans.charts import Bar, Segment, bar_chart, heat_color, line_chart, stacked_bar_chart
@@ -61,6 +63,15 @@ def scores_charts(page: dashboards.ScoresPage) -> dict:
             label_header="ข้อ",
         )
         if steps
+        else None,
+        "trend": line_chart(
+            gettext("คะแนนรวมรายปี"),
+            [(str(year.year), year.total) for year in page.trend.years if year.total is not None],
+            maximum=100,
+            x_header=gettext("ปีงบประมาณ"),
+            y_header=gettext("คะแนนรวม"),
+        )
+        if len(page.trend.years) > 1
         else None,
     }
 

@@ -22,10 +22,11 @@ from decimal import Decimal
 
 from django.db import connection
 from django.db.models import Count, Q
+from django.utils.translation import gettext
 
 from assessments import scoring
-from assessments.models import Assessment, ImportRecord, Item, ItemScore
-from assessments.rollup import ScoreReport, framework_spec, score_report
+from assessments.models import Assessment, ImportRecord, Item, ItemLink, ItemScore
+from assessments.rollup import ScoreReport, framework_spec, framework_specs, score_report
 from assessments.thaidates import as_date, fiscal_year_bounds
 from plans.models import (
     AFTER_PLAN,
@@ -114,14 +115,16 @@ class FigureRow:
 @dataclass
 class ScoresPage:
     report: ScoreReport
-    previous: ScoreReport | None
+    previous: "YearFigures | None"  # the year before: its figures, not its reported ones
     plans: list
     tools: list[FigureRow]
     indicators: list[FigureRow]
     items: list[ItemRow]
     lift_to_pass: list[scoring.LiftStep]
     lift_to_full: list[scoring.LiftStep]
-    next_level: tuple[str, Decimal] | None
+    next_level: scoring.Band | None
+    gap: scoring.LevelGap | None
+    trend: "Trend"
 
     @property
     def pass_mark(self) -> Decimal:
@@ -153,43 +156,180 @@ class ScoresPage:
         """The first steps of a lift plan, up to the one that reaches the next level."""
         if self.next_level is None:
             return []
-        _, minimum = self.next_level
+        reached = {
+            band.label for band in self.report.spec.bands if band.rank >= self.next_level.rank
+        }
         for index, step in enumerate(steps):
-            if step.total >= minimum:
+            if step.level in reached:
                 return steps[: index + 1]
         return []
 
 
-def previous_assessment(assessment: Assessment) -> Assessment | None:
-    """The same organization's assessment of the fiscal year before, if there is one."""
-    return (
-        Assessment.objects.filter(
-            organization_id=assessment.organization_id,
-            framework__fiscal_year=assessment.framework.fiscal_year - 1,
-        )
-        .select_related("framework")
-        .first()
+def _closest_edition(assessments: list[Assessment], framework) -> Assessment | None:
+    """Of one year's assessments, the one of the same edition name first, then of the same
+    issuer (several editions may share a year)."""
+    return min(
+        assessments,
+        key=lambda other: (
+            other.framework.name != framework.name,
+            other.framework.issuer != framework.issuer,
+            other.framework.name,
+        ),
+        default=None,
     )
+
+
+@dataclass(frozen=True)
+class YearFigures:
+    """One assessment's specs and figures, as read for the scores page."""
+
+    assessment: Assessment
+    spec: scoring.FrameworkSpec
+    item_scores: dict[str, Decimal]
+    summary: scoring.Summary
+
+
+def history(assessment: Assessment) -> list[YearFigures]:
+    """The organization's assessments, one a year and this one for its own year, oldest first,
+    with their figures: read in six queries whatever the number of years."""
+    by_year: dict[int, list[Assessment]] = defaultdict(list)
+    for other in Assessment.objects.filter(
+        organization_id=assessment.organization_id
+    ).select_related("framework"):
+        by_year[other.framework.fiscal_year].append(other)
+    chosen = [
+        assessment
+        if year == assessment.framework.fiscal_year
+        else _closest_edition(by_year[year], assessment.framework)
+        for year in sorted(by_year)
+    ]
+    specs = framework_specs(list({a.framework_id: a.framework for a in chosen}.values()))
+    scores: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    for assessment_id, code, score in ItemScore.objects.filter(assessment__in=chosen).values_list(
+        "assessment_id", "item__code", "score"
+    ):
+        scores[assessment_id][code] = score
+    return [
+        YearFigures(
+            assessment=other,
+            spec=specs[other.framework_id],
+            item_scores=scores[other.pk],
+            summary=scoring.summarize(specs[other.framework_id], scores[other.pk]),
+        )
+        for other in chosen
+    ]
+
+
+def previous_item_scores(
+    assessment: Assessment, earlier: Assessment, scores: dict[str, Decimal]
+) -> dict[str, Decimal]:
+    """Last year's ``scores`` keyed by this year's item codes: through the confirmed links
+    between the two editions; where the editions were never linked at all (data older than
+    links, or an edition copied without them), the same code is the same item."""
+    links = list(
+        ItemLink.objects.between(earlier.framework, assessment.framework).values_list(
+            "from_item__code", "to_item__code", "status"
+        )
+    )
+    if not links:
+        return dict(scores)
+    return {
+        to_code: scores[from_code]
+        for from_code, to_code, status in links
+        if status == ItemLink.Status.CONFIRMED and from_code in scores
+    }
+
+
+def _by_tool_and_number(spec: scoring.FrameworkSpec, indicators: dict) -> dict:
+    # Indicators carry no links: across editions, an indicator is the one with the same number
+    # under the same tool code (NACC renumbers items, not indicators).
+    return {(ind.tool_code, ind.number): indicators.get(ind.number) for ind in spec.indicators}
+
+
+@dataclass(frozen=True)
+class TrendYear:
+    """One year of an organization's trend: figures rounded as reported."""
+
+    assessment: Assessment
+    total: Decimal | None
+    level: str | None
+    tools: dict[str, Decimal | None]
+    indicators: dict[tuple[str, int], Decimal | None]
+
+    @property
+    def year(self) -> int:
+        return self.assessment.framework.fiscal_year
+
+
+@dataclass(frozen=True)
+class TrendRow:
+    """One line of the trend table: a label and its value in each year (None: not assessed)."""
+
+    label: str
+    values: list[Decimal | None]
+    kind: str  # total, tool or indicator
+
+
+@dataclass(frozen=True)
+class Trend:
+    years: list[TrendYear]
+    rows: list[TrendRow]
+
+
+def trend(years: list[YearFigures], spec: scoring.FrameworkSpec) -> Trend:
+    """The total, each tool and each indicator of this edition (``spec``) over the years."""
+    shown = [
+        TrendYear(
+            assessment=year.assessment,
+            total=year.summary.total,
+            level=year.summary.level,
+            tools=year.summary.tools,
+            indicators=_by_tool_and_number(year.spec, year.summary.indicators),
+        )
+        for year in years
+    ]
+    rows = [TrendRow(gettext("คะแนนรวม"), [year.total for year in shown], "total")]
+    rows += [
+        TrendRow(tool.code, [year.tools.get(tool.code) for year in shown], "tool")
+        for tool in spec.tools
+    ]
+    rows += [
+        TrendRow(
+            f"{ind.number}. {ind.name}",
+            [year.indicators.get((ind.tool_code, ind.number)) for year in shown],
+            "indicator",
+        )
+        for ind in spec.indicators
+    ]
+    return Trend(years=shown, rows=rows)
 
 
 def scores_page(assessment: Assessment) -> ScoresPage:
     """Read one assessment's scores, the year before, and which weak items have actions."""
-    report = score_report(assessment)
-    earlier = previous_assessment(assessment)
-    previous = score_report(earlier) if earlier else None
+    years = history(assessment)
+    this_year = assessment.framework.fiscal_year
+    current = next(year for year in years if year.assessment.pk == assessment.pk)
+    previous = next(
+        (year for year in years if year.assessment.framework.fiscal_year == this_year - 1), None
+    )
+    report = score_report(assessment, current.spec, current.item_scores)
     spec, summary = report.spec, report.summary
     pass_mark = spec.pass_mark
     before = previous.summary if previous else None
+    item_before = (
+        previous_item_scores(assessment, previous.assessment, before.items) if previous else {}
+    )
+    indicators_before = _by_tool_and_number(previous.spec, before.indicators) if previous else {}
 
     def _figure(spec_part, key, scores, exact, earlier) -> FigureRow:
-        """A tool or indicator row; ``earlier`` is last year's scores of that kind, if any."""
+        """A tool or indicator row; ``earlier`` is last year's score of it, if any."""
         return FigureRow(
             key=key,
             name=spec_part.name,
             weight=spec_part.weight,
             score=scores[key],
             points=scoring.round_score(scoring.points(exact[key], spec_part.weight)),
-            previous=earlier.get(key) if earlier else None,
+            previous=earlier,
             passes=_passes(scores[key], pass_mark),
         )
 
@@ -202,21 +342,27 @@ def scores_page(assessment: Assessment) -> ScoresPage:
         ItemRow(
             item=item,
             score=summary.items[item.code],
-            previous=before.items.get(item.code) if before else None,
+            previous=item_before.get(item.code),
             passes=summary.items[item.code] >= pass_mark,
             has_action=item.pk in acted_on,
         )
         for item in assessment.framework.items.select_related("indicator").order_by("order")
         if item.code in summary.items
     ]
-    exact_scores = dict(assessment.scores.values_list("item__code", "score"))
+    exact_scores = current.item_scores
     lift_to_pass = scoring.lift_plan(spec, exact_scores, pass_mark)
     return ScoresPage(
         report=report,
         previous=previous,
         plans=list(assessment.plans.order_by("fiscal_year")),
         tools=[
-            _figure(tool, tool.code, summary.tools, summary.exact_tools, before and before.tools)
+            _figure(
+                tool,
+                tool.code,
+                summary.tools,
+                summary.exact_tools,
+                before.tools.get(tool.code) if before else None,
+            )
             for tool in spec.tools
         ],
         indicators=[
@@ -225,14 +371,16 @@ def scores_page(assessment: Assessment) -> ScoresPage:
                 ind.number,
                 summary.indicators,
                 summary.exact_indicators,
-                before and before.indicators,
+                indicators_before.get((ind.tool_code, ind.number)),
             )
             for ind in spec.indicators
         ],
         items=items,
         lift_to_pass=lift_to_pass,
         lift_to_full=scoring.lift_plan(spec, exact_scores, scoring.HUNDRED),
-        next_level=scoring.next_level(spec, summary.total),
+        next_level=scoring.next_level(spec, summary.total, summary.tools),
+        gap=scoring.level_gap(spec, exact_scores),
+        trend=trend(years, spec),
     )
 
 

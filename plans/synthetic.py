@@ -245,7 +245,12 @@ def _copy_framework(template: Framework, year: int) -> Framework:
         description=template.description.replace(str(template.fiscal_year), str(year)),
     )
     LevelBand.objects.bulk_create(
-        LevelBand(framework=framework, label=band.label, min_score=band.min_score)
+        LevelBand(
+            framework=framework,
+            label=band.label,
+            min_score=band.min_score,
+            min_each_tool=band.min_each_tool,
+        )
         for band in template.bands.all()
     )
     tools = {

@@ -29,9 +29,9 @@ def admin_client_with_data(client, assessment):
 def test_every_app_model_is_registered():
     names = {model.__name__ for model in MODELS}
     assert names == {
-        "Organization", "Framework", "LevelBand", "Tool", "Indicator", "Item", "Assessment",
-        "ItemScore", "ReportedScore", "Division", "Membership", "Plan", "Finding", "Action",
-        "ReportingRound", "ProgressUpdate",
+        "Organization", "Framework", "LevelBand", "Tool", "Indicator", "Item", "ItemLink",
+        "Assessment", "ItemScore", "ReportedScore", "Division", "Membership", "Plan", "Finding",
+        "Action", "ReportingRound", "ProgressUpdate",
     }  # fmt: skip
 
 

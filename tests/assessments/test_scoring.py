@@ -6,14 +6,17 @@ import pytest
 
 from assessments import scoring
 
-NATIONAL_BANDS = (
-    ("AA", D("95")),
-    ("A", D("85")),
-    ("B", D("75")),
-    ("C", D("65")),
-    ("D", D("55")),
-    ("E", D("50")),
-    ("F", D("0")),
+NATIONAL_BANDS = tuple(
+    scoring.Band(label, D(minimum))
+    for label, minimum in [
+        ("AA", "95"),
+        ("A", "85"),
+        ("B", "75"),
+        ("C", "65"),
+        ("D", "55"),
+        ("E", "50"),
+        ("F", "0"),
+    ]
 )
 
 SPEC = scoring.FrameworkSpec(
@@ -114,11 +117,11 @@ def test_indicator_without_scores_does_not_drag_its_tool_down():
     ],
 )
 def test_level_band_edges(score, level):
-    assert scoring.level_for(score, NATIONAL_BANDS) == level
+    assert scoring.level_for(score, {}, NATIONAL_BANDS) == level
 
 
 def test_level_of_unknown_score_is_unknown():
-    assert scoring.level_for(None, NATIONAL_BANDS) is None
+    assert scoring.level_for(None, {}, NATIONAL_BANDS) is None
 
 
 def test_points_are_score_times_weight():
@@ -251,10 +254,15 @@ def test_lift_plan_is_empty_without_a_total():
 
 @pytest.mark.parametrize(
     ("total", "expected"),
-    [(D("76.98"), ("A", D("85"))), (D("85"), ("AA", D("95"))), (D("95"), None), (None, None)],
+    [
+        (D("76.98"), scoring.Band("A", D("85"))),
+        (D("85"), scoring.Band("AA", D("95"))),
+        (D("95"), None),
+        (None, None),
+    ],
 )
 def test_next_level(total, expected):
-    assert scoring.next_level(SPEC, total) == expected
+    assert scoring.next_level(SPEC, total, {}) == expected
 
 
 def test_a_checklist_item_below_the_pass_mark_goes_to_100():

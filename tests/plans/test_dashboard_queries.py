@@ -13,7 +13,7 @@ from plans.synthetic import generate
 
 pytestmark = pytest.mark.django_db
 
-SMALL = {"years": (2564, 2565), "actions_per_weak_item": 2, "reports_per_action": 2}
+SMALL = {"years": (2563, 2564, 2565), "actions_per_weak_item": 2, "reports_per_action": 2}
 # The most any dashboard may run, whatever the data size (session and user included).
 MAX_QUERIES = 25
 # From the cache: session, user, access check, data version.

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.models import Organization
+from assessments.scoring import Band
 from plans import dashboards
 from plans.models import Action, Division, Finding, Plan, ProgressUpdate, ReportingRound
 from tests.factories import make_assessment, make_division, make_framework, make_plan, make_user
@@ -60,7 +61,7 @@ def test_scores_page_names_the_items_that_lift_the_level(client, demo):
     sign_in(client, "manager")
     context = client.get(SCORES_URL).context
     page, steps = context["page"], context["to_next_level"]
-    assert page.next_level == ("B", D("75"))
+    assert page.next_level == Band("B", D("75"))
     # The first steps are the ones that reach B, and no fewer would.
     assert steps[-1].total >= D("75") and steps[-1].level == "B"
     assert all(step.total < D("75") for step in steps[:-1])

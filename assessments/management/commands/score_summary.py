@@ -4,7 +4,8 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from assessments.models import Assessment
+from assessments import scoring
+from assessments.editions import EditionError, add_edition_argument, find_assessment
 from assessments.rollup import score_report
 
 
@@ -23,28 +24,21 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--organization", required=True, help="organization code, e.g. 1009")
         parser.add_argument("--year", required=True, type=int, help="fiscal year (B.E.), e.g. 2564")
+        add_edition_argument(parser)
         parser.add_argument("--json", action="store_true", help="print one JSON object")
 
-    def handle(self, *args, organization, year, **options):
-        assessments = Assessment.objects.filter(
-            organization__code=organization, framework__fiscal_year=year
-        ).select_related("organization", "framework")
-        found = list(assessments[:2])
-        if not found:
-            raise CommandError(
-                f"ไม่พบผลการประเมินของหน่วยงาน {organization} ปีงบประมาณ {year} "
-                f"(no assessment for organization {organization}, year {year})"
-            )
-        if len(found) > 1:
-            raise CommandError(
-                f"หน่วยงาน {organization} มีผลการประเมินปี {year} มากกว่าหนึ่งชุด "
-                "(more than one framework that year)"
-            )
-        report = score_report(found[0])
+    def handle(self, *args, organization, year, edition=None, **options):
+        try:
+            assessment = find_assessment(organization, year, edition)
+        except EditionError as error:
+            raise CommandError(str(error)) from error
+        report = score_report(assessment)
+        item_scores = dict(assessment.scores.values_list("item__code", "score"))
+        gap = scoring.level_gap(report.spec, item_scores)
         if options["json"]:
-            self.stdout.write(self._as_json(report))
+            self.stdout.write(self._as_json(report, gap))
         else:
-            self._print_table(report)
+            self._print_table(report, gap)
 
     def _reported_by(self, report, scope):
         figures = {}
@@ -53,7 +47,7 @@ class Command(BaseCommand):
                 figures.setdefault(figure.key, []).append(figure)
         return figures
 
-    def _as_json(self, report) -> str:
+    def _as_json(self, report, gap) -> str:
         summary = report.summary
         reported_indicators = self._reported_by(report, "indicator")
         reported_tools = self._reported_by(report, "tool")
@@ -89,8 +83,48 @@ class Command(BaseCommand):
             "level": summary.level,
             "pass_mark": float(report.spec.pass_mark),
             "warnings": [warning.message for warning in report.warnings],
+            "edition": report.assessment.framework.edition,
+            "issuer": report.assessment.framework.issuer,
+            "levels": [
+                {
+                    "label": band.label,
+                    "min_score": float(band.min_score),
+                    "min_each_tool": _number(band.min_each_tool),
+                }
+                for band in scoring.ranked(report.spec.bands)
+            ],
+            "next_level": self._gap_json(gap),
         }
         return json.dumps(data, ensure_ascii=False, indent=2)
+
+    def _gap_json(self, gap):
+        """The next level up and what stands between: None at the top."""
+        if gap is None:
+            return None
+        return {
+            "label": gap.band.label,
+            "min_score": float(gap.band.min_score),
+            "min_each_tool": _number(gap.band.min_each_tool),
+            "total_shortfall": float(gap.total_shortfall),
+            "tools": [
+                {
+                    "tool": tool.code,
+                    "score": float(tool.score),
+                    "minimum": float(tool.minimum),
+                    "shortfall": float(tool.shortfall),
+                    "items": [
+                        {
+                            "item": step.gain.code,
+                            "score": float(step.gain.score),
+                            "target": float(step.gain.target),
+                            "tool_rise": float(scoring.round_score(step.rise)),
+                        }
+                        for step in tool.steps
+                    ],
+                }
+                for tool in gap.tools
+            ],
+        }
 
     def _row(self, label, computed, figures, weight):
         """Write one line: label, computed figure, and each reported figure as printed."""
@@ -100,7 +134,7 @@ class Command(BaseCommand):
         shown = computed if computed is not None else "—"
         self.stdout.write(f"  {label:<34} {shown:>7}    {printed}")
 
-    def _print_table(self, report):
+    def _print_table(self, report, gap):
         summary = report.summary
         self.stdout.write(f"{report.assessment.organization} — {report.assessment.framework}")
         self.stdout.write(f"\n{'ตัวชี้วัด (indicators)':<36} {'คำนวณ':>7}    ประกาศ")
@@ -117,6 +151,15 @@ class Command(BaseCommand):
             self._row(label, summary.tools[tool.code], reported.get(tool.code, []), tool.weight)
         total = summary.total if summary.total is not None else "—"
         self.stdout.write(f"\nคะแนนรวม (total): {total}   ระดับ (level): {summary.level or '—'}")
+        if gap is not None:
+            needs = [f"คะแนนรวม +{gap.total_shortfall}"] if gap.total_shortfall else []
+            for tool in gap.tools:
+                items = ", ".join(step.gain.code for step in tool.steps)
+                needs.append(f"{tool.code} +{tool.shortfall} ({items})")
+            self.stdout.write(
+                f"ระดับถัดไป (next level): {gap.band.label}"
+                + (f" — ยังขาด {'; '.join(needs)}" if needs else "")
+            )
         if report.warnings:
             self.stdout.write(f"\nข้อสังเกตคุณภาพข้อมูล (warnings): {len(report.warnings)}")
             for warning in report.warnings:
