@@ -103,7 +103,7 @@ def plan_detail(request, organization: str, year: int):
     plan = plan_or_404(user, organization, year)
     actions = (
         Action.objects.filter(finding__plan=plan)
-        .select_related("lead_division")
+        .select_related("lead_division", "carried_from__finding__plan")
         .prefetch_related("divisions")
     )
     filters = PlanActionFilter(
@@ -127,6 +127,8 @@ def plan_detail(request, organization: str, year: int):
         ),
         "today": today,
         "shown": len(shown),
+        "may_approve": plan.may_approve(user) and plan.approve_refusal() is None,
+        "may_close": plan.may_close(user) and plan.close_refusal(today) is None,
     }
     return render(request, "plans/plan_detail.html", context)
 
@@ -137,7 +139,10 @@ def action_detail(request, pk: int):
     user = request.user
     action = visible_or_404(
         Action.objects.select_related(
-            "finding__item__indicator__tool", "finding__plan__organization", "lead_division"
+            "finding__item__indicator__tool",
+            "finding__plan__organization",
+            "lead_division",
+            "carried_from__finding__plan",
         ),
         user,
         pk=pk,
@@ -153,6 +158,9 @@ def action_detail(request, pk: int):
         "plan": plan,
         "updates": updates,
         "history": history.field_changes(action),
+        "carried_to": Action.objects.visible_to(user)
+        .filter(carried_from=action)
+        .select_related("finding__plan"),
         "can_report": Action.objects.editable_by(user).filter(pk=pk).exists(),
         "can_edit": Plan.objects.editable_by(user).filter(pk=action.finding.plan_id).exists(),
         "today": _today(),
