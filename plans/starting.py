@@ -355,3 +355,24 @@ def apply(
         unlinked=sum(1 for action in preview.unlinked if action.pk not in decided),
         rounds=len(preview.rounds),
     )
+
+
+def plan_due(organization: Organization) -> Assessment | None:
+    """The organization's latest assessment if the plan that answers it (its year + 1) has not
+    been started yet: where the page offers "เริ่มแผนปีงบประมาณถัดไป"."""
+    latest = latest_assessment(organization)
+    if latest is None:
+        return None
+    started = Plan.objects.filter(
+        organization=organization, fiscal_year=latest.framework.fiscal_year + 1
+    ).exists()
+    return None if started else latest
+
+
+def plans_due(organizations) -> list[tuple[Organization, Assessment]]:
+    """Of ``organizations``, those with assessments whose next plan is due, and the assessment."""
+    due = []
+    for organization in organizations.filter(assessments__isnull=False).distinct():
+        if (latest := plan_due(organization)) is not None:
+            due.append((organization, latest))
+    return due

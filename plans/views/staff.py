@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from assessments.models import Assessment, Organization
-from plans import export, history, plan_table, planrows, progress
+from plans import export, history, plan_table, planrows, progress, starting
 from plans.access import plan_or_404, refuse_if_closed, require_editable, visible_or_404
 from plans.filters import ActionFilter, PlanActionFilter
 from plans.forms import ActionForm, FindingForm, ProgressForm
@@ -29,6 +29,7 @@ from plans.models import (
     ProgressUpdate,
     is_late,
     membership_of,
+    plan_organizations,
 )
 from plans.versions import StaleVersion, save_if_current
 
@@ -47,6 +48,7 @@ def home(request):
         "organizations": Organization.objects.visible_to(user).order_by("code"),
         "assessments": Paginator(assessments, PAGE_SIZE).get_page(request.GET.get("ap")),
         "plans": Paginator(plans, PAGE_SIZE).get_page(request.GET.get("pp")),
+        "plans_due": starting.plans_due(plan_organizations(user)),
     }
     return render(request, "plans/home.html", context)
 
