@@ -5,10 +5,11 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from ita_tracker.health import health
-from plans.views import dashboards
+from plans.views import dashboards, plan_status
 from plans.views import people as people_views
 from plans.views import report as report_views
 from plans.views import staff as plan_views
+from plans.views import start as start_views
 
 # A form beyond Django's size limits gets a Thai page (413 or 400), not the bare default.
 handler400 = "ita_tracker.security.bad_request"
@@ -47,6 +48,9 @@ urlpatterns = [
         report_views.plan_pdf,
         name="plan_pdf",
     ),
+    path("plans/<str:organization>/<int:year>/approve/", plan_status.approve, name="plan_approve"),
+    path("plans/<str:organization>/<int:year>/close/", plan_status.close, name="plan_close"),
+    path("plans/<str:organization>/start/", start_views.start_plan, name="start_plan"),
     path("scores/<str:organization>/<int:year>/", dashboards.scores, name="scores"),
     path("overview/", dashboards.overview_latest, name="overview_latest"),
     path("overview/<int:year>/", dashboards.overview, name="overview"),

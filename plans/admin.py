@@ -234,6 +234,7 @@ class PlanAdmin(ScopedAdminMixin, SpreadsheetImportMixin, SimpleHistoryAdmin):
     list_filter = ["fiscal_year", "status"]
     search_fields = ["title", "organization__name_th", "organization__code"]
     autocomplete_fields = ["organization", "assessment"]
+    readonly_fields = ["approved_by", "approved_at", "closed_by", "closed_at"]
     list_select_related = ["organization", "assessment__organization", "assessment__framework"]
     inlines = [ReportingRoundInline, FindingInline]
 
@@ -245,6 +246,12 @@ class PlanAdmin(ScopedAdminMixin, SpreadsheetImportMixin, SimpleHistoryAdmin):
         'หนึ่งแถวต่อหนึ่งข้อการประเมิน, หนึ่งบรรทัด "- " ต่อหนึ่งการปรับปรุง\n'
         "ถ้ามีแถวใดผิด จะไม่บันทึกข้อมูลใดเลย"
     )
+
+    def save_model(self, request, obj, form, change):
+        # Approving or closing here is recorded as on the plan page: who, and when.
+        if "status" in form.changed_data or not change:
+            obj.record_status(request.user, timezone.now())
+        super().save_model(request, obj, form, change)
 
     @admin.display(description="ตารางแผน")
     def download(self, plan):

@@ -350,6 +350,56 @@ class Plan(models.Model):
         """A closed plan keeps its findings, actions and reports as they were closed."""
         return self.status == self.Status.CLOSED
 
+    # The plan's workflow: ร่าง → อนุมัติแล้ว → ปิดแผน. Who may move it, and when, is decided
+    # here only; the page's buttons and the admin both ask.
+    def may_approve(self, user) -> bool:
+        """The district manager, the plan owner (or admin member) of the plan's organization,
+        and superusers may approve it."""
+        if user.is_authenticated and user.is_active and user.is_superuser:
+            return True
+        member = membership_of(user)
+        return (
+            member is not None
+            and member.organization_id == self.organization_id
+            and member.role in (*PLAN_EDITOR_ROLES, Membership.Role.DISTRICT_MANAGER)
+        )
+
+    def may_close(self, user) -> bool:
+        """Closing is the plan owner's (or an admin's) act of record at the year's end."""
+        return plan_organizations(user).filter(pk=self.organization_id).exists()
+
+    def approve_refusal(self) -> str | None:
+        if self.status != self.Status.DRAFT:
+            return _("อนุมัติได้เฉพาะแผนที่เป็นร่าง (แผนนี้: %(status)s)") % {
+                "status": self.get_status_display()
+            }
+        return None
+
+    def close_refusal(self, today) -> str | None:
+        if self.status != self.Status.APPROVED:
+            return _("ปิดได้เฉพาะแผนที่อนุมัติแล้ว (แผนนี้: %(status)s)") % {
+                "status": self.get_status_display()
+            }
+        _start, end = fiscal_year_bounds(self.fiscal_year)
+        if today <= end:
+            return _("ปิดแผนได้หลังสิ้นปีงบประมาณ %(year)s (หลังวันที่ %(end)s)") % {
+                "year": self.fiscal_year,
+                "end": format_date(end),
+            }
+        return None
+
+    def record_status(self, user, now) -> None:
+        """Note who approved or closed the plan, and when, if not noted yet (also for a
+        status changed in the admin)."""
+        if self.status in (self.Status.APPROVED, self.Status.CLOSED) and self.approved_at is None:
+            self.approved_by, self.approved_at = user, now
+        if self.status == self.Status.CLOSED and self.closed_at is None:
+            self.closed_by, self.closed_at = user, now
+        if self.status == self.Status.DRAFT:
+            self.approved_by = self.approved_at = None
+        if self.status != self.Status.CLOSED:
+            self.closed_by = self.closed_at = None
+
     def current_round(self, today):
         """The round a report made on ``today`` belongs to (see ``round_for``)."""
         return round_for(list(self.rounds.order_by("starts_on")), today)

@@ -16,11 +16,11 @@ from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET
 
 from assessments.models import Assessment, sees_all_organizations
-from plans import dashboard_charts, dashboards
+from plans import dashboard_charts, dashboards, starting
 from plans.access import assessment_or_404, plan_or_404
 from plans.charts import heat_legend
 from plans.filters import ActionScopeFilter
-from plans.models import Action
+from plans.models import Action, plan_organizations
 
 
 def _cache(request, *parts) -> dict:
@@ -51,9 +51,20 @@ def scores(request, organization: str, year: int):
         .exclude(pk=assessment.pk)
         .select_related("framework")
         .order_by("framework__name"),
+        # Per user, so outside the cached part of the page.
+        "start_due": _start_due(request.user, assessment),
         **_cache(request, "scores", assessment.pk),
     }
     return render(request, "plans/scores.html", context)
+
+
+def _start_due(user, assessment) -> bool:
+    """Whether to offer starting the plan that answers this assessment."""
+    organization = assessment.organization
+    return (
+        plan_organizations(user).filter(pk=organization.pk).exists()
+        and starting.plan_due(organization) == assessment
+    )
 
 
 @login_required

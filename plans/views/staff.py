@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from assessments.models import Assessment, Organization
-from plans import export, history, plan_table, planrows, progress
+from plans import export, history, plan_table, planrows, progress, starting
 from plans.access import plan_or_404, refuse_if_closed, require_editable, visible_or_404
 from plans.filters import ActionFilter, PlanActionFilter
 from plans.forms import ActionForm, FindingForm, ProgressForm
@@ -29,6 +29,7 @@ from plans.models import (
     ProgressUpdate,
     is_late,
     membership_of,
+    plan_organizations,
 )
 from plans.versions import StaleVersion, save_if_current
 
@@ -47,6 +48,7 @@ def home(request):
         "organizations": Organization.objects.visible_to(user).order_by("code"),
         "assessments": Paginator(assessments, PAGE_SIZE).get_page(request.GET.get("ap")),
         "plans": Paginator(plans, PAGE_SIZE).get_page(request.GET.get("pp")),
+        "plans_due": starting.plans_due(plan_organizations(user)),
     }
     return render(request, "plans/home.html", context)
 
@@ -103,7 +105,7 @@ def plan_detail(request, organization: str, year: int):
     plan = plan_or_404(user, organization, year)
     actions = (
         Action.objects.filter(finding__plan=plan)
-        .select_related("lead_division")
+        .select_related("lead_division", "carried_from__finding__plan")
         .prefetch_related("divisions")
     )
     filters = PlanActionFilter(
@@ -127,6 +129,8 @@ def plan_detail(request, organization: str, year: int):
         ),
         "today": today,
         "shown": len(shown),
+        "may_approve": plan.may_approve(user) and plan.approve_refusal() is None,
+        "may_close": plan.may_close(user) and plan.close_refusal(today) is None,
     }
     return render(request, "plans/plan_detail.html", context)
 
@@ -137,7 +141,10 @@ def action_detail(request, pk: int):
     user = request.user
     action = visible_or_404(
         Action.objects.select_related(
-            "finding__item__indicator__tool", "finding__plan__organization", "lead_division"
+            "finding__item__indicator__tool",
+            "finding__plan__organization",
+            "lead_division",
+            "carried_from__finding__plan",
         ),
         user,
         pk=pk,
@@ -153,6 +160,9 @@ def action_detail(request, pk: int):
         "plan": plan,
         "updates": updates,
         "history": history.field_changes(action),
+        "carried_to": Action.objects.visible_to(user)
+        .filter(carried_from=action)
+        .select_related("finding__plan"),
         "can_report": Action.objects.editable_by(user).filter(pk=pk).exists(),
         "can_edit": Plan.objects.editable_by(user).filter(pk=action.finding.plan_id).exists(),
         "today": _today(),
