@@ -79,3 +79,22 @@ def add_edition_argument(parser) -> None:
         help="edition name, when several editions share the fiscal year "
         "(e.g. 'ITA ของสำนักงานเขต กรุงเทพมหานคร')",
     )
+
+
+def earlier_edition(framework: Framework) -> Framework | None:
+    """The edition an edition follows: the latest of an earlier fiscal year, preferring one of
+    the same name, then one of the same issuer (the BMA edition follows the BMA one)."""
+    earlier = list(
+        Framework.objects.filter(fiscal_year__lt=framework.fiscal_year).order_by(
+            "-fiscal_year", "name"
+        )
+    )
+    for same in (
+        lambda other: other.name == framework.name,
+        lambda other: bool(framework.issuer) and other.issuer == framework.issuer,
+        lambda other: True,
+    ):
+        for other in earlier:
+            if same(other):
+                return other
+    return None

@@ -22,7 +22,8 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from assessments.editions import EditionError, find_framework
+from assessments.editions import EditionError, earlier_edition, find_framework
+from assessments.links import suggest_links
 from assessments.models import (
     Assessment,
     Framework,
@@ -169,6 +170,10 @@ class BookResult:
     changes: list[Change]
     diffs: dict[str, SheetDiff]
     rows: int
+    # Links suggested from the texts to the edition this one follows, for the items neither
+    # the workbook nor an earlier import linked (an admin confirms them).
+    suggested: int = 0
+    suggested_from: Framework | None = None
 
     @property
     def total_changes(self) -> int:
@@ -854,6 +859,9 @@ def import_workbook(workbook: Workbook, *, user=None, record: bool = True) -> Bo
         new_edition = plan.framework is None
         framework = _write(plan)
         result = BookResult(framework, new_edition, plan.changes, plan.diffs, book.rows)
+        if earlier := earlier_edition(framework):
+            result.suggested = len(suggest_links(framework, earlier))
+            result.suggested_from = earlier
         if record:
             totals = result.totals()
             ImportRecord.record(

@@ -113,20 +113,42 @@ def test_the_links_sheet_confirms_links_from_the_earlier_edition(ita2564):
     assert import_book(export_book(framework), "again.xlsx").total_changes == 0
 
 
+def test_a_new_edition_gets_links_suggested_from_the_texts(ita2564):
+    result = import_book(build_2566_workbook(), "ita2566.xlsx")
+
+    framework = Framework.objects.get(fiscal_year=2566)
+    assert result.suggested_from == ita2564
+    links = ItemLink.objects.between(ita2564, framework).select_related("from_item", "to_item")
+    assert result.suggested == links.count() > 0
+    assert set(links.values_list("status", flat=True)) == {ItemLink.Status.SUGGESTED}
+    suggested = {link.to_item.code: link.from_item.code for link in links}
+    # The renumbered OIT items are found under their new codes, from their texts alone.
+    for new_code, old_code in (("O13", "O12"), ("O17", "O16"), ("O19", "O21"), ("O34", "O36")):
+        assert suggested[new_code] == old_code == COUNTERPART_2564[new_code]
+    # The new personal-data policy item continues nothing.
+    assert "O10" not in suggested or suggested["O10"] != "O10"
+    # 37 of the 39 continued items are paired right; the two others merge two 2564 items.
+    right = sum(suggested.get(new) == old for new, old in COUNTERPART_2564.items() if old)
+    assert right >= 0.9 * sum(1 for old in COUNTERPART_2564.values() if old)
+
+
 def test_a_suggested_link_named_in_the_workbook_becomes_confirmed(ita2564):
     import_book(build_2566_workbook(), "ita2566.xlsx")
     framework = Framework.objects.get(fiscal_year=2566)
-    link = ItemLink.objects.create(
-        from_item=ita2564.items.get(code="O21"),
-        to_item=framework.items.get(code="O19"),
-        similarity=80,
-    )
+    suggested = ItemLink.objects.between(ita2564, framework)
+    assert suggested.exists()
+    assert not suggested.filter(status=ItemLink.Status.CONFIRMED).exists()
 
     result = import_book(build_2566_workbook(links_from=(2564, ita2564.name)), "again.xlsx")
 
-    link.refresh_from_db()
-    assert link.status == ItemLink.Status.CONFIRMED
-    assert result.diffs["links"].updated == 1
+    links = ItemLink.objects.between(ita2564, framework)
+    expected = {old: new for new, old in COUNTERPART_2564.items() if old}
+    assert {
+        link.from_item.code: link.to_item.code for link in links if link.to_item.code[0] == "O"
+    } == expected
+    assert set(links.values_list("status", flat=True)) == {ItemLink.Status.CONFIRMED}
+    assert result.diffs["links"].updated >= 1
+    assert result.suggested == 0  # every item is linked now
 
 
 # Refused workbooks: every error by sheet, row and column, nothing written -------------------

@@ -55,6 +55,14 @@ class Command(BaseCommand):
                     "unchanged": diff.unchanged,
                 }
             )
+        if result.suggested:
+            self.stdout.write(
+                _(
+                    "เสนอการเชื่อมโยงข้อกับ %(edition)s %(count)s ข้อ จากความคล้ายของข้อความ "
+                    "— ตรวจและยืนยันในหน้าจัดการระบบ (การเชื่อมโยงข้อระหว่างชุดการประเมิน)"
+                )
+                % {"edition": result.suggested_from, "count": result.suggested}
+            )
         self.stdout.write(
             self.style.SUCCESS(
                 _("รวมการเปลี่ยนแปลง %(count)s รายการ (%(count)s changes)")
