@@ -427,10 +427,18 @@ class ItemLink(models.Model):
         Item, verbose_name="ข้อในชุดใหม่", on_delete=models.CASCADE, related_name="links_back"
     )
     from_framework = models.ForeignKey(
-        Framework, on_delete=models.CASCADE, related_name="+", editable=False
+        Framework,
+        verbose_name="ชุดการประเมินเดิม",
+        on_delete=models.CASCADE,
+        related_name="+",
+        editable=False,
     )
     to_framework = models.ForeignKey(
-        Framework, on_delete=models.CASCADE, related_name="+", editable=False
+        Framework,
+        verbose_name="ชุดการประเมินใหม่",
+        on_delete=models.CASCADE,
+        related_name="+",
+        editable=False,
     )
     similarity = models.PositiveSmallIntegerField(
         "ความคล้ายของข้อความ (ร้อยละ)",
