@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "simple_history",
     "assessments",
     "plans",
+    "reminders",
     "csp",
     # Last, as its documentation asks: it counts failed sign-ins through auth signals.
     "axes",

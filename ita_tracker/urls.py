@@ -10,6 +10,7 @@ from plans.views import people as people_views
 from plans.views import report as report_views
 from plans.views import staff as plan_views
 from plans.views import start as start_views
+from reminders import views as reminder_views
 
 # A form beyond Django's size limits gets a Thai page (413 or 400), not the bare default.
 handler400 = "ita_tracker.security.bad_request"
@@ -71,6 +72,8 @@ urlpatterns = [
         people_views.person_active,
         name="person_active",
     ),
+    path("account/reminders/", reminder_views.preferences, name="reminder_preferences"),
+    path("reminders/stop/<str:token>/", reminder_views.stop, name="reminders_stop"),
     path("health/", health, name="health"),
     path(
         "accounts/login/",
