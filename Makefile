@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .PHONY: install run serve test test-sqlite test-postgres chromium lint format migrations-check \
-	check clean bench-import bench-hostile bench loadtest faults backup restore
+	check clean bench-import bench-hostile bench bench-reminders loadtest faults backup restore
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -85,6 +85,11 @@ bench-hostile: install
 # and PASS/FAIL against the goals (BENCH_CLIENTS, BENCH_REQUESTS: see scripts/bench.py).
 bench: install
 	DJANGO_ENV_FILE= $(THROWAWAY_KEY) scripts/with-postgres.sh $(BIN)/python scripts/bench.py
+
+# The reminder digests of 50 districts × 20 users and of 5 × 20 on the synthetic data: seconds
+# and queries of each, PASS/FAIL for queries not growing and seconds growing at most linearly.
+bench-reminders: install
+	DJANGO_ENV_FILE= $(THROWAWAY_KEY) scripts/with-postgres.sh $(BIN)/python scripts/bench_reminders.py
 
 # 60 s of staff and managers as concurrent users (LOAD_USERS, 50) against gunicorn on a
 # throw-away PostgreSQL, then a check that every accepted progress report is stored once.

@@ -36,6 +36,7 @@ class DemoAccount:
     organization: str
     division: str = ""
     superuser: bool = False
+    email: str = ""
 
 
 @dataclass
@@ -108,6 +109,7 @@ def ensure_demo_users(password: str, accounts: list[DemoAccount]) -> None:
         user.is_active = True
         user.is_staff = account.superuser
         user.is_superuser = account.superuser
+        user.email = account.email
         user.set_password(password)
         user.save()
         organization = Organization.objects.get(code=account.organization)

@@ -32,6 +32,7 @@ from plans.models import (
     plan_organizations,
 )
 from plans.versions import StaleVersion, save_if_current
+from reminders import digests
 
 PAGE_SIZE = 25
 
@@ -45,6 +46,8 @@ def home(request):
     assessments = Assessment.objects.visible_to(user).select_related("organization", "framework")
     plans = Plan.objects.visible_to(user).select_related("organization", "assessment__framework")
     context = {
+        "due": digests.due_list(user, membership_of(user), _today()),
+        "due_shown": f":{digests.DUE_LIST_SHOWN}",
         "organizations": Organization.objects.visible_to(user).order_by("code"),
         "assessments": Paginator(assessments, PAGE_SIZE).get_page(request.GET.get("ap")),
         "plans": Paginator(plans, PAGE_SIZE).get_page(request.GET.get("pp")),
