@@ -55,6 +55,8 @@ class Outcome:
     failed: int = 0
     # Nothing due: no e-mail.
     empty: int = 0
+    # Not tried: the mail server could not be reached (nothing claimed; the next run sends).
+    unreached: int = 0
     # What a dry run would send.
     planned: list = field(default_factory=list)
 
@@ -116,27 +118,45 @@ def _record(digest: Digest, **fields) -> None:
     _patiently(lambda: mine.update(attempts=F("attempts") + 1, **fields))
 
 
+def _hang_up(mailer) -> None:
+    try:
+        mailer.close()
+    except Exception as error:
+        # Nothing left to do with a conversation that failed to end; the next one is new.
+        log.info("closing the mail connection failed: %s", error)
+
+
 def send_digests(day: date, *, dry_run: bool = False) -> Outcome:
     """Send (or, dry, only list) the digests due on ``day``."""
     outcome = Outcome()
     users, contents = build(day)
-    connection = None if dry_run else get_connection()
-    for content in contents:
-        if content.is_empty:
-            outcome.empty += 1
-            continue
+    due = [content for content in contents if not content.is_empty]
+    outcome.empty = len(contents) - len(due)
+    if dry_run:
+        outcome.planned = [(users[content.user_id], content) for content in due]
+        return outcome
+    mailer = get_connection()
+    for position, content in enumerate(due):
         user = users[content.user_id]
-        if dry_run:
-            outcome.planned.append((user, content))
-            continue
+        try:
+            # Opened once and kept for the next message (after a failure, opened anew).
+            mailer.open()
+        except Exception as error:
+            # The server cannot be reached: every other digest would wait out the same
+            # timeout. None of the rest is claimed, so the next run sends them all.
+            outcome.unreached = len(due) - position
+            log.error(
+                "mail server unreachable, %s digests left for the next run: %s",
+                outcome.unreached,
+                error,
+            )
+            break
         digest = claim(user, content, day)
         if digest is None:
             outcome.skipped += 1
             continue
         try:
-            # Opened once and kept for the next message (after a failure, opened anew).
-            connection.open()
-            build_message(content, user, connection=connection).send()
+            build_message(content, user, connection=mailer).send()
         # Any error: one recipient's failure never stops the others.
         except Exception as error:
             outcome.failed += 1
@@ -153,10 +173,9 @@ def send_digests(day: date, *, dry_run: bool = False) -> Outcome:
                 error,
             )
             # The conversation may be broken; the next message opens a new one.
-            connection.close()
+            _hang_up(mailer)
         else:
             outcome.sent += 1
             _record(digest, status=Digest.Status.SENT, sent_at=timezone.now(), error="")
-    if connection is not None:
-        connection.close()
+    _hang_up(mailer)
     return outcome

@@ -73,6 +73,11 @@ class Command(BaseCommand):
                 "empty": outcome.empty,
             }
         )
+        if outcome.unreached:
+            self.stdout.write(
+                _("ติดต่อเซิร์ฟเวอร์อีเมลไม่ได้: ยังไม่ได้ส่ง %(count)s ฉบับ จะส่งเมื่อสั่งงานครั้งถัดไป")
+                % {"count": outcome.unreached}
+            )
 
     def _print_planned(self, day, planned):
         for user, content in planned:
