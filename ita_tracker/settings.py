@@ -12,6 +12,7 @@ import fontpkg_sarabun
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from ita_tracker.email_url import parse_email_url, parse_from_address, parse_site_url
 from ita_tracker.env import (
     TEST_SUITE_SECRET_KEY,
     env_bool,
@@ -289,6 +290,36 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # longest a cached dashboard lives, which bounds how stale a change that leaves no history
 # (a catalog or reported figure edited in the admin) can be. 0 turns the cache off.
 ITA_DASHBOARD_CACHE_SECONDS = env_int("ITA_DASHBOARD_CACHE_SECONDS", 120, minimum=0)
+
+# --- E-mail (the reminder digests) --------------------------------------------------------
+# One URL names the mail server (ita_tracker/email_url.py): smtp://…?tls=1, smtps://… or
+# console:// while developing. Unset, nothing is sent: `send_reminders` says so and stops.
+_email_url = env_str("ITA_EMAIL_URL", "") or ""
+ITA_EMAIL_CONFIGURED = bool(_email_url.strip())
+if ITA_EMAIL_CONFIGURED:
+    globals().update(parse_email_url(_email_url))
+else:
+    # Nothing may leave by accident through Django's default (an SMTP server on localhost).
+    EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
+_from_email = env_str("DJANGO_DEFAULT_FROM_EMAIL", "") or ""
+if _from_email:
+    DEFAULT_FROM_EMAIL = parse_from_address(_from_email)
+elif ITA_EMAIL_CONFIGURED and EMAIL_BACKEND != "django.core.mail.backends.console.EmailBackend":
+    raise ImproperlyConfigured(
+        "DJANGO_DEFAULT_FROM_EMAIL must be set when ITA_EMAIL_URL names a mail server "
+        "(e.g. ITA Tracker <ita@district.bangkok.go.th>); servers refuse Django's default sender."
+    )
+# The site's address as its users reach it: every link in an e-mail starts with it.
+_site_url = env_str("ITA_SITE_URL", "") or ""
+if _site_url:
+    ITA_SITE_URL = parse_site_url(_site_url)
+elif ITA_EMAIL_CONFIGURED and not DEBUG:
+    raise ImproperlyConfigured(
+        "ITA_SITE_URL must be set when ITA_EMAIL_URL is (e.g. https://ita.example.go.th): "
+        "the links in the e-mails start with it."
+    )
+else:
+    ITA_SITE_URL = "http://127.0.0.1:8000"
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,62 @@
+"""The reminder preferences page: sign-in required, and it keeps what the user chose."""
+
+import pytest
+
+from reminders.models import Frequency, ReminderPreference
+from tests.factories import make_user
+
+URL = "/account/reminders/"
+
+
+@pytest.fixture
+def somchai(db):
+    return make_user("somchai", email="somchai@example.org")
+
+
+def test_signing_in_is_required(client, db):
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+    assert client.post(URL, {"frequency": "never", "language": "th"}).status_code == 302
+    assert ReminderPreference.objects.count() == 0
+
+
+def test_the_defaults_are_daily_in_thai(client, somchai):
+    client.force_login(somchai)
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert response.context["form"].initial["frequency"] == Frequency.DAILY
+    assert response.context["form"].initial["language"] == "th"
+    assert "somchai@example.org" in response.text
+
+
+def test_saves_and_shows_the_choice_again(client, somchai):
+    client.force_login(somchai)
+    response = client.post(URL, {"frequency": "weekly", "language": "en"}, follow=True)
+    assert response.status_code == 200
+    preference = ReminderPreference.objects.get(user=somchai)
+    assert (preference.frequency, preference.language) == (Frequency.WEEKLY, "en")
+    form = client.get(URL).context["form"]
+    assert (form.initial["frequency"], form.initial["language"]) == ("weekly", "en")
+
+
+def test_a_bad_choice_changes_nothing(client, somchai):
+    ReminderPreference.objects.create(user=somchai, frequency=Frequency.WEEKLY)
+    client.force_login(somchai)
+    response = client.post(URL, {"frequency": "hourly", "language": "th"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["frequency"]
+    assert ReminderPreference.objects.get(user=somchai).frequency == Frequency.WEEKLY
+
+
+def test_each_user_changes_only_their_own(client, somchai):
+    other = make_user("somsri", email="somsri@example.org")
+    client.force_login(somchai)
+    client.post(URL, {"frequency": "never", "language": "th"})
+    assert not ReminderPreference.objects.filter(user=other).exists()
+
+
+def test_a_user_without_email_is_told_why_nothing_arrives(client, db):
+    user = make_user("noemail")
+    client.force_login(user)
+    assert "บัญชีของท่านยังไม่มีอีเมล" in client.get(URL).text
