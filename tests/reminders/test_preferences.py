@@ -60,3 +60,9 @@ def test_a_user_without_email_is_told_why_nothing_arrives(client, db):
     user = make_user("noemail")
     client.force_login(user)
     assert "บัญชีของท่านยังไม่มีอีเมล" in client.get(URL).text
+
+
+def test_every_page_links_the_users_name_to_the_preferences(client, somchai):
+    client.force_login(somchai)
+    response = client.get("/")
+    assert f'<a href="{URL}"' in response.text
