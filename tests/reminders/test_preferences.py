@@ -66,3 +66,26 @@ def test_every_page_links_the_users_name_to_the_preferences(client, somchai):
     client.force_login(somchai)
     response = client.get("/")
     assert f'<a href="{URL}"' in response.text
+
+
+def test_the_reminder_log_is_read_only_in_the_admin(client, somchai):
+    from reminders.models import Digest
+
+    Digest.objects.create(
+        user=somchai, kind="daily", day="2022-06-20", status="failed", error="550"
+    )
+    client.force_login(make_user("root", is_superuser=True, is_staff=True))
+    response = client.get("/admin/reminders/digest/")
+    assert response.status_code == 200
+    assert "somchai" in response.text
+    assert client.get("/admin/reminders/digest/add/").status_code == 403
+    digest = Digest.objects.get()
+    assert (
+        client.post(f"/admin/reminders/digest/{digest.pk}/change/", {"status": "sent"}).status_code
+        == 403
+    )
+    digest.refresh_from_db()
+    assert digest.status == "failed"
+    # Staff without the model's permissions do not see it at all.
+    client.force_login(make_user("clerk", is_staff=True))
+    assert client.get("/admin/reminders/digest/").status_code == 403
