@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "assessments",
     "plans",
     "reminders",
+    "oit",
     "csp",
     # Last, as its documentation asks: it counts failed sign-ins through auth signals.
     "axes",

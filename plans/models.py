@@ -626,6 +626,15 @@ class Action(Versioned):
         "ความก้าวหน้า (ร้อยละ)", default=0, validators=PERCENT_RANGE
     )
     completed_on = models.DateField("วันที่แล้วเสร็จ", null=True, blank=True)
+    prepares = models.ForeignKey(
+        Item,
+        verbose_name="เตรียมข้อ OIT",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="preparing_actions",
+        help_text="ข้อ OIT ที่การดำเนินงานนี้เตรียมให้พร้อม (ถ้ามี)",
+    )
     carried_from = models.ForeignKey(
         "self",
         verbose_name="ยกมาจาก",
