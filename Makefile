@@ -8,7 +8,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .PHONY: install run serve test test-sqlite test-postgres chromium lint format migrations-check \
-	check clean bench-import bench-hostile bench bench-reminders loadtest faults backup restore
+	check clean bench-import bench-hostile bench bench-reminders bench-linkcheck loadtest faults \
+	backup restore
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -90,6 +91,11 @@ bench: install
 # and queries of each, PASS/FAIL for queries not growing and seconds growing at most linearly.
 bench-reminders: install
 	DJANGO_ENV_FILE= $(THROWAWAY_KEY) scripts/with-postgres.sh $(BIN)/python scripts/bench_reminders.py
+
+# The OIT link checker over 200 addresses of a local web site (tests/oit/web.py): seconds and
+# each verdict's count. No database; figures, never part of the test suite.
+bench-linkcheck: install
+	DJANGO_ENV_FILE= $(DEV_ENV) $(BIN)/python scripts/bench_linkcheck.py
 
 # 60 s of staff and managers as concurrent users (LOAD_USERS, 50) against gunicorn on a
 # throw-away PostgreSQL, then a check that every accepted progress report is stored once.

@@ -292,6 +292,18 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # (a catalog or reported figure edited in the admin) can be. 0 turns the cache off.
 ITA_DASHBOARD_CACHE_SECONDS = env_int("ITA_DASHBOARD_CACHE_SECONDS", 120, minimum=0)
 
+# --- The OIT link checker (oit/checker.py) ------------------------------------------------
+# Seconds to connect, and between two reads; one address may take three times this in all.
+ITA_LINKCHECK_TIMEOUT = env_int("ITA_LINKCHECK_TIMEOUT", 10, minimum=1)
+# Bytes read of one web page or PDF at most; the rest is never downloaded.
+ITA_LINKCHECK_MAX_BYTES = env_int("ITA_LINKCHECK_MAX_BYTES", 5 * 1024 * 1024, minimum=64 * 1024)
+# Addresses fetched at once: in all, and of one host (an office's small web server).
+ITA_LINKCHECK_CONCURRENCY = env_int("ITA_LINKCHECK_CONCURRENCY", 16, minimum=1)
+ITA_LINKCHECK_PER_HOST = env_int("ITA_LINKCHECK_PER_HOST", 4, minimum=1)
+# Lets the checker fetch private, loopback and link-local addresses: for the tests' local web
+# server only. Never on a server: it opens the office network to anyone who can type a URL.
+ITA_LINKCHECK_ALLOW_PRIVATE = env_bool("ITA_LINKCHECK_ALLOW_PRIVATE", False)
+
 # --- E-mail (the reminder digests) --------------------------------------------------------
 # One URL names the mail server (ita_tracker/email_url.py): smtp://…?tls=1, smtps://… or
 # console:// while developing. Unset, nothing is sent: `send_reminders` says so and stops.
@@ -328,5 +340,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
     # WeasyPrint logs every step of every PDF at INFO.
-    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
+    "loggers": {
+        "weasyprint.progress": {"level": "WARNING"},
+        # httpx logs every request the OIT link checker makes at INFO.
+        "httpx": {"level": "WARNING"},
+    },
 }
