@@ -2,27 +2,13 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from oit.models import PublishedUrl, Readiness
+from oit.readiness import url_problem
 from plans.forms import VersionedForm
 from plans.models import Division
-
-URL_MAX_CHARS = PublishedUrl._meta.get_field("url").max_length
-web_address = URLValidator(schemes=["http", "https"])
-
-
-def url_problem(text: str) -> str | None:
-    """Why ``text`` is not a web address the checker can fetch (in Thai), or None."""
-    if len(text) > URL_MAX_CHARS:
-        return _("ที่อยู่ยาวเกิน %(limit)s ตัวอักษร") % {"limit": URL_MAX_CHARS}
-    try:
-        web_address(text)
-    except ValidationError:
-        return _("“%(url)s” ไม่ใช่ที่อยู่เว็บที่ขึ้นต้นด้วย http:// หรือ https://") % {"url": text}
-    return None
 
 
 class ReadinessForm(VersionedForm):

@@ -10,8 +10,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models, transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from assessments import scoring
@@ -23,6 +26,9 @@ OIT_TOOL = "OIT"
 # Results that cost the item its points however ready the office thinks it is, the worst
 # first: "fix first" lists them in this order.
 FIX_ORDER = ("broken", "wrong_year", "unreachable", "not_document")
+# PublishedUrl.url's length (the model cannot be imported here: it imports this module).
+URL_MAX_CHARS = 2000
+web_address = URLValidator(schemes=["http", "https"])
 
 
 class ReadinessQuerySet(models.QuerySet):
@@ -44,6 +50,17 @@ class ReadinessQuerySet(models.QuerySet):
 
     def of(self, organization, framework):
         return self.filter(organization=organization, item__framework=framework)
+
+
+def url_problem(text: str) -> str | None:
+    """Why ``text`` is not a web address the checker can fetch (in Thai), or None."""
+    if len(text) > URL_MAX_CHARS:
+        return _("ที่อยู่ยาวเกิน %(limit)s ตัวอักษร") % {"limit": URL_MAX_CHARS}
+    try:
+        web_address(text)
+    except ValidationError:
+        return _("“%(url)s” ไม่ใช่ที่อยู่เว็บที่ขึ้นต้นด้วย http:// หรือ https://") % {"url": text}
+    return None
 
 
 def oit_items(framework: Framework):
