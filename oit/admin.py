@@ -2,6 +2,7 @@
 each office's readiness, scoped like the pages."""
 
 from django.contrib import admin
+from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
 from assessments.admin import ScopedAdminMixin
@@ -24,6 +25,8 @@ class PublishedUrlInline(admin.TabularInline):
     extra = 0
     fields = ["order", "url", "latest"]
     readonly_fields = ["latest"]
+    # An address typed without a scheme is read as https (Django 6's default, said now).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Readiness)
