@@ -74,6 +74,7 @@ urlpatterns = [
     ),
     path("account/reminders/", reminder_views.preferences, name="reminder_preferences"),
     path("reminders/stop/<str:token>/", reminder_views.stop, name="reminders_stop"),
+    path("oit/", include("oit.urls")),
     path("health/", health, name="health"),
     path(
         "accounts/login/",

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from assessments.models import Item, Organization, be_year_check
+from oit.readiness import ReadinessQuerySet
 from plans.models import Division, Versioned
 
 
@@ -60,6 +61,7 @@ class Readiness(Versioned):
     note = models.TextField("หมายเหตุ", blank=True, max_length=2000)
     updated_at = models.DateTimeField("แก้ไขล่าสุด", auto_now=True)
 
+    objects = ReadinessQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from assessments.forms import ThaiDateField
+from oit.readiness import oit_items
 from plans import pending, progress
 from plans.evidence import ACCEPT, check_evidence_file
 from plans.history import shown_typed
@@ -163,6 +164,7 @@ class ActionForm(VersionedForm, DoneEvidenceForm):
             "status",
             "progress",
             "completed_on",
+            "prepares",
         ]
         widgets = {
             "text": forms.Textarea(attrs={"rows": 3}),
@@ -171,11 +173,13 @@ class ActionForm(VersionedForm, DoneEvidenceForm):
             "divisions": forms.CheckboxSelectMultiple,
         }
 
-    def __init__(self, *args, organization, **kwargs):
+    def __init__(self, *args, organization, edition, **kwargs):
         super().__init__(*args, **kwargs)
         divisions = Division.objects.filter(organization=organization)
         self.fields["lead_division"].queryset = divisions
         self.fields["divisions"].queryset = divisions
+        # Only an OIT item of the edition the plan answers can be prepared by its actions.
+        self.fields["prepares"].queryset = oit_items(edition)
         if not self.instance.pk:
             del self.fields["version"]
         # Left empty, the progress stays as the reports have moved it.

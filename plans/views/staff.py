@@ -230,7 +230,12 @@ def action_edit(request, pk: int):
     if refused := refuse_if_closed(request, plan, action.get_absolute_url()):
         return refused
     require_editable(Plan.objects, request.user, plan)
-    form = ActionForm(request.POST or None, instance=action, organization=plan.organization)
+    form = ActionForm(
+        request.POST or None,
+        instance=action,
+        organization=plan.organization,
+        edition=plan.assessment.framework,
+    )
     context = {"action": action, "finding": action.finding, "plan": plan}
 
     def apply(current: Action) -> None:
@@ -251,7 +256,9 @@ def action_create(request, finding_pk: int):
     if refused := refuse_if_closed(request, plan, plan.get_absolute_url()):
         return refused
     require_editable(Finding.objects, request.user, finding)
-    form = ActionForm(request.POST or None, organization=plan.organization)
+    form = ActionForm(
+        request.POST or None, organization=plan.organization, edition=plan.assessment.framework
+    )
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             action = form.save(commit=False)
