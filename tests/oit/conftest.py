@@ -1,6 +1,6 @@
 """The local web site the link checker judges; a small district for the OIT pages: the
-factories' edition (OIT items O1–O4), two divisions
-and one user per role, plus a member of another district."""
+factories' edition (OIT items O1–O4), two divisions and one user per role, plus a member of
+another district."""
 
 from types import SimpleNamespace
 
