@@ -948,26 +948,14 @@ def book_rows(framework: Framework) -> dict[str, list[list[object]]]:
 def export_book(framework: Framework) -> bytes:
     """The edition as one .xlsx workbook that ``import_book`` takes back unchanged."""
     from openpyxl import Workbook as OpenpyxlWorkbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-    from assessments.resources import formula_like
+    from assessments.resources import text_safe_cell
 
     workbook = OpenpyxlWorkbook(write_only=True)
     for title, rows in book_rows(framework).items():
         sheet = workbook.create_sheet(title)
-
-        def cell(value, sheet=sheet):
-            if isinstance(value, str):
-                value = ILLEGAL_CHARACTERS_RE.sub("\N{REPLACEMENT CHARACTER}", value)
-            written = WriteOnlyCell(sheet, value=value)
-            # Text that starts like a formula stays text when the file is opened.
-            if formula_like(value):
-                written.data_type, written.quotePrefix = "s", True
-            return written
-
         for row in rows:
-            sheet.append([cell(value) for value in row])
+            sheet.append([text_safe_cell(sheet, value) for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

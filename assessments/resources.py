@@ -56,6 +56,20 @@ def formula_like(value: object) -> bool:
     return isinstance(value, str) and value.startswith(FORMULA_STARTS)
 
 
+def text_safe_cell(sheet, value):
+    """A write-only cell of ``sheet`` that shows ``value`` exactly as typed: characters .xlsx
+    cannot hold are replaced, and text that starts like a formula stays text."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("\N{REPLACEMENT CHARACTER}", value)
+    written = WriteOnlyCell(sheet, value=value)
+    if formula_like(value):
+        written.data_type, written.quotePrefix = "s", True
+    return written
+
+
 class EscapedCSV(base_formats.CSV):
     """CSV export in which no text runs as a formula: such text gets a leading apostrophe,
     which spreadsheet programs show as a plain-text mark."""
@@ -81,24 +95,13 @@ class EscapedXLSX(base_formats.XLSX):
 
     def export_data(self, dataset, **kwargs):
         from openpyxl import Workbook
-        from openpyxl.cell import WriteOnlyCell
-        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet(dataset.title or "Sheet1")
-
-        def cell(value):
-            if isinstance(value, str):
-                value = ILLEGAL_CHARACTERS_RE.sub("\N{REPLACEMENT CHARACTER}", value)
-            written = WriteOnlyCell(sheet, value=value)
-            if formula_like(value):
-                written.data_type, written.quotePrefix = "s", True
-            return written
-
         if dataset.headers:
-            sheet.append([cell(header) for header in dataset.headers])
+            sheet.append([text_safe_cell(sheet, header) for header in dataset.headers])
         for row in dataset:
-            sheet.append([cell(value) for value in row])
+            sheet.append([text_safe_cell(sheet, value) for value in row])
         buffer = io.BytesIO()
         workbook.save(buffer)
         return buffer.getvalue()
