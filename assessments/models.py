@@ -133,6 +133,12 @@ class Organization(models.Model):
         related_name="children",
         help_text="เว้นว่างได้ถ้าไม่มีต้นสังกัดในระบบ",
     )
+    # The demo's other districts carry invented figures: every page that shows them says so.
+    is_simulated = models.BooleanField(
+        _("ข้อมูลจำลอง"),
+        default=False,
+        help_text=_("คะแนนและแผนของหน่วยงานนี้สร้างขึ้นเพื่อทดลองใช้ระบบ ไม่ใช่ข้อมูลจริง"),
+    )
 
     objects = OrganizationManager()
 
