@@ -24,7 +24,7 @@ install: $(STAMP)
 
 run: install .env
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
-	$(DEV_ENV) $(BIN)/python manage.py load_demo --with-demo-users
+	$(DEV_ENV) $(BIN)/python manage.py load_demo --with-demo-users --simulated
 	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # As in production: gunicorn on PostgreSQL (DATABASE_URL), static files through whitenoise,

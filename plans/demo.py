@@ -1,5 +1,10 @@
 """The demo data set described by ``fixtures/demo.toml``: reference data anyone may load,
-the Phra Khanong seed (framework, scores, plan), and local demo users only on request."""
+the Phra Khanong seed (framework, scores, plan), and local demo users only on request.
+
+On request too, simulated data for every other district (``plans.synthetic``): the recent
+editions' scores and plans up to the current fiscal year, reported up to today, each of
+those districts flagged ``Organization.is_simulated``. The seed's districts stay as the seed
+has them."""
 
 import csv
 import tomllib
@@ -11,6 +16,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.db import transaction
+from django.utils import timezone
 
 from assessments.loaders import load_framework, load_item_scores, load_reported_scores, upsert
 from assessments.models import (
@@ -22,11 +28,24 @@ from assessments.models import (
     organization_code_problem,
 )
 from assessments.tables import CellError, TableError
+from assessments.thaidates import fiscal_year_of
 from plans.loaders import ensure_plan, load_divisions, load_plan, read_plan_table
-from plans.models import Action, Division, Finding, Membership, ReportingRound
+from plans.models import (
+    Action,
+    Division,
+    Finding,
+    Membership,
+    Plan,
+    ProgressUpdate,
+    ReportingRound,
+)
+from plans.synthetic import generate, published_on
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 MANIFEST = FIXTURES / "demo.toml"
+# How many editions of scores the simulated districts get, up to the latest published one:
+# enough for the trends and the comparison of two editions to have something to show.
+SIMULATED_EDITIONS = 4
 
 
 @dataclass(frozen=True)
@@ -49,6 +68,9 @@ class DemoCounts:
     findings: int = 0
     actions: int = 0
     users: int = 0
+    simulated: int = 0
+    plans: int = 0
+    updates: int = 0
 
     @classmethod
     def now(cls) -> "DemoCounts":
@@ -61,6 +83,9 @@ class DemoCounts:
             findings=Finding.objects.count(),
             actions=Action.objects.count(),
             users=get_user_model().objects.count(),
+            simulated=Organization.objects.filter(is_simulated=True).count(),
+            plans=Plan.objects.count(),
+            updates=ProgressUpdate.objects.count(),
         )
 
 
@@ -123,9 +148,56 @@ def ensure_demo_users(password: str, accounts: list[DemoAccount]) -> None:
             user.user_permissions.add(see_all)
 
 
+def _load_seed_scores(path: Path) -> None:
+    """Load a seed score file. The import log is kept for files that change something: a
+    reload that changes no score is undone whole, its log entry with it, so that loading the
+    demo twice changes nothing."""
+    savepoint = transaction.savepoint()
+    counts = load_item_scores(path)
+    if counts.created or counts.updated:
+        transaction.savepoint_commit(savepoint)
+    else:
+        transaction.savepoint_rollback(savepoint)
+
+
+def real_codes(manifest: dict) -> set[str]:
+    """The districts whose scores or plan the seed has: their data is real, never simulated."""
+    return {
+        entry["organization"] for key in ("assessments", "plans") for entry in manifest.get(key, [])
+    }
+
+
+def simulated_years(today: date) -> tuple[int, ...]:
+    """The assessment years of the simulated scores: the last SIMULATED_EDITIONS editions
+    published by ``today``. Each gets the plan of the following fiscal year, so the last
+    plan is the one under way (FY 2570 on 26 Nov 2026, answering the 2569 edition)."""
+    latest = fiscal_year_of(today)
+    while published_on(latest) > today:
+        latest -= 1
+    return tuple(range(latest - SIMULATED_EDITIONS + 1, latest + 1))
+
+
+def load_simulated(manifest: dict, today: date) -> dict[str, int]:
+    """Flag every district the seed does not cover as simulated and generate its data as it
+    stands on ``today``; return the rows created per kind (none on a second run)."""
+    real = real_codes(manifest)
+    others = Organization.objects.filter(kind=Organization.Kind.DISTRICT).exclude(code__in=real)
+    others.filter(is_simulated=False).update(is_simulated=True)
+    return generate(
+        districts=others.count(), exclude=real, years=simulated_years(today), today=today
+    )
+
+
 @transaction.atomic
-def load_demo(*, with_users: bool, manifest_path: Path = MANIFEST) -> DemoCounts:
-    """Load every piece of demo data; running it again changes nothing."""
+def load_demo(
+    *,
+    with_users: bool,
+    manifest_path: Path = MANIFEST,
+    simulated: bool = False,
+    today: date | None = None,
+) -> DemoCounts:
+    """Load every piece of demo data, with the other districts' simulated data if asked
+    (as of ``today``, by default the local date); running it again changes nothing."""
     manifest = read_manifest(manifest_path)
     base = manifest_path.parent
     load_districts(base / manifest["districts"])
@@ -140,7 +212,7 @@ def load_demo(*, with_users: bool, manifest_path: Path = MANIFEST) -> DemoCounts
     for folder in manifest.get("frameworks", []):
         load_framework(base / folder)
     for entry in manifest.get("assessments", []):
-        load_item_scores(base / entry["scores"])
+        _load_seed_scores(base / entry["scores"])
         if entry.get("reported"):
             load_reported_scores(base / entry["reported"])
         Assessment.objects.filter(
@@ -166,6 +238,8 @@ def load_demo(*, with_users: bool, manifest_path: Path = MANIFEST) -> DemoCounts
                     "ends_on": date.fromisoformat(round_["ends_on"]),
                 },
             )
+    if simulated:
+        load_simulated(manifest, today or timezone.localdate())
     if with_users:
         ensure_demo_users(*demo_accounts(manifest))
     return DemoCounts.now()

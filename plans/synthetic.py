@@ -8,11 +8,15 @@ generator, so a district's data does not depend on how many others are generated
 
 A district-year that already has a plan (the demo's Phra Khanong plan 2565) is left alone, an
 existing assessment keeps its scores, and existing divisions are reused: a second run adds
-nothing.
+nothing. Districts named in ``exclude`` are not touched at all.
+
+Given a ``today``, the plans are written as they stood that day: the year's story is drawn
+whole, then what happens after ``today`` is dropped (``load_demo --simulated``'s living year).
 """
 
 import random
 from collections import defaultdict
+from collections.abc import Collection
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -30,7 +34,7 @@ from assessments.models import (
     Organization,
     Tool,
 )
-from assessments.thaidates import BANGKOK, fiscal_year_bounds, format_month
+from assessments.thaidates import BANGKOK, as_date, fiscal_year_bounds, format_month
 from plans.models import (
     Action,
     Division,
@@ -139,16 +143,21 @@ def generate(
     actions_per_weak_item: int = 5,
     reports_per_action: int = 3,
     seed: int = 2564,
+    exclude: Collection[str] = (),
+    today: date | None = None,
 ) -> dict[str, int]:
-    """Generate the data set for the first ``districts`` districts (by code) and return how
-    many rows of each kind were created. Scores are for the assessment ``years``; each
-    district-year gets the plan of the following fiscal year."""
+    """Generate the data set for the first ``districts`` districts (by code) not in
+    ``exclude`` and return how many rows of each kind were created. Scores are for the
+    assessment ``years``; each district-year gets the plan of the following fiscal year,
+    reported up to ``today`` if given, else to the year's end."""
     counts = dict.fromkeys(COUNT_KEYS, 0)
     template = Framework.objects.filter(fiscal_year=TEMPLATE_YEAR).order_by("pk").first()
     if template is None:
         raise ValueError(f"no framework of fiscal year {TEMPLATE_YEAR}: run load_demo first")
     organizations = list(
-        Organization.objects.filter(kind=Organization.Kind.DISTRICT).order_by("code")[:districts]
+        Organization.objects.filter(kind=Organization.Kind.DISTRICT)
+        .exclude(code__in=exclude)
+        .order_by("code")[:districts]
     )
     if len(organizations) < districts:
         raise ValueError(f"only {len(organizations)} districts loaded: run load_demo first")
@@ -199,11 +208,10 @@ def generate(
             step = year - TEMPLATE_YEAR
             assessment = assessments.get((organization.pk, framework.pk))
             if assessment is None:
-                _, end = fiscal_year_bounds(year)
                 assessment = Assessment(
                     organization=organization,
                     framework=framework,
-                    published_on=date(end.year, 9, 1),
+                    published_on=published_on(year),
                     note="ข้อมูลสังเคราะห์สำหรับทดสอบระบบ",
                 )
                 rows.assessments.append(assessment)
@@ -231,9 +239,17 @@ def generate(
                 "latest" if year == latest else "earlier",
                 actions_per_weak_item,
                 reports_per_action,
+                today,
             )
     _insert(rows, counts)
     return counts
+
+
+def published_on(year: int) -> date:
+    """The day an edition's results are taken to be published: 1 September of its fiscal
+    year, a month before the plan that answers them begins."""
+    _, end = fiscal_year_bounds(year)
+    return date(end.year, 9, 1)
 
 
 def _copy_framework(template: Framework, year: int) -> Framework:
@@ -374,8 +390,12 @@ def _plan(
     age,
     actions_per_weak_item,
     reports_per_action,
+    today,
 ) -> None:
     start, end = fiscal_year_bounds(plan_year)
+    # In the year under way some actions fall due within their first month, so that by
+    # ``today`` a few are already overdue.
+    early = today is not None and start <= today <= end
     plan = Plan(
         organization=organization,
         assessment=assessment,
@@ -416,23 +436,26 @@ def _plan(
             elif roll < ALL_DIVISIONS_SHARE + SHARED_SHARE:
                 others = [d for d in divisions if d is not lead]
                 shared = rng.sample(others, min(len(others), rng.randint(1, 2)))
-            action = _action(rng, finding, action_order, topic, lead, all_divisions, start, end)
+            action = _action(
+                rng, finding, action_order, topic, lead, all_divisions, start, end, early
+            )
             action.status = rng.choices(statuses, status_weights)[0]
             rows.actions.append(action)
             rows.shared.extend((action, division) for division in shared)
             reporters = divisions if all_divisions else [lead, *shared]
-            _follow_up(rng, rows, action, rounds, reporters, end, reports_per_action)
+            _follow_up(rng, rows, action, rounds, reporters, end, reports_per_action, today)
 
 
 def _shorten(text: str, length: int = 60) -> str:
     return text if len(text) <= length else text[: length - 1].rstrip() + "…"
 
 
-def _action(rng, finding, order, topic, lead, all_divisions, start, end) -> Action:
+def _action(rng, finding, order, topic, lead, all_divisions, start, end, early=False) -> Action:
     """An action with its follow-up window: most start with the year, due at quarter ends."""
     start_month = 0 if rng.random() < 0.7 else rng.randint(1, 6)
-    due_months = list(range(start_month + 1, 12))
-    due_month = rng.choices(due_months, [3 if m % 3 == 2 else 1 for m in due_months])[0]
+    due_months = list(range(start_month + (0 if early else 1), 12))
+    weights = [3 if m % 3 == 2 or m == start_month else 1 for m in due_months]
+    due_month = rng.choices(due_months, weights)[0]
     return Action(
         finding=finding,
         text=rng.choice(MEASURES).format(topic=topic),
@@ -445,8 +468,9 @@ def _action(rng, finding, order, topic, lead, all_divisions, start, end) -> Acti
     )
 
 
-def _follow_up(rng, rows, action, rounds, reporters, end, reports_per_action) -> None:
-    """The action's final state and the reports that led to it, spread over the year.
+def _follow_up(rng, rows, action, rounds, reporters, end, reports_per_action, today) -> None:
+    """The action's final state and the reports that led to it, spread over the year; with
+    ``today``, only the reports made by then, and the state they leave the action in.
 
     A plain action's last report carries its status and progress. Under "ทุกฝ่าย" every
     division reports its own part and the action is what plans.progress.combined makes of
@@ -456,9 +480,11 @@ def _follow_up(rng, rows, action, rounds, reporters, end, reports_per_action) ->
         status = action.status
         action.progress, action.completed_on, limit = _settle(rng, action, status, end)
         count = _report_count(rng, status, reports_per_action)
-        rows.updates.extend(
-            _reports(rng, action, status, action.progress, limit, count, rounds, reporters)
-        )
+        drawn = _reports(rng, action, status, action.progress, limit, count, rounds, reporters)
+        reports = _until(drawn, today)
+        if len(reports) < len(drawn):
+            action.status, action.progress, action.completed_on = _left_by(reports)
+        rows.updates.extend(reports)
         return
     latest, finished = [], []
     for division in reporters:
@@ -472,13 +498,31 @@ def _follow_up(rng, rows, action, rounds, reporters, end, reports_per_action) ->
         progress, completed_on, limit = _settle(rng, action, part, end)
         # Ten divisions each report on this one action: fewer reports each.
         count = _report_count(rng, part, max(1, reports_per_action - 1))
-        reports = _reports(rng, action, part, progress, limit, count, rounds, [division])
+        drawn = _reports(rng, action, part, progress, limit, count, rounds, [division])
+        reports = _until(drawn, today)
         rows.updates.extend(reports)
-        latest.append((part, progress) if reports else None)
-        if completed_on:
+        latest.append((reports[-1].status, reports[-1].progress) if reports else None)
+        # A part's "done" is its last report: cut off, the part is still open.
+        if completed_on and len(reports) == len(drawn):
             finished.append(completed_on)
     action.status, action.progress = combined(latest)
     action.completed_on = max(finished) if action.status == Action.Status.DONE else None
+
+
+def _until(reports: list, today: date | None) -> list:
+    """The reports made by ``today`` (all of them without one)."""
+    if today is None:
+        return reports
+    return [report for report in reports if as_date(report.reported_at) <= today]
+
+
+def _left_by(reports: list) -> tuple[str, int, date | None]:
+    """Status, progress and completion date as the last of ``reports`` left the action."""
+    if not reports:
+        return Action.Status.NOT_STARTED, 0, None
+    last = reports[-1]
+    completed_on = as_date(last.reported_at) if last.status == Action.Status.DONE else None
+    return last.status, last.progress, completed_on
 
 
 def _settle(rng, action, status, end) -> tuple[int, date | None, date]:

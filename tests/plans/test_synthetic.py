@@ -1,5 +1,7 @@
 """The synthetic BMA-wide data set: consistent with itself, with the rules, and repeatable."""
 
+from datetime import date
+
 import pytest
 from django.db import transaction
 from django.db.models import Count, F, Max, Q
@@ -221,3 +223,23 @@ def test_the_same_seed_gives_the_same_scores(demo):
 def test_more_districts_than_loaded_is_refused(demo):
     with pytest.raises(ValueError, match="load_demo"):
         generate(districts=60)
+
+
+def test_with_a_today_the_year_under_way_stops_there_and_excluded_districts_are_untouched(demo):
+    today = date(2026, 11, 26)  # FY 2570 began on 1 October
+    counts = generate(
+        districts=2, years=(2569,), actions_per_weak_item=3, exclude=["1001"], today=today
+    )
+    assert counts["plans"] == 2
+    plans = Plan.objects.filter(fiscal_year=2570)
+    assert sorted(plans.values_list("organization__code", flat=True)) == ["1002", "1003"]
+    updates = ProgressUpdate.objects.filter(action__finding__plan__in=plans)
+    assert updates.exists()
+    assert updates.aggregate(last=Max("reported_at"))["last"].astimezone(BANGKOK).date() <= today
+    actions = Action.objects.filter(finding__plan__in=plans)
+    assert not actions.filter(completed_on__gt=today).exists()
+    assert actions.overdue(today).exists()
+    for action in actions.filter(all_divisions=False):
+        last = action.updates.order_by("reported_at", "pk").last()
+        expected = (last.status, last.progress) if last else (Action.Status.NOT_STARTED, 0)
+        assert (action.status, action.progress) == expected
