@@ -102,3 +102,20 @@ def test_chart_titles_and_headers_follow_the_language():
         assert "No data" in str(chart.narrow)
         stacked = stacked_bar_chart("t", [("a", {"done": 1})], STATUS)
         assert stacked.headers[-2:] == ["Total", "% done"]
+
+
+@pytest.mark.django_db
+def test_a_cached_dashboard_is_not_served_in_the_other_language(client, demo, settings):
+    from django.contrib.auth import get_user_model
+    from django.core.cache import cache
+    from django.urls import reverse
+
+    settings.ITA_DASHBOARD_CACHE_SECONDS = 60
+    cache.clear()
+    client.force_login(get_user_model().objects.get(username="manager"))
+    url = reverse("plan_progress", args=["1009", 2565])
+    assert "สถานะการปรับปรุงรายฝ่าย" in client.get(url).content.decode()
+    client.cookies["django_language"] = "en"
+    english = client.get(url).content.decode()
+    assert "Status of the actions by division" in english
+    assert "สถานะการปรับปรุงรายฝ่าย" not in english
