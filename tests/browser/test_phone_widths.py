@@ -81,12 +81,12 @@ def test_the_forms_fit_a_phone(admin_page: Page):
         assert admin_page.evaluate(NARROW_INPUTS) == [], url
     for url in ("/actions/", "/plans/1009/2565/", "/plans/1009/2565/progress/"):
         assert_fits(admin_page, url)  # the filter forms
-    admin_page.goto("/oit/1009/2565/")
-    edit = admin_page.locator("a[href^='/oit/items/']").first
-    if edit.count():
-        edit.click()
-        assert admin_page.evaluate(OVERFLOW) <= 0
-        assert admin_page.evaluate(NARROW_INPUTS) == []
+    # The OIT item form, from the readiness page of the assessment year.
+    admin_page.goto("/oit/1009/2564/")
+    admin_page.locator("a[href^='/oit/items/']").first.click()
+    expect(admin_page.locator("form.narrow-form")).to_be_visible()
+    assert admin_page.evaluate(OVERFLOW) <= 0
+    assert admin_page.evaluate(NARROW_INPUTS) == []
 
 
 def test_the_evidence_links_look_like_the_other_inputs(admin_page: Page):
