@@ -339,8 +339,13 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
-    # WeasyPrint logs every step of every PDF at INFO.
     "loggers": {
+        # Django's default configuration gives "django" a console handler of its own (shown
+        # when DEBUG is on) and lets it propagate to root's: every warning of a request was
+        # printed twice. Configured here without handlers, its records reach the root
+        # console once, with or without DEBUG. (Its mail_admins handler went too: no ADMINS.)
+        "django": {"handlers": [], "propagate": True},
+        # WeasyPrint logs every step of every PDF at INFO.
         "weasyprint.progress": {"level": "WARNING"},
         # httpx logs every request the OIT link checker makes at INFO.
         "httpx": {"level": "WARNING"},

@@ -2,6 +2,8 @@
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import include, path
 
 from ita_tracker.health import health
@@ -18,6 +20,13 @@ handler400 = "ita_tracker.security.bad_request"
 admin.site.site_header = "ITA Tracker — ระบบติดตามการประเมินคุณธรรมและความโปร่งใส"
 admin.site.site_title = "ITA Tracker"
 admin.site.index_title = "การจัดการข้อมูล"
+
+
+def favicon(request):
+    """Send /favicon.ico, which browsers ask for whatever the page links, to the icon."""
+    # Resolved per request: the hashed name is known only once the manifest is loaded.
+    return redirect(static("img/favicon.svg"), permanent=True)
+
 
 urlpatterns = [
     path("", plan_views.home, name="home"),
@@ -76,6 +85,7 @@ urlpatterns = [
     path("reminders/stop/<str:token>/", reminder_views.stop, name="reminders_stop"),
     path("oit/", include("oit.urls")),
     path("health/", health, name="health"),
+    path("favicon.ico", favicon, name="favicon"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

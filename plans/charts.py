@@ -7,6 +7,11 @@ templates/includes/chart.html shows under the drawing for screen readers and cop
 Geometry (positions, sizes, font sizes) is written here as SVG attributes; colours are CSS
 classes defined in static/css/charts.css. No style attributes and no <style> element, so the
 charts keep working under a strict Content-Security-Policy.
+
+Each chart is drawn twice: a wide drawing for screens from a tablet up, and a narrow one for
+phones, where the wide one would be scaled down until its text is too small to read. In the
+narrow drawing each label sits above its bar, on as many as two lines, so long names wrap
+instead of being cut short; the CSS shows one of the two.
 """
 
 from __future__ import annotations
@@ -21,16 +26,23 @@ from typing import NamedTuple
 
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 Number = Decimal | int | float
 
-NO_DATA = "ไม่มีข้อมูล"
-NO_ITEMS = "ไม่มีรายการ"
+NO_DATA = gettext_lazy("ไม่มีข้อมูล")
+NO_ITEMS = gettext_lazy("ไม่มีรายการ")
 ELLIPSIS = "…"
 DONE, CANCELLED = "done", "cancelled"
 
 # Sizes in viewBox units; the svg is scaled to the width of its container.
 WIDTH = 760
+# The phone drawing: about the width of a 360–430 px phone's page, so that it is drawn at
+# about its own size there and SMALL text stays at 11 px or more (charts.css shows it).
+NARROW_WIDTH = 340
+LABEL_LINES = 2  # a label above its bar wraps over this many lines at most
+LABEL_LINE = 18  # the height of one of those lines
 FONT = 14  # labels and values
 SMALL = 12  # ticks, legend, counts inside segments
 ROW = 30  # height of one horizontal bar's band
@@ -38,17 +50,19 @@ BAR = 18  # thickness of a bar
 GAP = 8  # between a label and its bar, a bar and its value
 MAX_LABEL = 260  # the label column never grows wider; longer labels are cut with "…"
 LINE_HEIGHT = 280
+NARROW_LINE_HEIGHT = 240
 POINT_VALUES_UP_TO = 12  # with more points, only the last value is printed on the line
 
 
 @dataclass(frozen=True)
 class Chart:
     title: str  # also the figure caption and the table caption
-    svg: SafeString
+    svg: SafeString  # the wide drawing
     headers: list[str]
     rows: list[list[str]]  # cells as display strings, already formatted
     summary: str = ""  # one sentence for screen readers (the svg's <desc>)
     links: tuple[str, ...] = ()  # href of each row's first cell in the table; "" for none
+    narrow: str = ""  # the phone drawing of the same numbers (SafeString)
 
     @property
     def table_rows(self) -> list[tuple[str, str, list[str]]]:
@@ -86,7 +100,7 @@ class StackRow(NamedTuple):
 def format_number(value: Number | None) -> str:
     """A value as shown: ints as they are, Decimals and floats with 2 decimals (half up)."""
     if value is None:
-        return NO_DATA
+        return str(NO_DATA)
     if isinstance(value, int):
         return f"{value:,}"
     return f"{Decimal(str(value)).quantize(Decimal('0.01'), ROUND_HALF_UP):,}"
@@ -138,6 +152,39 @@ def fit(text: str, max_width: float, size: float = FONT) -> str:
     return kept.rstrip(" เแโใไ") + ELLIPSIS
 
 
+_LEADING_VOWELS = "เแโใไ"
+
+
+def _is_mark(char: str) -> bool:
+    return unicodedata.category(char) in ("Mn", "Me", "Cf")
+
+
+def _break_at(text: str, max_width: float, size: float) -> int:
+    """Where to end the first line of text: after the last space that fits, else after the
+    last letter that fits, never between a letter and its marks or after a leading vowel."""
+    end = 0
+    while end < len(text) and text_width(text[: end + 1], size) <= max_width:
+        end += 1
+    while end < len(text) and _is_mark(text[end]):
+        end -= 1  # the marks that fit belong to a letter that goes on the next line
+    space = text.rfind(" ", 0, end + 1)
+    if space > end // 3:
+        return space
+    while end > 1 and text[end - 1] in _LEADING_VOWELS:
+        end -= 1
+    return max(end, 1)
+
+
+def wrap(text: str, max_width: float, size: float = FONT, lines: int = LABEL_LINES) -> list[str]:
+    """text over at most `lines` lines of max_width, the last one cut with "…" if need be."""
+    wrapped, rest = [], text.strip()
+    while len(wrapped) < lines - 1 and text_width(rest, size) > max_width:
+        cut = _break_at(rest, max_width, size)
+        wrapped.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    return [*wrapped, fit(rest, max_width, size)]
+
+
 def _fraction(value: float, maximum: float) -> float:
     """value / maximum kept within 0..1, so out-of-range values stay inside the plot."""
     if maximum <= 0:
@@ -181,16 +228,24 @@ def _join(parts: Iterable[SafeString]) -> SafeString:
     return mark_safe("".join(parts))
 
 
-def _svg(kind: str, title: str, summary: str, height: float, body: Iterable[SafeString]):
+def _svg(
+    kind: str,
+    title: str,
+    summary: str,
+    height: float,
+    body: Iterable[SafeString],
+    width: float = WIDTH,
+):
     # Ids must be unique on a page that shows several charts, possibly of the same data.
     uid = f"chart-{uuid.uuid4().hex}"
     return format_html(
-        '<svg xmlns="http://www.w3.org/2000/svg" class="chart-svg chart-{}" '
+        '<svg xmlns="http://www.w3.org/2000/svg" class="chart-svg chart-{} chart-{}" '
         'viewBox="0 0 {} {}" width="100%" font-size="{}" role="img" '
         'aria-labelledby="{}-title {}-desc">'
         '<title id="{}-title">{}</title><desc id="{}-desc">{}</desc>{}</svg>',
         kind,
-        WIDTH,
+        "wide" if width == WIDTH else "narrow",
+        _n(width),
         _n(height),
         FONT,
         uid,
@@ -256,23 +311,42 @@ def _linked(href: str, content: SafeString) -> SafeString:
 
 @dataclass(frozen=True)
 class _Rows:
+    """The layout of horizontal rows. Wide: label | bar | value on one line, labels cut to
+    MAX_LABEL. Narrow (above=True): the label over its bar on up to LABEL_LINES lines, the
+    bar across the whole width but for the value after it."""
+
     label_width: float
     value_width: float
     top: float  # y of the first row's band
+    width: float = WIDTH
+    lines: tuple[tuple[str, ...], ...] = ()  # each row's label as drawn, one entry per line
+
+    @property
+    def above(self) -> bool:
+        return self.width != WIDTH
 
     @property
     def plot_x(self) -> float:
-        return self.label_width + GAP
+        # Narrow: room for half of the "0" printed under the start of the axis.
+        return GAP if self.above else self.label_width + GAP
 
     @property
     def plot_width(self) -> float:
-        return WIDTH - self.plot_x - self.value_width
+        return self.width - self.plot_x - self.value_width
+
+    def _height(self, index: int) -> float:
+        if not self.above:
+            return ROW
+        return len(self.lines[index]) * LABEL_LINE + BAR + 12
 
     def band(self, index: int) -> float:
-        return self.top + index * ROW
+        return self.top + sum(self._height(i) for i in range(index))
 
     def middle(self, index: int) -> float:
-        return self.band(index) + ROW / 2
+        """The y of the middle of the row's bar."""
+        if not self.above:
+            return self.band(index) + ROW / 2
+        return self.band(index) + len(self.lines[index]) * LABEL_LINE + 2 + BAR / 2
 
     def bar_top(self, index: int) -> float:
         return self.middle(index) - BAR / 2
@@ -281,23 +355,29 @@ class _Rows:
         return self.plot_x + self.plot_width * fraction
 
     @classmethod
-    def fitting(cls, labels: Iterable[str], value_texts: Iterable[str], top: float) -> _Rows:
-        """Columns as wide as the widest label and value need, labels capped at MAX_LABEL."""
-        label_width = max((text_width(label) for label in labels), default=0)
+    def fitting(
+        cls, labels: Iterable[str], value_texts: Iterable[str], top: float, width: float = WIDTH
+    ) -> _Rows:
+        """Columns as wide as the widest label and value need, labels capped at MAX_LABEL
+        (wide) or wrapped over the whole width (narrow)."""
+        labels = list(labels)
         value_width = max((text_width(text) for text in value_texts), default=0)
-        return cls(
-            label_width=min(max(label_width, 40), MAX_LABEL),
-            value_width=max(value_width, 40) + GAP,
-            top=top,
-        )
+        value_width = max(value_width, 40) + GAP
+        if width != WIDTH:
+            lines = tuple(tuple(wrap(label, width)) for label in labels)
+            return cls(0.0, value_width, top, width, lines)
+        label_width = min(max(max((text_width(t) for t in labels), default=0), 40), MAX_LABEL)
+        lines = tuple((fit(label, label_width),) for label in labels)
+        return cls(label_width, value_width, top, width, lines)
 
     def label(self, index: int, label: str) -> SafeString:
-        return _text(
-            self.label_width,
-            _baseline(self.middle(index)),
-            fit(label, self.label_width),
-            "chart-label",
-            anchor="end",
+        if not self.above:
+            y = _baseline(self.middle(index))
+            return _text(self.label_width, y, self.lines[index][0], "chart-label", anchor="end")
+        first = self.band(index) + LABEL_LINE / 2 + 2
+        return _join(
+            _text(0, _baseline(first + number * LABEL_LINE), line, "chart-label")
+            for number, line in enumerate(self.lines[index])
         )
 
 
@@ -317,7 +397,7 @@ def _marker(rows: _Rows, count: int, x: float, label: str) -> list[SafeString]:
     line = _line(x, rows.top - 6, x, rows.band(count), "chart-marker")
     half = text_width(label, SMALL) / 2
     # Keep the label inside the drawing when the mark is near an edge.
-    if x + half > WIDTH:
+    if x + half > rows.width:
         anchor = "end"
     elif x - half < 0:
         anchor = "start"
@@ -337,14 +417,15 @@ def bar_chart(
     marker: Number | None = None,
     marker_label: str = "",
     unit: str = "",
-    value_header: str = "คะแนน",
+    value_header: str = "",
     label_header: str = "",
     summary: str = "",
 ) -> Chart:
     """Horizontal bars from 0 to maximum (None: the largest value rounded up), the value
     printed after each bar; marker draws a dashed line, e.g. at the pass mark, labelled with
     marker_label (or the marker's value). unit is appended to the printed values as given
-    ("%", " คะแนน") and to the table header. A None value is drawn as "ไม่มีข้อมูล"."""
+    ("%", " คะแนน") and to the table header (value_header, "คะแนน" when empty). A None value
+    is drawn as "ไม่มีข้อมูล"."""
     bars = list(bars)
     values = [float(bar.value) for bar in bars if bar.value is not None]
     if maximum is None:
@@ -352,28 +433,31 @@ def bar_chart(
         top_value = _nice_ceiling(highest)
     else:
         top_value = float(maximum)
-    value_texts = [format_number(bar.value) + unit for bar in bars if bar.value is not None]
-    rows = _Rows.fitting(
-        (bar.label for bar in bars), value_texts, top=28 if marker is not None else 8
-    )
-
-    drawn = [_bar_row(rows, index, bar, top_value, unit) for index, bar in enumerate(bars)]
-    body = _x_ticks(rows, top_value, len(bars))
-    body += [shapes for shapes, _ in drawn]
-    if marker is not None:
-        x = rows.x(_fraction(float(marker), top_value))
-        body += _marker(rows, len(bars), x, marker_label or format_number(marker) + unit)
-    body += [texts for _, texts in drawn]
-    height = rows.band(len(bars)) + 26
-
     summary = summary or _bar_summary(bars, marker, marker_label, unit)
+
+    def drawing(width: float) -> SafeString:
+        value_texts = [format_number(bar.value) + unit for bar in bars if bar.value is not None]
+        rows = _Rows.fitting(
+            (bar.label for bar in bars), value_texts, 28 if marker is not None else 8, width
+        )
+        drawn = [_bar_row(rows, index, bar, top_value, unit) for index, bar in enumerate(bars)]
+        body = _x_ticks(rows, top_value, len(bars))
+        body += [shapes for shapes, _ in drawn]
+        if marker is not None:
+            x = rows.x(_fraction(float(marker), top_value))
+            body += _marker(rows, len(bars), x, marker_label or format_number(marker) + unit)
+        body += [texts for _, texts in drawn]
+        height = rows.band(len(bars)) + 26
+        return _svg("bar", title, summary, height, body, width)
+
     return Chart(
         title=title,
-        svg=_svg("bar", title, summary, height, body),
-        headers=[label_header or "รายการ", _with_unit(value_header, unit)],
+        svg=drawing(WIDTH),
+        headers=[label_header or _("รายการ"), _with_unit(value_header or _("คะแนน"), unit)],
         rows=[[bar.label, format_number(bar.value)] for bar in bars],
         summary=summary,
         links=tuple(bar.href for bar in bars),
+        narrow=drawing(NARROW_WIDTH),
     )
 
 
@@ -386,7 +470,7 @@ def _bar_row(
     shapes = [_rect(rows.plot_x, top, rows.plot_width, BAR, "chart-track")]
     texts = [rows.label(index, bar.label)]
     if bar.value is None:
-        shown = NO_DATA
+        shown = str(NO_DATA)
         texts.append(_text(rows.plot_x + GAP, _baseline(middle), shown, "chart-missing"))
     else:
         width = rows.plot_width * _fraction(float(bar.value), maximum)
@@ -403,18 +487,30 @@ def _bar_row(
 def _bar_summary(bars: list[Bar], marker: Number | None, marker_label: str, unit: str) -> str:
     known = [bar for bar in bars if bar.value is not None]
     if not known:
-        return NO_DATA
+        return str(NO_DATA)
     missing = len(bars) - len(known)
-    note = f" ไม่มีข้อมูล {missing} รายการ" if missing else ""
+    note = " " + _("ไม่มีข้อมูล %(count)s รายการ") % {"count": missing} if missing else ""
     if marker is not None:
         reached = sum(1 for bar in known if bar.value >= marker)
-        mark = marker_label or f"เส้นเกณฑ์ {format_number(marker)}{unit}"
-        return f"{mark}: ถึงเกณฑ์ {reached} จาก {len(bars)} รายการ{note}"
+        mark = marker_label or _("เส้นเกณฑ์ %(mark)s") % {"mark": format_number(marker) + unit}
+        return (
+            _("%(mark)s: ถึงเกณฑ์ %(reached)s จาก %(count)s รายการ")
+            % {
+                "mark": mark,
+                "reached": reached,
+                "count": len(bars),
+            }
+            + note
+        )
     high = max(known, key=lambda bar: bar.value)
     low = min(known, key=lambda bar: bar.value)
     return (
-        f"สูงสุด {high.label} {format_number(high.value)}{unit}"
-        f" ต่ำสุด {low.label} {format_number(low.value)}{unit}{note}"
+        _("สูงสุด %(high)s ต่ำสุด %(low)s")
+        % {
+            "high": f"{high.label} {format_number(high.value)}{unit}",
+            "low": f"{low.label} {format_number(low.value)}{unit}",
+        }
+        + note
     )
 
 
@@ -464,25 +560,28 @@ def stacked_bar_chart(
     rows = [StackRow(*row) for row in rows]
     keys = [segment.key for segment in segments]
     ends = [_stack_end(row.counts, keys) for row in rows]
-    legend, legend_height = _legend(segments)
-    layout = _Rows.fitting((row.label for row in rows), ends, top=legend_height)
-
-    body = [legend]
-    for index, (row, end) in enumerate(zip(rows, ends, strict=True)):
-        body.append(_stack_row(layout, index, row, segments, end))
-    height = layout.band(len(rows)) + 8
-
-    headers = [label_header or "รายการ", *(segment.label for segment in segments), "รวม"]
-    if DONE in keys:
-        headers.append("% เสร็จ")
     summary = summary or _stack_summary(rows, segments)
+
+    def drawing(width: float) -> SafeString:
+        legend, legend_height = _legend(segments, width)
+        layout = _Rows.fitting((row.label for row in rows), ends, legend_height, width)
+        body = [legend]
+        for index, (row, end) in enumerate(zip(rows, ends, strict=True)):
+            body.append(_stack_row(layout, index, row, segments, end))
+        height = layout.band(len(rows)) + 8
+        return _svg("stacked", title, summary, height, body, width)
+
+    headers = [label_header or _("รายการ"), *(segment.label for segment in segments), _("รวม")]
+    if DONE in keys:
+        headers.append(_("% เสร็จ"))
     return Chart(
         title=title,
-        svg=_svg("stacked", title, summary, height, body),
+        svg=drawing(WIDTH),
         headers=headers,
         rows=[[row.label, *_stack_cells(row.counts, keys)] for row in rows],
         summary=summary,
         links=tuple(row.href for row in rows),
+        narrow=drawing(NARROW_WIDTH),
     )
 
 
@@ -498,8 +597,9 @@ def _stack_end(counts: Mapping[str, int], keys: list[str]) -> str:
     """What is printed after a stacked bar: the percent done, or the total."""
     if DONE in keys:
         percent = done_percent(counts, keys)
-        return f"เสร็จ {_percent_text(percent)}{'' if percent is None else '%'}"
-    return f"รวม {sum(counts.get(key, 0) for key in keys):,}"
+        shown = _percent_text(percent) + ("" if percent is None else "%")
+        return _("เสร็จ %(percent)s") % {"percent": shown}
+    return _("รวม %(count)s") % {"count": f"{sum(counts.get(key, 0) for key in keys):,}"}
 
 
 def _stack_row(
@@ -558,17 +658,22 @@ def _segments(
                 "middle",
                 SMALL,
             )
-        tip = f"{label} · {segment.label}: {count:,} จาก {total:,}"
+        tip = _("%(label)s · %(segment)s: %(count)s จาก %(total)s") % {
+            "label": label,
+            "segment": segment.label,
+            "count": f"{count:,}",
+            "total": f"{total:,}",
+        }
         parts.append(format_html("<g><title>{}</title>{}{}</g>", tip, shape, number))
     return parts
 
 
-def _legend(segments: Sequence[Segment]) -> tuple[SafeString, float]:
+def _legend(segments: Sequence[Segment], chart_width: float = WIDTH) -> tuple[SafeString, float]:
     """Swatches with their labels, wrapped over as many lines as needed; and its height."""
     parts, x, y = [], 0.0, 6.0
     for segment in segments:
         width = 12 + 6 + text_width(segment.label, SMALL) + 18
-        if x and x + width > WIDTH:
+        if x and x + width > chart_width:
             x, y = 0.0, y + 20
         parts.append(_rect(x, y, 12, 12, _tone("chart-swatch", segment.tone)))
         parts.append(
@@ -583,11 +688,12 @@ def _stack_summary(rows: list[StackRow], segments: Sequence[Segment]) -> str:
     totals = {key: sum(row.counts.get(key, 0) for row in rows) for key in keys}
     grand = sum(totals.values())
     if grand == 0:
-        return NO_ITEMS
+        return str(NO_ITEMS)
     parts = ", ".join(f"{segment.label} {totals[segment.key]:,}" for segment in segments)
-    text = f"รวม {grand:,} รายการ: {parts}"
+    text = _("รวม %(count)s รายการ: %(parts)s") % {"count": f"{grand:,}", "parts": parts}
     if DONE in keys:
-        text += f" เสร็จแล้ว {_percent_text(done_percent(totals, keys))}%"
+        percent = _percent_text(done_percent(totals, keys))
+        text += " " + _("เสร็จแล้ว %(percent)s%%") % {"percent": percent}
     return text
 
 
@@ -602,14 +708,16 @@ class _Plot:
     top: float = 24  # room for the value printed above the highest point
     right: float = 16
     bottom: float = 40  # room for the x labels
+    chart_width: float = WIDTH
+    chart_height: float = LINE_HEIGHT
 
     @property
     def width(self) -> float:
-        return WIDTH - self.left - self.right
+        return self.chart_width - self.left - self.right
 
     @property
     def height(self) -> float:
-        return LINE_HEIGHT - self.top - self.bottom
+        return self.chart_height - self.top - self.bottom
 
     @property
     def base(self) -> float:
@@ -648,28 +756,30 @@ def line_chart(
     )
     ticks = _ticks(top_value)
     tick_width = max(text_width(_plain(tick) + unit, SMALL) for tick in ticks)
-    plot = _Plot(left=tick_width + 2 * GAP, count=len(points), maximum=top_value)
-
-    body = _y_ticks(plot, ticks, unit)
-    if points:
-        body += _x_labels(plot, [label for label, _ in points])
-        body += _polyline(plot, points, unit)
-    else:
-        body.append(
-            _text(
-                plot.left + plot.width / 2,
-                plot.top + plot.height / 2,
-                NO_DATA,
-                "chart-missing",
-                "middle",
-            )
-        )
-
     summary = summary or _line_summary(points, unit)
+
+    def drawing(width: float, height: float) -> SafeString:
+        plot = _Plot(
+            left=tick_width + 2 * GAP,
+            count=len(points),
+            maximum=top_value,
+            chart_width=width,
+            chart_height=height,
+        )
+        body = _y_ticks(plot, ticks, unit)
+        if points:
+            body += _x_labels(plot, [label for label, _value in points])
+            body += _polyline(plot, points, unit)
+        else:
+            middle = (plot.left + plot.width / 2, plot.top + plot.height / 2)
+            body.append(_text(*middle, NO_DATA, "chart-missing", "middle"))
+        return _svg("line", title, summary, height, body, width)
+
     return Chart(
         title=title,
-        svg=_svg("line", title, summary, LINE_HEIGHT, body),
-        headers=[x_header or "ช่วง", _with_unit(y_header or "ค่า", unit)],
+        svg=drawing(WIDTH, LINE_HEIGHT),
+        narrow=drawing(NARROW_WIDTH, NARROW_LINE_HEIGHT),
+        headers=[x_header or _("ช่วง"), _with_unit(y_header or _("ค่า"), unit)],
         rows=[[label, format_number(value)] for label, value in points],
         summary=summary,
     )
@@ -715,7 +825,9 @@ def _polyline(plot: _Plot, points: list[tuple[str, Number]], unit: str) -> list[
         area = f"{_n(first_x)},{_n(plot.base)} {path} {_n(last_x)},{_n(plot.base)}"
         parts.append(format_html('<polygon class="chart-area" points="{}"/>', area))
         parts.append(format_html('<polyline class="chart-line" points="{}"/>', path))
-    printed = len(points) <= POINT_VALUES_UP_TO
+    widest = max(text_width(format_number(value) + unit, SMALL) for _label, value in points)
+    # Neighbouring values must not touch: on a narrow drawing only the last may be printed.
+    printed = len(points) <= POINT_VALUES_UP_TO and plot.step >= widest + GAP
     for index, ((label, value), (x, y)) in enumerate(zip(points, coordinates, strict=True)):
         shown = format_number(value) + unit
         value_text = ""
@@ -737,12 +849,14 @@ def _polyline(plot: _Plot, points: list[tuple[str, Number]], unit: str) -> list[
 
 def _line_summary(points: list[tuple[str, Number]], unit: str) -> str:
     if not points:
-        return NO_DATA
+        return str(NO_DATA)
     (first_label, first), (last_label, last) = points[0], points[-1]
-    return (
-        f"เริ่มที่ {format_number(first)}{unit} ({first_label})"
-        f" ล่าสุด {format_number(last)}{unit} ({last_label})"
-    )
+    return _("เริ่มที่ %(first)s (%(first_label)s) ล่าสุด %(last)s (%(last_label)s)") % {
+        "first": format_number(first) + unit,
+        "first_label": first_label,
+        "last": format_number(last) + unit,
+        "last_label": last_label,
+    }
 
 
 # --- Heat map colours -------------------------------------------------------------------------
@@ -772,9 +886,9 @@ def heat_legend(*, pass_mark: Number, maximum: Number = Decimal(100)) -> list[tu
     """(class, Thai range) for each heat class, lowest first, for a legend under the map."""
     bounds = _heat_bounds(pass_mark, maximum)
     below = [bound - Decimal("0.01") for bound in bounds]
-    labels = [f"ต่ำกว่า {bounds[0]}"]
+    labels = [_("ต่ำกว่า %(bound)s") % {"bound": bounds[0]}]
     labels += [f"{low} – {high}" for low, high in zip(bounds, below[1:], strict=False)]
-    labels.append(f"{bounds[-1]} ขึ้นไป")
+    labels.append(_("%(bound)s ขึ้นไป") % {"bound": bounds[-1]})
     return [(f"heat-{level}", label) for level, label in enumerate(labels)] + [
-        ("heat-none", NO_DATA)
+        ("heat-none", str(NO_DATA))
     ]

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from assessments.thaidates import format_month
 from plans import dashboards
@@ -17,10 +17,10 @@ STATUS_SEGMENTS = [
     Segment(Action.Status.CANCELLED.value, Action.Status.CANCELLED.label, "cancelled"),
 ]
 ROUND_SEGMENTS = [
-    Segment("done", "รายงานว่าเสร็จสิ้น", "done"),
-    Segment("reported", "รายงานแล้ว", "in-progress"),
-    Segment("late", "รายงานช้า", "late"),
-    Segment("not_reported", "ยังไม่รายงาน", "not-started"),
+    Segment("done", gettext_lazy("รายงานว่าเสร็จสิ้น"), "done"),
+    Segment("reported", gettext_lazy("รายงานแล้ว"), "in-progress"),
+    Segment("late", gettext_lazy("รายงานช้า"), "late"),
+    Segment("not_reported", gettext_lazy("ยังไม่รายงาน"), "not-started"),
 ]
 LIFT_SHOWN = dashboards.WEAKEST_SHOWN
 POINTS = Decimal("0.01")
@@ -37,30 +37,33 @@ def _tone(passes: bool) -> str:
 
 def scores_charts(page: dashboards.ScoresPage) -> dict:
     pass_mark = page.pass_mark
-    marker = {"marker": pass_mark, "marker_label": f"เกณฑ์ผ่าน {pass_mark:.0f}"}
+    marker = {
+        "marker": pass_mark,
+        "marker_label": gettext("เกณฑ์ผ่าน %(mark)s") % {"mark": f"{pass_mark:.0f}"},
+    }
     steps = page.lift_to_pass[:LIFT_SHOWN]
     return {
         "tools": bar_chart(
-            "คะแนนรายเครื่องมือ",
+            gettext("คะแนนรายเครื่องมือ"),
             [Bar(f"{row.key} {row.name}", row.score, tone=_tone(row.passes)) for row in page.tools],
-            label_header="เครื่องมือ",
+            label_header=gettext("เครื่องมือ"),
             **marker,
         ),
         "indicators": bar_chart(
-            "คะแนนรายตัวชี้วัดเทียบเกณฑ์ผ่าน",
+            gettext("คะแนนรายตัวชี้วัดเทียบเกณฑ์ผ่าน"),
             [
                 Bar(f"{row.key}. {row.name}", row.score, tone=_tone(row.passes))
                 for row in page.indicators
             ],
-            label_header="ตัวชี้วัด",
+            label_header=gettext("ตัวชี้วัด"),
             **marker,
         ),
         "lift": bar_chart(
-            f"คะแนนรวมที่เพิ่มขึ้นหากยกข้อขึ้นถึงเกณฑ์ผ่าน ({len(steps)} ข้อแรก)",
+            gettext("คะแนนรวมที่เพิ่มขึ้นหากยกข้อขึ้นถึงเกณฑ์ผ่าน (%(count)s ข้อแรก)") % {"count": len(steps)},
             [Bar(step.gain.code, step.gain.points.quantize(POINTS)) for step in steps],
             maximum=None,
-            value_header="คะแนนรวมที่เพิ่มขึ้น",
-            label_header="ข้อ",
+            value_header=gettext("คะแนนรวมที่เพิ่มขึ้น"),
+            label_header=gettext("ข้อ"),
         )
         if steps
         else None,
@@ -79,26 +82,26 @@ def scores_charts(page: dashboards.ScoresPage) -> dict:
 def progress_charts(page: dashboards.ProgressPage) -> dict:
     return {
         "divisions": stacked_bar_chart(
-            "สถานะการปรับปรุงรายฝ่าย",
+            gettext("สถานะการปรับปรุงรายฝ่าย"),
             [(division.name, counts) for division, counts in page.divisions],
             STATUS_SEGMENTS,
-            label_header="ฝ่าย",
+            label_header=gettext("ฝ่าย"),
         ),
         "rounds": stacked_bar_chart(
-            "การรายงานตามรอบการติดตาม",
+            gettext("การรายงานตามรอบการติดตาม"),
             [(str(row.round.name), row.counts) for row in page.rounds],
             ROUND_SEGMENTS,
-            label_header="รอบการติดตาม",
+            label_header=gettext("รอบการติดตาม"),
         )
         if page.rounds
         else None,
         "completion": line_chart(
-            "ร้อยละของการปรับปรุงที่เสร็จสิ้นสะสมรายเดือน",
+            gettext("ร้อยละของการปรับปรุงที่เสร็จสิ้นสะสมรายเดือน"),
             [(format_month(day), whole(percent)) for day, percent in page.completion],
             maximum=Decimal(100),
             unit="%",
-            x_header="เดือน",
-            y_header="ร้อยละที่เสร็จสิ้น",
+            x_header=gettext("เดือน"),
+            y_header=gettext("ร้อยละที่เสร็จสิ้น"),
         )
         if page.completion
         else None,

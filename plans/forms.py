@@ -193,10 +193,8 @@ class ActionForm(VersionedForm, DoneEvidenceForm):
         return self.instance.progress if progress is None else progress
 
     def clean(self):
+        # "Due before start" is Action.clean's to say: saying it here too showed it twice.
         cleaned = super().clean()
-        starts_on, due_on = cleaned.get("starts_on"), cleaned.get("due_on")
-        if starts_on and due_on and due_on < starts_on:
-            self.add_error("due_on", "กำหนดเสร็จต้องไม่ก่อนวันเริ่มติดตาม")
         lead = cleaned.get("lead_division")
         if lead and lead in (cleaned.get("divisions") or []):
             self.add_error("divisions", "ฝ่ายหลักไม่ต้องเลือกซ้ำในฝ่ายที่ร่วมรับผิดชอบ")

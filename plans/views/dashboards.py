@@ -13,6 +13,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from assessments.models import Assessment, sees_all_organizations
@@ -27,7 +28,9 @@ def _cache(request, *parts) -> dict:
     """The template's cache timeout and key: the page, its query string, the data version
     and the day (overdue counts change at midnight)."""
     query = sorted(request.GET.items())
-    key = [*parts, query, dashboards.data_version(), timezone.localdate().isoformat()]
+    # The fragment cache does not vary on the language by itself.
+    language = get_language()
+    key = [*parts, query, language, dashboards.data_version(), timezone.localdate().isoformat()]
     return {"cache_seconds": settings.ITA_DASHBOARD_CACHE_SECONDS, "cache_key": key}
 
 
