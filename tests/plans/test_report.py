@@ -12,6 +12,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 from django.utils.html import escape
 from pypdf import PdfReader
 
@@ -19,7 +20,7 @@ from assessments.models import Organization
 from assessments.rollup import score_report
 from plans import export, plan_table, planrows
 from plans.models import Action, Division, Finding, Membership, Plan
-from plans.report import local_resource, report_context, static_file
+from plans.report import local_resource, render_pdf, report_context, static_file
 from tests.factories import make_assessment, make_plan, make_user
 
 pytestmark = pytest.mark.django_db
@@ -301,6 +302,15 @@ def test_the_pdf_holds_every_action_in_plan_order(pdf):
 
 def test_the_pdf_leaves_out_the_data_quality_notes(pdf):
     assert flat("ข้อสังเกตด้านข้อมูล") not in flat("".join(pdf.texts))
+
+
+def test_the_pdf_in_english_has_english_headings_and_page_numbers(plan):
+    with translation.override("en"):
+        data = render_pdf(plan)
+    texts = [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
+    assert texts[0].count("Page 1 / ") == 1
+    assert not any(re.search(r"หน้า \d+ / \d+", text) for text in texts)
+    assert "Follow-up method" in "".join(texts)
 
 
 def test_the_pdf_embeds_sarabun_only(pdf):
