@@ -194,12 +194,12 @@ def parse_plan_row(
     if continued:
         item_code = continues.item_code
     if not item_code:
-        raise RowError(row, ITEM, "ไม่ได้ระบุรหัสข้อการประเมิน เช่น O1 หรือ I12 (ในคอลัมน์ ข้อ หรือต้นหัวข้อ)")
+        raise RowError(row, ITEM, _("ไม่ได้ระบุรหัสข้อการประเมิน เช่น O1 หรือ I12 (ในคอลัมน์ ข้อ หรือต้นหัวข้อ)"))
     actions = tuple(split_actions(cell(IMPROVEMENT)))
     check_lengths(values, actions, row)
     responsible = parse_responsible(cell(RESPONSIBLE))
     if actions and not (responsible.lead or responsible.all_divisions):
-        raise RowError(row, RESPONSIBLE, "มีการปรับปรุงแต่ไม่ได้ระบุฝ่ายที่รับผิดชอบ")
+        raise RowError(row, RESPONSIBLE, _("มีการปรับปรุงแต่ไม่ได้ระบุฝ่ายที่รับผิดชอบ"))
     window = None
     if cell(WINDOW):
         try:

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from assessments import scoring
@@ -76,9 +76,15 @@ class ReportSection:
 
 
 def office_name(organization: Organization) -> str:
-    """Name the office as the document does: "สำนักงานเขตพระโขนง" for the district เขตพระโขนง."""
+    """Name the office as the document does: "สำนักงานเขตพระโขนง" for the district เขตพระโขนง
+    ("Phra Khanong District Office" in English, where the office has an English name)."""
+    district = organization.kind == Organization.Kind.DISTRICT
+    if organization.name_en and translation.get_language() == "en":
+        if not district:
+            return organization.name_en
+        return _("สำนักงานเขต%(name)s") % {"name": organization.name_en}
     name = organization.name_th
-    if organization.kind == Organization.Kind.DISTRICT and not name.startswith("สำนักงาน"):
+    if district and not name.startswith("สำนักงาน"):
         return f"สำนักงาน{name}"
     return name
 

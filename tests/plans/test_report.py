@@ -161,6 +161,7 @@ def test_the_report_in_english_has_english_headings(client, plan):
     assert '<th scope="col">Responsible</th>' in html
     assert "Improvements in fiscal year 2565" in html
     assert "Printed on" in html
+    assert '<p class="office">Phra Khanong District Office' in html
 
 
 def test_a_simulated_districts_report_says_so_in_its_heading(client, plan):
