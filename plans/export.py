@@ -49,9 +49,6 @@ def put(sheet, row: int, column: int, value, *, bold=False, fill=None):
     return cell
 
 
-# Kept under its old name for the callers that import it from here.
-responsible_text = plan_table.responsible_text
-
 # The item, analysis and issues columns: merged over the lines of a finding block.
 SPANNING_COLUMNS = (1, 2, 3)
 
