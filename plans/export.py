@@ -1,24 +1,28 @@
 """The official plan table as an .xlsx workbook, laid out like the district's own document.
 
-Sheet 1: the seven columns, grouped by tool and indicator with heading rows, one "- " line per
-action, Buddhist-Era windows, wrapped text, frozen header, A4 landscape with the header
-repeated on every printed page. Sheet 2: the score tables per tool.
+Sheet 1: the seven columns, grouped by tool and indicator with heading rows; each finding is a
+block whose item, analysis and issues cells are merged down one row per action, and each
+action row has its own responsible divisions, Buddhist-Era window and follow-up method;
+wrapped text, frozen header, A4 landscape with the header repeated on every printed page.
+Sheet 2: the score tables per tool.
 
-The file reads back with ``import_plan`` unchanged: headings start with the item code and
-heading rows are recognised as sections.
+The file reads back with ``import_plan`` unchanged: headings start with the item code, heading
+rows are recognised as sections and a row whose finding cells are merged (empty) adds its
+action to the finding above. The sheet stays in Thai whatever the interface language: it is the
+district's document and the import reads its Thai column names.
 """
 
 import io
 from collections import OrderedDict
 
+from django.utils import translation
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from assessments.rollup import score_report
-from assessments.thaidates import format_window
 from plans import plan_table, planrows
-from plans.models import Action, Finding, Plan
+from plans.models import Finding, Plan
 
 FONT = "TH Sarabun New"
 THIN = Side(style="thin", color="808080")
@@ -45,39 +49,42 @@ def put(sheet, row: int, column: int, value, *, bold=False, fill=None):
     return cell
 
 
-def responsible_text(action: Action) -> str:
-    names = []
-    if action.lead_division:
-        names.append(action.lead_division.name)
-    names += [division.name for division in action.divisions.all()]
-    if action.all_divisions:
-        names.append(planrows.ALL_DIVISIONS)
-    return " /".join(names)
+# The item, analysis and issues columns: merged over the lines of a finding block.
+SPANNING_COLUMNS = (1, 2, 3)
 
 
-def _shared(values: list[str]) -> str:
-    """One value for the row when every action agrees; one "- " line per action otherwise."""
-    distinct = list(OrderedDict.fromkeys(values))
-    if len(distinct) <= 1:
-        return distinct[0] if distinct else ""
-    return "\n".join(f"- {value}" for value in values)
-
-
-def finding_cells(finding: Finding, score, actions: list[Action]) -> list[str]:
+def finding_cells(finding: Finding, score) -> list[str]:
+    """The cells a finding block spans: its item (code, label, score), analysis, issues."""
     item = finding.item
     label = item.name or item.text
     shown = "" if score is None else f" (คะแนนเฉลี่ย {score:.2f})"
-    return [
-        f"{item.code} {label}{shown}",
-        finding.analysis,
-        finding.issues,
-        "\n".join(f"- {action.text}" for action in actions),
-        _shared([responsible_text(action) for action in actions]),
-        _shared([format_window(action.starts_on, action.due_on) for action in actions]),
-        _shared([action.follow_up_method for action in actions]),
-    ]
+    return [f"{item.code} {label}{shown}", finding.analysis, finding.issues]
 
 
+def line_cells(line: plan_table.ActionLine) -> list[str]:
+    """The four cells of one action line; empty for a finding without actions."""
+    if line.action is None:
+        return ["", "", "", ""]
+    return [f"- {line.text}", line.responsible, line.window, line.method]
+
+
+def write_block(sheet, row: int, block: plan_table.Row) -> int:
+    """Write a finding block from ``row``: one sheet row per action line, the finding's
+    cells merged down the block. Return the next free row."""
+    for offset, line in enumerate(block.lines):
+        spanning = finding_cells(block.finding, block.score) if offset == 0 else ["", "", ""]
+        for column, value in enumerate(spanning + line_cells(line), start=1):
+            put(sheet, row + offset, column, value)
+    if block.span > 1:
+        for column in SPANNING_COLUMNS:
+            sheet.merge_cells(
+                start_row=row, start_column=column, end_row=row + block.span - 1, end_column=column
+            )
+    return row + block.span
+
+
+# Windows and the like in Thai, as the import reads them, whatever the reader's language.
+@translation.override("th")
 def build_workbook(plan: Plan) -> Workbook:
     report = score_report(plan.assessment)
     workbook = Workbook()
@@ -117,11 +124,8 @@ def build_workbook(plan: Plan) -> Workbook:
             )
             sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=7)
             row += 1
-            for line in group.rows:
-                cells = finding_cells(line.finding, line.score, line.actions)
-                for column, value in enumerate(cells, start=1):
-                    put(sheet, row, column, value)
-                row += 1
+            for block in group.rows:
+                row = write_block(sheet, row, block)
     setup = sheet.page_setup
     setup.orientation = "landscape"
     setup.paperSize = sheet.PAPERSIZE_A4

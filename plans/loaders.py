@@ -35,6 +35,9 @@ def read_plan_table(data: bytes, name: str) -> Table:
 def plan_rows(table: Table) -> list[planrows.PlanRow]:
     """Return the table's rows as PlanRows, or raise TableError listing every bad cell."""
     errors, parsed = ErrorList(), []
+    # The row a continuation row adds its action to; None after a section heading. After a
+    # bad first row its continuation rows are skipped: the first row's error says it all.
+    previous, broken = None, False
     for line, values in table_rows(table):
         standard = {}
         for header, value in values.items():
@@ -42,14 +45,37 @@ def plan_rows(table: Table) -> list[planrows.PlanRow]:
             if column:
                 standard[column] = value
         if planrows.is_section_row(standard):
+            previous, broken = None, False
+            continue
+        if broken and planrows.is_continuation_row(standard):
             continue
         try:
-            parsed.append(planrows.parse_plan_row(standard, line))
+            row = planrows.parse_plan_row(standard, line, continues=previous)
         except planrows.RowError as error:
             errors.append(error)
+            previous, broken = None, True
+            continue
+        parsed.append(row)
+        previous, broken = row, False
     if errors:
         raise TableError(errors, table.name)
     return parsed
+
+
+def _check_item(plan: Plan, row: planrows.PlanRow, items: dict, seen: dict, errors) -> None:
+    if row.item_code not in items:
+        errors.append(
+            CellError(
+                f"ไม่มีข้อ {row.item_code} ในชุดการประเมินปี {plan.assessment.framework.fiscal_year}",
+                row.row,
+                planrows.ITEM,
+            )
+        )
+    elif row.item_code in seen:
+        errors.append(
+            CellError(f"ข้อ {row.item_code} ซ้ำกับแถว {seen[row.item_code]}", row.row, planrows.ITEM)
+        )
+    seen.setdefault(row.item_code, row.row)
 
 
 def _resolve(plan: Plan, rows: list[planrows.PlanRow]):
@@ -58,21 +84,9 @@ def _resolve(plan: Plan, rows: list[planrows.PlanRow]):
     divisions = {division.name: division for division in plan.organization.divisions.all()}
     errors, seen = ErrorList(), {}
     for row in rows:
-        if row.item_code not in items:
-            errors.append(
-                CellError(
-                    f"ไม่มีข้อ {row.item_code} ในชุดการประเมินปี {plan.assessment.framework.fiscal_year}",
-                    row.row,
-                    planrows.ITEM,
-                )
-            )
-        elif row.item_code in seen:
-            errors.append(
-                CellError(
-                    f"ข้อ {row.item_code} ซ้ำกับแถว {seen[row.item_code]}", row.row, planrows.ITEM
-                )
-            )
-        seen.setdefault(row.item_code, row.row)
+        # A continuation row repeats the item of the row above it: not a second finding.
+        if not row.continued:
+            _check_item(plan, row, items, seen, errors)
         for name in row.responsible.names:
             if name not in divisions:
                 errors.append(
@@ -91,16 +105,22 @@ def load_plan(plan: Plan, table: Table) -> dict[str, Counts]:
     rows = plan_rows(table)
     items, divisions = _resolve(plan, rows)
     counts = {"findings": Counts(), "actions": Counts()}
-    for order, row in enumerate(rows, start=1):
-        finding, created, changed = upsert(
-            Finding,
-            {"plan": plan, "item": items[row.item_code]},
-            {"analysis": row.analysis, "issues": row.issues, "order": order},
-        )
-        counts["findings"].add(created, changed, [row.item_code, "ประเด็น", row.issues[:80]])
+    order = 0
+    for row in rows:
+        # A continuation row adds its actions to the finding of the rows above it.
+        if not row.continued:
+            order += 1
+            action_order = 0
+            finding, created, changed = upsert(
+                Finding,
+                {"plan": plan, "item": items[row.item_code]},
+                {"analysis": row.analysis, "issues": row.issues, "order": order},
+            )
+            counts["findings"].add(created, changed, [row.item_code, "ประเด็น", row.issues[:80]])
         responsible = row.responsible
         starts_on, due_on = row.window or (None, None)
-        for action_order, text in enumerate(row.actions, start=1):
+        for text in row.actions:
+            action_order += 1
             action, created, changed = upsert(
                 Action,
                 {"finding": finding, "order": action_order},

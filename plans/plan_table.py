@@ -1,20 +1,68 @@
 """The official plan table as data: findings grouped by tool and indicator, with scores.
 
-Used by the plan page and the .xlsx export, so both show the same rows in the same order.
+Each finding is one block: its item, analysis and issues span one line per action, and every
+line carries that action's own responsible divisions, window and follow-up method. The plan
+page, the print report (and its PDF) and the .xlsx export all lay out these blocks, so the
+three show the same lines in the same order.
 """
 
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from assessments.rollup import score_report
-from plans.models import Finding, Plan
+from assessments.thaidates import format_window
+from plans.division_names import ALL_DIVISIONS
+from plans.models import Action, Finding, Plan
+
+
+def responsible_text(action: Action) -> str:
+    """The responsible cell as the document writes it: "ฝ่ายปกครอง /ทุกฝ่าย"."""
+    names = []
+    if action.lead_division:
+        names.append(action.lead_division.name)
+    names += [division.name for division in action.divisions.all()]
+    if action.all_divisions:
+        names.append(ALL_DIVISIONS)
+    return " /".join(names)
+
+
+@dataclass(frozen=True)
+class ActionLine:
+    """One printed line of a finding block; ``action`` is None for a finding with none."""
+
+    action: Action | None
+    text: str = ""
+    responsible: str = ""
+    window: str = ""
+    method: str = ""
+
+
+def action_line(action: Action) -> ActionLine:
+    return ActionLine(
+        action=action,
+        text=action.text,
+        responsible=responsible_text(action),
+        window=format_window(action.starts_on, action.due_on),
+        method=action.follow_up_method,
+    )
 
 
 @dataclass
 class Row:
+    """A finding block: the spanning cells come from ``finding``, one line per action."""
+
     finding: Finding
     score: object
     actions: list
+    lines: list[ActionLine] = field(init=False)
+
+    def __post_init__(self):
+        # A finding without actions still takes one line, so its analysis is printed.
+        self.lines = [action_line(action) for action in self.actions] or [ActionLine(None)]
+
+    @property
+    def span(self) -> int:
+        return len(self.lines)
 
 
 @dataclass

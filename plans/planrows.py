@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from assessments.tables import CellError
 from assessments.thaidates import ThaiDateError, normalize_digits, parse_window
@@ -26,14 +27,16 @@ from plans.limits import (
     ISSUES_MAX_CHARS,
 )
 
+# The file's column names stay Thai (files are read by them); the page and the report show
+# their translation (``column_headings``).
 ITEM = "ข้อ"
-HEADING = "หัวข้อการประเมิน"
-ANALYSIS = "การวิเคราะห์การดำเนินงาน"
-ISSUES = "จุดเด่น/จุดด้อย/ประเด็นที่จะต้องแก้ไข"
+HEADING = gettext_noop("หัวข้อการประเมิน")
+ANALYSIS = gettext_noop("การวิเคราะห์การดำเนินงาน")
+ISSUES = gettext_noop("จุดเด่น/จุดด้อย/ประเด็นที่จะต้องแก้ไข")
 IMPROVEMENT = "การปรับปรุงในการดำเนินงาน"
-RESPONSIBLE = "ผู้รับผิดชอบ"
-WINDOW = "ระยะเวลาการติดตาม"
-METHOD = "วิธีการติดตาม"
+RESPONSIBLE = gettext_noop("ผู้รับผิดชอบ")
+WINDOW = gettext_noop("ระยะเวลาการติดตาม")
+METHOD = gettext_noop("วิธีการติดตาม")
 COLUMNS = (ITEM, HEADING, ANALYSIS, ISSUES, IMPROVEMENT, RESPONSIBLE, WINDOW, METHOD)
 
 _RESPONSIBLE_SEP = re.compile(r"[/,;\n]|\s-\s")
@@ -59,6 +62,9 @@ class Responsible:
 
 @dataclass(frozen=True)
 class PlanRow:
+    """One printed row: a finding's first row, or (``continued``) a further line of the
+    finding above, whose item, analysis and issues cells are merged into the first row's."""
+
     row: int
     item_code: str
     analysis: str
@@ -67,6 +73,7 @@ class PlanRow:
     responsible: Responsible
     window: tuple[date, date] | None
     follow_up_method: str
+    continued: bool = False
 
 
 def split_actions(text: str) -> list[str]:
@@ -158,23 +165,41 @@ def check_lengths(values: Mapping[str, str], actions: tuple[str, ...], row: int)
             raise RowError(row, IMPROVEMENT, message)
 
 
-def parse_plan_row(values: Mapping[str, str], row: int) -> PlanRow:
+_FINDING_COLUMNS = (ITEM, HEADING, ANALYSIS, ISSUES)
+_ACTION_COLUMNS = (IMPROVEMENT, RESPONSIBLE, WINDOW, METHOD)
+
+
+def is_continuation_row(values: Mapping[str, str]) -> bool:
+    """A further action line of the finding above: the finding's cells are empty (merged into
+    the first row of its block) and the action's cells are not."""
+    return not any((values.get(column) or "").strip() for column in _FINDING_COLUMNS) and any(
+        (values.get(column) or "").strip() for column in _ACTION_COLUMNS
+    )
+
+
+def parse_plan_row(
+    values: Mapping[str, str], row: int, *, continues: PlanRow | None = None
+) -> PlanRow:
     """Read one table row (column name → cell text); raise RowError for the first bad cell.
 
-    The item is the ``ข้อ`` column, or else the code that starts the heading.
+    The item is the ``ข้อ`` column, or else the code that starts the heading; a continuation
+    row (``is_continuation_row``) takes the item of ``continues``, the row above it.
     """
 
     def cell(column: str) -> str:
         return (values.get(column) or "").strip()
 
+    continued = continues is not None and is_continuation_row(values)
     item_code = normalise_item_code(cell(ITEM)) or item_code_from_heading(cell(HEADING))
+    if continued:
+        item_code = continues.item_code
     if not item_code:
-        raise RowError(row, ITEM, "ไม่ได้ระบุรหัสข้อการประเมิน เช่น O1 หรือ I12 (ในคอลัมน์ ข้อ หรือต้นหัวข้อ)")
+        raise RowError(row, ITEM, _("ไม่ได้ระบุรหัสข้อการประเมิน เช่น O1 หรือ I12 (ในคอลัมน์ ข้อ หรือต้นหัวข้อ)"))
     actions = tuple(split_actions(cell(IMPROVEMENT)))
     check_lengths(values, actions, row)
     responsible = parse_responsible(cell(RESPONSIBLE))
     if actions and not (responsible.lead or responsible.all_divisions):
-        raise RowError(row, RESPONSIBLE, "มีการปรับปรุงแต่ไม่ได้ระบุฝ่ายที่รับผิดชอบ")
+        raise RowError(row, RESPONSIBLE, _("มีการปรับปรุงแต่ไม่ได้ระบุฝ่ายที่รับผิดชอบ"))
     window = None
     if cell(WINDOW):
         try:
@@ -190,11 +215,12 @@ def parse_plan_row(values: Mapping[str, str], row: int) -> PlanRow:
         responsible=responsible,
         window=window,
         follow_up_method=cell(METHOD),
+        continued=continued,
     )
 
 
 def printed_headers(fiscal_year: int) -> list[str]:
-    """The seven column titles of the official table for a plan year."""
+    """The seven column titles of the official table for a plan year, as the file has them."""
     return [
         HEADING,
         ANALYSIS,
@@ -203,6 +229,19 @@ def printed_headers(fiscal_year: int) -> list[str]:
         RESPONSIBLE,
         WINDOW,
         METHOD,
+    ]
+
+
+def column_headings(fiscal_year: int) -> list[str]:
+    """The seven column titles in the reader's language, for the plan page and the report."""
+    return [
+        _(HEADING),
+        _(ANALYSIS),
+        _(ISSUES),
+        _("การปรับปรุงในการดำเนินงานในปีงบประมาณ พ.ศ. %(year)s") % {"year": fiscal_year},
+        _(RESPONSIBLE),
+        _(WINDOW),
+        _(METHOD),
     ]
 
 

@@ -1,10 +1,10 @@
 """The official report of a plan: the score tables and the seven-column plan table, as
 print-ready HTML and as an A4 landscape PDF.
 
-The rows and their text are the .xlsx export's (``plans.export``), so the three forms of the
-plan always agree. The PDF is drawn by WeasyPrint from the same template as the HTML page; its
-stylesheet and the Sarabun font are read from the static files on disk, never fetched over the
-network.
+The finding blocks and their action lines are the plan page's and the .xlsx export's
+(``plans.plan_table``), so the three forms of the plan always agree. The PDF is drawn by
+WeasyPrint from the same template as the HTML page; its stylesheet and the Sarabun font are
+read from the static files on disk, never fetched over the network.
 """
 
 import functools
@@ -18,7 +18,8 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from assessments import scoring
 from assessments.models import Organization
@@ -60,20 +61,11 @@ class ToolScore:
 
 
 @dataclass
-class ReportRow:
-    """One finding as the seven printed cells, in the order of ``printed_headers``; each cell
-    is a list of lines, so that every "- " line can be set with a hanging indent."""
-
-    code: str
-    cells: list[list[str]]
-
-
-@dataclass
 class ReportGroup:
     number: int
     name: str
     average: Decimal | None
-    rows: list[ReportRow]
+    rows: list[plan_table.Row]
 
 
 @dataclass
@@ -84,23 +76,30 @@ class ReportSection:
 
 
 def office_name(organization: Organization) -> str:
-    """Name the office as the document does: "สำนักงานเขตพระโขนง" for the district เขตพระโขนง."""
+    """Name the office as the document does: "สำนักงานเขตพระโขนง" for the district เขตพระโขนง
+    ("Phra Khanong District Office" in English, where the office has an English name)."""
+    district = organization.kind == Organization.Kind.DISTRICT
+    if organization.name_en and translation.get_language() == "en":
+        if not district:
+            return organization.name_en
+        return _("สำนักงานเขต%(name)s") % {"name": organization.name_en}
     name = organization.name_th
-    if organization.kind == Organization.Kind.DISTRICT and not name.startswith("สำนักงาน"):
+    if district and not name.startswith("สำนักงาน"):
         return f"สำนักงาน{name}"
     return name
 
 
 def subtitle(plan: Plan) -> str:
     """The line that names the assessment year, the plan year and the office."""
-    return (
-        f"ผลการประเมิน ITA ปี {plan.assessment.framework.fiscal_year} · "
-        f"แผนปรับปรุงปีงบประมาณ พ.ศ. {plan.fiscal_year} · {office_name(plan.organization)}"
-    )
+    return _("ผลการประเมิน ITA ปี %(assessed)s · แผนปรับปรุงปีงบประมาณ พ.ศ. %(year)s · %(office)s") % {
+        "assessed": plan.assessment.framework.fiscal_year,
+        "year": plan.fiscal_year,
+        "office": office_name(plan.organization),
+    }
 
 
 def plan_sections(plan: Plan, summary) -> list[ReportSection]:
-    """The plan table grouped by tool and indicator, each finding as the export's cells."""
+    """The plan table grouped by tool and indicator: the finding blocks of the plan page."""
     return [
         ReportSection(
             code=section.tool.code,
@@ -110,18 +109,7 @@ def plan_sections(plan: Plan, summary) -> list[ReportSection]:
                     number=group.indicator.number,
                     name=group.indicator.name,
                     average=group.average,
-                    rows=[
-                        ReportRow(
-                            code=row.finding.item.code,
-                            cells=[
-                                cell.splitlines()
-                                for cell in export.finding_cells(
-                                    row.finding, row.score, row.actions
-                                )
-                            ],
-                        )
-                        for row in group.rows
-                    ],
+                    rows=group.rows,
                 )
                 for group in section.indicators
             ],
@@ -172,19 +160,27 @@ def score_tables(plan: Plan, report) -> list[ToolScore]:
     return tools
 
 
-def report_context(plan: Plan, *, pdf: bool = False) -> dict:
-    """Everything the report template shows; a constant number of queries whatever the plan."""
+def wants_notes(request) -> bool:
+    """The data-quality notes are internal: the report adds them only when asked (?notes=1)."""
+    return request is not None and request.GET.get("notes") == "1"
+
+
+def report_context(plan: Plan, *, pdf: bool = False, notes: bool = False) -> dict:
+    """Everything the report template shows; a constant number of queries whatever the plan.
+
+    The scores' data-quality notes belong on the scores page; ``notes`` adds them here."""
     report = score_report(plan.assessment)
     return {
         "plan": plan,
         "framework": plan.assessment.framework,
         "office": office_name(plan.organization),
         "subtitle": subtitle(plan),
-        "headers": planrows.printed_headers(plan.fiscal_year),
+        "headers": planrows.column_headings(plan.fiscal_year),
         "sections": plan_sections(plan, report.summary),
         "tools": score_tables(plan, report),
         "summary": report.summary,
-        "warnings": report.warnings,
+        "notes": notes,
+        "warnings": report.warnings if notes else [],
         "printed_on": format_date(timezone.localdate(), "long"),
         "pdf": pdf,
     }
@@ -244,6 +240,7 @@ def _weasyprint():
 def render_pdf(plan: Plan, request=None) -> bytes:
     """Render the report of a plan as a PDF document."""
     html_class, fetcher_class = _weasyprint()
-    html = render_to_string(TEMPLATE, report_context(plan, pdf=True), request=request)
+    context = report_context(plan, pdf=True, notes=wants_notes(request))
+    html = render_to_string(TEMPLATE, context, request=request)
     base_url = request.build_absolute_uri("/") if request is not None else LOCAL_BASE_URL
     return html_class(string=html, base_url=base_url, url_fetcher=fetcher_class()).write_pdf()

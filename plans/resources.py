@@ -4,6 +4,8 @@ Rows become findings (one per item) and their actions (one per "- " line); the o
 workbook of ``plans.export`` reads back through it with no changes.
 """
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from import_export import fields
 
 from assessments.models import ImportRecord
@@ -31,7 +33,7 @@ class PlanRowResource(TableImportResource):
     method = _column(planrows.METHOD)
 
     record_kind = ImportRecord.Kind.PLAN
-    preview_headers = ("ข้อ", "ส่วน", "ข้อความ")
+    preview_headers = (_("ข้อ"), _("ส่วน"), _("ข้อความ"))
 
     class Meta:
         model = Finding
@@ -47,6 +49,6 @@ class PlanRowResource(TableImportResource):
 
     def import_table(self, table, *, user):
         if self.plan is None:
-            raise TableError([CellError("ยังไม่ได้เลือกแผนที่จะนำเข้า")], table.name)
+            raise TableError([CellError(gettext("ยังไม่ได้เลือกแผนที่จะนำเข้า"))], table.name)
         counts = load_plan(self.plan, table)
         return counts["findings"] + counts["actions"]

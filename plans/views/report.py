@@ -15,7 +15,8 @@ from plans.access import plan_or_404
 def plan_report(request, organization: str, year: int):
     """Show the report for printing; another district's plan is not found."""
     plan = plan_or_404(request.user, organization, year)
-    return render(request, report.TEMPLATE, report.report_context(plan))
+    context = report.report_context(plan, notes=report.wants_notes(request))
+    return render(request, report.TEMPLATE, context)
 
 
 @login_required

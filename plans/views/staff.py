@@ -125,7 +125,7 @@ def plan_detail(request, organization: str, year: int):
         "plan": plan,
         "filter": filters,
         "sections": plan_table.sections(plan, findings),
-        "headers": planrows.printed_headers(plan.fiscal_year),
+        "headers": planrows.column_headings(plan.fiscal_year),
         "can_edit": Plan.objects.editable_by(user).filter(pk=plan.pk).exists(),
         "reportable": set(
             Action.objects.editable_by(user).filter(finding__plan=plan).values_list("pk", flat=True)

@@ -71,7 +71,14 @@ def test_the_official_workbook_reads_back_with_no_changes(client, owner, plan):
 def test_an_owner_changes_their_plan_with_a_preview_first(client, owner, plan):
     workbook = load_workbook(io.BytesIO(plan_xlsx(plan)))
     sheet = workbook["แผนปรับปรุง"]
-    row = next(r for r in sheet.iter_rows(min_row=3) if str(r[0].value).startswith("O1 "))
+    rows = list(sheet.iter_rows(min_row=3))
+    first = next(n for n, r in enumerate(rows) if str(r[0].value).startswith("O1 "))
+    # O1's block: its first row and the rows below whose merged item cell is empty.
+    last = first
+    while last + 1 < len(rows) and rows[last + 1][0].value is None:
+        last += 1
+    assert last - first == 2
+    row = rows[last]
     row[3].value = row[3].value + "\n- จัดทำแผนผังโครงสร้างใหม่"
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -61,11 +61,17 @@ def test_the_export_is_laid_out_like_the_seed(exported):
     assert i1[4].value == "ฝ่ายปกครอง /ทุกฝ่าย"
     assert i1[5].value == "ต.ค. 64 – มิ.ย. 65"
     o1 = next(row for key, row in rows.items() if key.startswith("O1 "))
-    assert o1[3].value.splitlines() == [
+    # O1's three actions: one row each, under the item, analysis and issues merged down them.
+    first = o1[0].row
+    block = list(sheet.iter_rows(min_row=first, max_row=first + 2))
+    assert [row[3].value for row in block] == [
         "- เพิ่มเติมการแสดงความสัมพันธ์ของโครงสร้างหน่วยงานทั้งหมดของกรุงเทพมหานคร",
         "- เพิ่มเติมการแสดงความสัมพันธ์ของโครงสร้างโรงเรียนในสังกัดสำนักงานเขต",
         "- เพิ่มลิงก์ข้อมูลในโครงสร้างของสำนักงานเขตเพื่อให้เชื่อมโยงข้อมูลได้อย่างสะดวก เช่น อานาจหน้าที่ เบอร์โทรศัพท์",
     ]
+    assert all(row[4].value for row in block)
+    merged = {str(cell_range) for cell_range in sheet.merged_cells.ranges}
+    assert {f"{column}{first}:{column}{first + 2}" for column in "ABC"} <= merged
     # A bullet is text, not a formula, and shows as typed.
     assert (o1[3].data_type, o1[3].quotePrefix) == ("s", True)
     scores = workbook["คะแนน"]

@@ -12,6 +12,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 from django.utils.html import escape
 from pypdf import PdfReader
 
@@ -19,7 +20,7 @@ from assessments.models import Organization
 from assessments.rollup import score_report
 from plans import export, plan_table, planrows
 from plans.models import Action, Division, Finding, Membership, Plan
-from plans.report import local_resource, report_context, static_file
+from plans.report import local_resource, render_pdf, report_context, static_file
 from tests.factories import make_assessment, make_plan, make_user
 
 pytestmark = pytest.mark.django_db
@@ -44,10 +45,8 @@ def first_cells(plan: Plan) -> dict[str, str]:
     """Each finding's first printed cell: its code, its label and its score."""
     summary = score_report(plan.assessment).summary
     return {
-        finding.item.code: export.finding_cells(
-            finding, summary.items.get(finding.item.code), actions
-        )[0]
-        for finding, actions in plan_table.findings(plan)
+        finding.item.code: export.finding_cells(finding, summary.items.get(finding.item.code))[0]
+        for finding, _actions in plan_table.findings(plan)
     }
 
 
@@ -75,9 +74,16 @@ def pdf(demo, django_db_blocker):
         sign_in(client, "manager")
         response = client.get(urls()["pdf"])
         cells = first_cells(the_plan())
+        actions = [
+            action.text
+            for _finding, actions in plan_table.findings(the_plan())
+            for action in actions
+        ]
     reader = PdfReader(io.BytesIO(response.content))
     texts = [page.extract_text() for page in reader.pages]
-    return SimpleNamespace(response=response, reader=reader, texts=texts, cells=cells)
+    return SimpleNamespace(
+        response=response, reader=reader, texts=texts, cells=cells, actions=actions
+    )
 
 
 # --- The HTML page ---------------------------------------------------------------------------
@@ -117,6 +123,54 @@ def test_every_action_is_one_dash_line(client, plan):
     for action in Action.objects.filter(finding__plan=plan).only("text")[:10]:
         first_line = action.text.splitlines()[0]
         assert f'<span class="line bullet">- {escape(first_line)}' in html
+
+
+def test_a_finding_is_one_block_with_a_row_per_action(client, plan):
+    sign_in(client, "manager")
+    html = client.get(urls()["report"]).content.decode()
+    block = html.split('id="item-O1"', 1)[1].split("</tbody>", 1)[0]
+    texts = list(
+        Action.objects.filter(finding__plan=plan, finding__item__code="O1")
+        .order_by("order")
+        .values_list("text", flat=True)
+    )
+    assert len(texts) == 3
+    assert block.count("<tr") == 3
+    assert block.count('rowspan="3"') == 3
+    rows = block.split("<tr")[1:]
+    for row, text in zip(rows, texts, strict=True):
+        assert f'<span class="line bullet">- {escape(text)}</span>' in row
+
+
+def test_the_data_quality_notes_are_left_out_unless_asked_for(client, plan):
+    assert score_report(plan.assessment).warnings
+    sign_in(client, "manager")
+    plain = client.get(urls()["report"]).content.decode()
+    assert "ข้อสังเกตด้านข้อมูล:" not in plain
+    assert 'href="?notes=1"' in plain
+    asked = client.get(urls()["report"], {"notes": "1"}).content.decode()
+    assert "ข้อสังเกตด้านข้อมูล:" in asked
+    assert f"{urls()['pdf']}?notes=1" in asked
+
+
+def test_the_report_in_english_has_english_headings(client, plan):
+    sign_in(client, "manager")
+    client.cookies["django_language"] = "en"
+    html = client.get(urls()["report"]).content.decode()
+    assert '<html lang="en">' in html
+    assert '<th scope="col">Responsible</th>' in html
+    assert "Improvements in fiscal year 2565" in html
+    assert "Printed on" in html
+    assert '<p class="office">Phra Khanong District Office' in html
+
+
+def test_a_simulated_districts_report_says_so_in_its_heading(client, plan):
+    sign_in(client, "manager")
+    assert "ข้อมูลจำลอง" not in client.get(urls()["report"]).content.decode()
+    Organization.objects.filter(pk=plan.organization_id).update(is_simulated=True)
+    html = client.get(urls()["report"]).content.decode()
+    heading = html.split('<header class="title-block">', 1)[1].split("</header>", 1)[0]
+    assert '<span class="badge simulated"' in heading
 
 
 def test_the_report_page_has_no_inline_script(client, plan):
@@ -235,6 +289,29 @@ def test_the_pdf_shows_every_finding_in_thai(pdf):
     assert flat(OFFICE) in text
     for code, cell in pdf.cells.items():
         assert flat(cell) in text, code
+
+
+def test_the_pdf_holds_every_action_in_plan_order(pdf):
+    text = flat("".join(pdf.texts))
+    assert len(pdf.actions) == 103
+    position = 0
+    for action in pdf.actions:
+        found = text.find(flat(action), position)
+        assert found >= 0, action
+        position = found + 1
+
+
+def test_the_pdf_leaves_out_the_data_quality_notes(pdf):
+    assert flat("ข้อสังเกตด้านข้อมูล") not in flat("".join(pdf.texts))
+
+
+def test_the_pdf_in_english_has_english_headings_and_page_numbers(plan):
+    with translation.override("en"):
+        data = render_pdf(plan)
+    texts = [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
+    assert texts[0].count("Page 1 / ") == 1
+    assert not any(re.search(r"หน้า \d+ / \d+", text) for text in texts)
+    assert "Follow-up method" in "".join(texts)
 
 
 def test_the_pdf_embeds_sarabun_only(pdf):
