@@ -12,7 +12,7 @@ from django.core.paginator import Paginator
 from django.db.models import Max, OuterRef, Q, Subquery
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET
 
@@ -25,10 +25,17 @@ from plans.models import Action, Plan, plan_organizations
 
 
 def _cache(request, *parts) -> dict:
-    """The template's cache timeout and key: the page, its query string, the data version
-    and the day (overdue counts change at midnight)."""
+    """The template's cache timeout and key: the page, its query string, the data version,
+    the day (overdue counts change at midnight) and the language (a page cached in Thai is
+    not served to someone who chose English)."""
     query = sorted(request.GET.items())
-    key = [*parts, query, dashboards.data_version(), timezone.localdate().isoformat()]
+    key = [
+        *parts,
+        query,
+        dashboards.data_version(),
+        timezone.localdate().isoformat(),
+        translation.get_language(),
+    ]
     return {"cache_seconds": settings.ITA_DASHBOARD_CACHE_SECONDS, "cache_key": key}
 
 

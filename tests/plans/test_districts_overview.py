@@ -130,3 +130,13 @@ def test_every_district_page_links_its_siblings(client, small, url):
         reverse("scores", args=["1009", 2564]),
     ):
         assert sibling in nav or 'aria-current="page"' in nav
+
+
+def test_a_dashboard_cached_in_thai_is_not_served_in_english(client, small, other_district):
+    client.force_login(central_user(small.organization))
+    url = reverse("overview", args=[2564])
+    assert "ไม่มีข้อมูลปีนี้" in client.get(url).content.decode()
+    client.cookies["django_language"] = "en"
+    html = client.get(url).content.decode()
+    assert "ไม่มีข้อมูลปีนี้" not in html
+    assert "no data this year" in html
