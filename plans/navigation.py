@@ -163,6 +163,19 @@ def _bma_links(user, year: int | None) -> list[Link]:
     return links
 
 
+DISTRICT_ROLES = (Role.STAFF, Role.PLAN_OWNER, Role.DISTRICT_MANAGER, Role.ADMIN)
+
+
+def in_district(member) -> bool:
+    """Whether a member works for one office whose own pages come first in their menu and on
+    their home (not a central manager, nor an admin of the BMA's central office)."""
+    return (
+        member is not None
+        and member.role in DISTRICT_ROLES
+        and member.organization.kind != Organization.Kind.CENTRAL
+    )
+
+
 def menu_for(user, today: date | None = None) -> Menu | None:
     """The top menu of a signed-in user (None for a visitor)."""
     if not user.is_authenticated:
@@ -171,8 +184,7 @@ def menu_for(user, today: date | None = None) -> Menu | None:
     member = membership_of(user)
     menu = Menu(name=user.get_full_name() or user.get_username(), role=role_label(user, member))
     seeing_all = sees_all_organizations(user)
-    district_roles = (Role.STAFF, Role.PLAN_OWNER, Role.DISTRICT_MANAGER, Role.ADMIN)
-    if member is not None and member.role in district_roles:
+    if in_district(member):
         years = district_years(member.organization)
         start_due = (
             member.role in PLAN_EDITOR_ROLES and starting.plan_due(member.organization) is not None

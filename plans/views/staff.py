@@ -67,7 +67,7 @@ def home(request):
         "plans": Paginator(plans, PAGE_SIZE).get_page(request.GET.get("pp")),
         "plans_due": starting.plans_due(plan_organizations(user)),
     }
-    if member is not None and member.role != Membership.Role.CENTRAL_MANAGER:
+    if navigation.in_district(member):
         context.update(_district_home(member, today))
     if sees_all_organizations(user):
         year = navigation.latest_assessment_year()

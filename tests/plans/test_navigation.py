@@ -7,8 +7,15 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from plans import navigation
+from plans.models import Membership
 from plans.navigation import DistrictYears
-from tests.factories import make_assessment, make_framework, make_plan, make_user
+from tests.factories import (
+    make_assessment,
+    make_framework,
+    make_organization,
+    make_plan,
+    make_user,
+)
 from tests.plans.small_plan import make_small_plan
 
 pytestmark = pytest.mark.django_db
@@ -151,3 +158,16 @@ def test_a_year_without_a_plan_has_no_plan_siblings(small):
     years = navigation.district_years(small.organization)
     nav = navigation.district_nav(small.organization, "scores", 2565, years)
     assert [link.key for link in nav.siblings] == ["scores", "oit"]
+
+
+def test_an_admin_of_the_central_office_gets_no_district_links(small):
+    from assessments.models import Organization
+
+    central_office = make_organization(code="10", name_th="กรุงเทพมหานคร", kind="central")
+    root = make_user("root", is_superuser=True, is_staff=True)
+    Membership.objects.create(user=root, organization=central_office, role="admin")
+    assert not navigation.in_district(root.membership)
+    menu = navigation.menu_for(root, TODAY)
+    assert menu.keys == ["overview", "districts", "bma_oit", "people", "admin"]
+    assert Organization.objects.get(code="1009").kind == "district"
+    assert navigation.in_district(small.owner.membership)
