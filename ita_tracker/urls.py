@@ -64,6 +64,7 @@ urlpatterns = [
     path("scores/<str:organization>/<int:year>/", dashboards.scores, name="scores"),
     path("overview/", dashboards.overview_latest, name="overview_latest"),
     path("overview/<int:year>/", dashboards.overview, name="overview"),
+    path("districts/", dashboards.districts, name="districts"),
     path("people/", people_views.people_home, name="people_home"),
     path("organizations/<str:organization>/people/", people_views.people_list, name="people"),
     path(

@@ -581,6 +581,8 @@ class Overview:
     rows: list[DistrictRow]
     specs: dict
     indicators: list  # the indicator specs of the (first) framework, for the heat map columns
+    # The districts with no score that year: listed, after the others, as "ไม่มีข้อมูล".
+    unassessed: list = field(default_factory=list)
 
     @property
     def pass_mark(self) -> Decimal | None:
@@ -597,8 +599,9 @@ OVERVIEW_SORTS = {
 }
 
 
-def overview(assessments, year: int, today: date, sort: str = "-total") -> Overview:
-    """Every visible district's total, level and plan progress for one assessment year."""
+def overview(assessments, year: int, today: date, sort: str = "-total", districts=None) -> Overview:
+    """Every visible district's total, level and plan progress for one assessment year; with
+    ``districts`` (a queryset of organizations), also those of them with no score that year."""
     assessments = list(
         assessments.filter(framework__fiscal_year=year).select_related("organization", "framework")
     )
@@ -636,9 +639,28 @@ def overview(assessments, year: int, today: date, sort: str = "-total") -> Overv
         reverse=sort.startswith("-"),
     )
     first_spec = next(iter(specs.values()), None)
+    assessed = {a.organization_id for a in assessments}
     return Overview(
         year=year,
         rows=ordered,
         specs=specs,
         indicators=list(first_spec.indicators) if first_spec else [],
+        unassessed=[]
+        if districts is None
+        else [org for org in districts.order_by("code") if org.pk not in assessed],
     )
+
+
+def overview_year(year: int) -> int | None:
+    """The assessment year whose overview answers ``year``: itself if it has scores, else the
+    year a plan of ``year`` answers (the most districts' choice); None if neither."""
+    if Assessment.objects.filter(framework__fiscal_year=year).exists():
+        return year
+    answered = (
+        Plan.objects.filter(fiscal_year=year)
+        .values("assessment__framework__fiscal_year")
+        .annotate(plans=Count("pk"))
+        .order_by("-plans", "-assessment__framework__fiscal_year")
+        .first()
+    )
+    return answered["assessment__framework__fiscal_year"] if answered else None

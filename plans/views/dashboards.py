@@ -8,29 +8,34 @@ one query for the data version. Who may see the page is always checked before th
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Max
+from django.core.paginator import Paginator
+from django.db.models import Max, OuterRef, Q, Subquery
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import SimpleLazyObject
-from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
-from assessments.models import Assessment, sees_all_organizations
+from assessments.models import Assessment, Organization, sees_all_organizations
 from plans import dashboard_charts, dashboards, starting
 from plans.access import assessment_or_404, plan_or_404
 from plans.charts import heat_legend
 from plans.filters import ActionScopeFilter
-from plans.models import Action, plan_organizations
+from plans.models import Action, Plan, plan_organizations
 
 
 def _cache(request, *parts) -> dict:
-    """The template's cache timeout and key: the page, its query string, the data version
-    and the day (overdue counts change at midnight)."""
+    """The template's cache timeout and key: the page, its query string, the data version,
+    the day (overdue counts change at midnight) and the language (a page cached in Thai is
+    not served to someone who chose English)."""
     query = sorted(request.GET.items())
-    # The fragment cache does not vary on the language by itself.
-    language = get_language()
-    key = [*parts, query, language, dashboards.data_version(), timezone.localdate().isoformat()]
+    key = [
+        *parts,
+        query,
+        dashboards.data_version(),
+        timezone.localdate().isoformat(),
+        translation.get_language(),
+    ]
     return {"cache_seconds": settings.ITA_DASHBOARD_CACHE_SECONDS, "cache_key": key}
 
 
@@ -121,11 +126,20 @@ def overview(request, year: int):
         .order_by("-framework__fiscal_year")
     )
     if year not in years:
-        raise Http404(f"ไม่มีผลการประเมินปี {year}")
+        # A plan year: its plans answer an earlier assessment, whose overview shows them.
+        answered = dashboards.overview_year(year)
+        if answered is None:
+            raise Http404(f"ไม่มีผลการประเมินหรือแผนปี {year}")
+        return redirect("overview", year=answered)
     sort = request.GET.get("sort", "-total")
+    user = request.user
     data = SimpleLazyObject(
         lambda: dashboards.overview(
-            Assessment.objects.visible_to(request.user), year, timezone.localdate(), sort
+            Assessment.objects.visible_to(user),
+            year,
+            timezone.localdate(),
+            sort,
+            districts=Organization.objects.visible_to(user).filter(kind=Organization.Kind.DISTRICT),
         )
     )
     context = {
@@ -140,3 +154,29 @@ def overview(request, year: int):
         **_cache(request, "overview", year),
     }
     return render(request, "plans/overview.html", context)
+
+
+DISTRICTS_PAGE_SIZE = 25
+
+
+@login_required
+@require_GET
+def districts(request):
+    """The districts the user may read, searchable by name or code, each with links to its
+    latest scores, plan and progress."""
+    query = request.GET.get("q", "").strip()
+    found = Organization.objects.visible_to(request.user).filter(kind=Organization.Kind.DISTRICT)
+    if query:
+        found = found.filter(
+            Q(name_th__icontains=query) | Q(name_en__icontains=query) | Q(code__icontains=query)
+        )
+    newest_score = Assessment.objects.filter(organization=OuterRef("pk")).order_by(
+        "-framework__fiscal_year"
+    )
+    newest_plan = Plan.objects.filter(organization=OuterRef("pk")).order_by("-fiscal_year")
+    found = found.annotate(
+        score_year=Subquery(newest_score.values("framework__fiscal_year")[:1]),
+        plan_year=Subquery(newest_plan.values("fiscal_year")[:1]),
+    ).order_by("code")
+    page = Paginator(found, DISTRICTS_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "plans/districts.html", {"page": page, "query": query})

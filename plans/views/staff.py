@@ -15,12 +15,23 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from assessments.models import Assessment, Organization
-from plans import export, history, plan_table, planrows, progress, starting
+from assessments.models import Assessment, Organization, sees_all_organizations
+from plans import (
+    dashboards,
+    export,
+    history,
+    homepage,
+    navigation,
+    plan_table,
+    planrows,
+    progress,
+    starting,
+)
 from plans.access import plan_or_404, refuse_if_closed, require_editable, visible_or_404
 from plans.filters import ActionFilter, PlanActionFilter
 from plans.forms import ActionForm, FindingForm, ProgressForm
 from plans.models import (
+    PLAN_EDITOR_ROLES,
     Action,
     Division,
     Finding,
@@ -41,19 +52,50 @@ log = logging.getLogger(__name__)
 
 @login_required
 def home(request):
-    """Show the organizations, assessments and plans the signed-in user may see."""
-    user = request.user
+    """What the user's role needs first (plans.homepage), then the plans and assessments they
+    may see."""
+    user, today = request.user, _today()
+    member = membership_of(user)
     assessments = Assessment.objects.visible_to(user).select_related("organization", "framework")
     plans = Plan.objects.visible_to(user).select_related("organization", "assessment__framework")
     context = {
-        "due": digests.due_list(user, membership_of(user), _today()),
+        "member": member,
+        "due": digests.due_list(user, member, today),
         "due_shown": f":{digests.DUE_LIST_SHOWN}",
         "organizations": Organization.objects.visible_to(user).order_by("code"),
         "assessments": Paginator(assessments, PAGE_SIZE).get_page(request.GET.get("ap")),
         "plans": Paginator(plans, PAGE_SIZE).get_page(request.GET.get("pp")),
         "plans_due": starting.plans_due(plan_organizations(user)),
     }
+    if navigation.in_district(member):
+        context.update(_district_home(member, today))
+    if sees_all_organizations(user):
+        year = navigation.latest_assessment_year()
+        if year is not None:
+            districts = Organization.objects.visible_to(user).filter(
+                kind=Organization.Kind.DISTRICT
+            )
+            overview = dashboards.overview(
+                Assessment.objects.visible_to(user), year, today, districts=districts
+            )
+            context["bma"] = homepage.bma_summary(overview)
     return render(request, "plans/home.html", context)
+
+
+def _district_home(member, today) -> dict:
+    organization = member.organization
+    years = navigation.district_years(organization)
+    plan = homepage.current_plan(organization, years, today)
+    context = {
+        "district": organization,
+        "plan": plan,
+        "open_round": homepage.open_round(plan, today),
+    }
+    if member.role in PLAN_EDITOR_ROLES and plan is not None:
+        context["overdue_by_division"] = homepage.overdue_by_division(plan, today)
+    if member.role in (Membership.Role.DISTRICT_MANAGER, Membership.Role.ADMIN):
+        context["headline"] = homepage.headline(organization, years, today)
+    return context
 
 
 @login_required
@@ -72,6 +114,14 @@ def _today():
 
 def _page(request, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+# The roles whose งานของฝ่าย lists their whole district's actions when they have no division.
+DISTRICT_LISTING_ROLES = (
+    Membership.Role.PLAN_OWNER,
+    Membership.Role.DISTRICT_MANAGER,
+    Membership.Role.ADMIN,
+)
 
 
 @login_required
@@ -94,6 +144,9 @@ def my_actions(request):
     filters = ActionFilter(request.GET, queryset=actions, divisions=divisions, today=today)
     context = {
         "member": member,
+        # Without a division the page cannot be "the division's work": say so, and whom to ask.
+        "no_division": member is None or member.division_id is None,
+        "lists_district": member is not None and member.role in DISTRICT_LISTING_ROLES,
         "filter": filters,
         "page": _page(request, filters.qs),
         "today": today,

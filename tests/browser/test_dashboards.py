@@ -47,4 +47,4 @@ def test_the_district_manager_reads_the_scores_and_the_plan_progress(
     page.get_by_role("button", name="กรอง").click()
     expect(page).to_have_url(re.compile(r"/plans/1009/2565/progress/\?.*division=\d+"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("ความก้าวหน้าของแผนปี 2565")
-    expect(page.get_by_role("link", name="ภาพรวมทุกเขต")).to_have_count(0)
+    expect(page.get_by_role("link", name="ภาพรวม กทม.")).to_have_count(0)

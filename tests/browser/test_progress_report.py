@@ -18,7 +18,7 @@ def test_staff_reports_done_with_a_file_and_sees_it_in_the_history(
     load_demo(with_users=True)
     sign_in(page, "staff", PASSWORD)
 
-    page.get_by_role("link", name="งานของฝ่าย").click()
+    page.get_by_role("link", name="งานของฉัน").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("งานของฝ่าย — ฝ่ายการคลัง")
     page.get_by_label("ค้นหา").fill("O18")
     page.get_by_role("button", name="กรอง").click()

@@ -1,0 +1,261 @@
+"""Where each role finds its way: the top menu and the sibling links of a district's pages.
+
+The rules live here and nowhere else (the templates only draw what these functions return):
+
+- **Which links a user gets** depends on what they may do, not on a role name alone: a
+  district member gets their district's pages (staff: their work and the plan; plan owner: the
+  plan, progress, scores and people, plus starting next year's plan when it is due and the OIT
+  readiness; manager: progress, scores, plan); whoever reads every district (central
+  managers, superusers) gets the BMA overview, the list of districts and the BMA OIT table;
+  whoever may open the admin gets ผู้ดูแลระบบ.
+- **Which plan is "the plan"**: the plan of the current fiscal year, else the newest one
+  before it, else the first one after it (a plan started early for next year).
+- **A district page's siblings**: a plan year's scores are those of the assessment it
+  answers; an assessment year's plan is the one that answers it.
+
+Each function reads a small, fixed number of rows whatever the number of districts or plans.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from assessments.models import Assessment, Organization, sees_all_organizations
+from assessments.thaidates import fiscal_year_of
+from plans import starting
+from plans.models import PLAN_EDITOR_ROLES, Membership, Plan, membership_of
+
+Role = Membership.Role
+
+MY_ACTIONS = _("งานของฉัน")
+PLAN = _("แผน")
+PROGRESS = _("ความก้าวหน้า")
+SCORES = _("ผลคะแนน")
+PEOPLE = _("ผู้ใช้ของหน่วยงาน")
+START = _("เริ่มแผนปีงบประมาณถัดไป")
+OIT = _("ความพร้อม OIT")
+OVERVIEW = _("ภาพรวม กทม.")
+DISTRICTS = _("หน่วยงาน")
+BMA_OIT = _("OIT ทุกเขต")
+# The admin site, not the role of the same name.
+ADMIN = pgettext_lazy("menu", "ผู้ดูแลระบบ")
+REPORT = _("รายงาน")
+
+
+@dataclass(frozen=True)
+class Link:
+    key: str  # stable name, for tests and for marking the page the user is on
+    label: str
+    url: str
+
+
+@dataclass
+class Menu:
+    name: str  # the full name, else the username
+    role: str  # the role's label; "" for a user with no role at all
+    links: list[Link] = field(default_factory=list)
+
+    @property
+    def keys(self) -> list[str]:
+        return [link.key for link in self.links]
+
+
+@dataclass(frozen=True)
+class DistrictYears:
+    """The years one district has: plan years (with the assessment year each answers) and
+    assessment years, newest first."""
+
+    plans: list[tuple[int, int]]  # (plan year, assessment year)
+    assessments: list[int]
+
+    def current_plan_year(self, today: date) -> int | None:
+        """The plan year the menu means by "the plan" (see the module's rules)."""
+        current = fiscal_year_of(today)
+        years = [year for year, _answers in self.plans]
+        past = [year for year in years if year <= current]
+        if past:
+            return max(past)
+        return min(years) if years else None
+
+    def answered_by(self, plan_year: int) -> int | None:
+        """The assessment year a plan year answers."""
+        return next((answers for year, answers in self.plans if year == plan_year), None)
+
+    def answering(self, assessment_year: int) -> int | None:
+        """The plan year that answers an assessment year (the earliest if several do)."""
+        years = [year for year, answers in self.plans if answers == assessment_year]
+        return min(years) if years else None
+
+
+def district_years(organization: Organization) -> DistrictYears:
+    """Two queries: the district's plans and its assessments."""
+    plans = list(
+        Plan.objects.filter(organization=organization)
+        .order_by("-fiscal_year")
+        .values_list("fiscal_year", "assessment__framework__fiscal_year")
+    )
+    assessments = list(
+        Assessment.objects.filter(organization=organization)
+        .order_by("-framework__fiscal_year")
+        .values_list("framework__fiscal_year", flat=True)
+        .distinct()
+    )
+    return DistrictYears(plans=plans, assessments=assessments)
+
+
+def role_label(user, member) -> str:
+    if member is not None:
+        return member.get_role_display()
+    if user.is_superuser:
+        return Role.ADMIN.label
+    if sees_all_organizations(user):
+        return Role.CENTRAL_MANAGER.label
+    return ""
+
+
+def latest_assessment_year() -> int | None:
+    return (
+        Assessment.objects.order_by("-framework__fiscal_year")
+        .values_list("framework__fiscal_year", flat=True)
+        .first()
+    )
+
+
+def _district_links(member, years: DistrictYears, today: date, start_due: bool) -> list[Link]:
+    code = member.organization.code
+    plan_year = years.current_plan_year(today)
+    score_year = years.answered_by(plan_year) if plan_year else None
+    score_year = score_year or (years.assessments[0] if years.assessments else None)
+    links = {}
+    if member.role == Role.STAFF:
+        links["my_actions"] = Link("my_actions", MY_ACTIONS, reverse("my_actions"))
+    if plan_year:
+        links["plan"] = Link("plan", PLAN, reverse("plan_detail", args=[code, plan_year]))
+        links["progress"] = Link(
+            "progress", PROGRESS, reverse("plan_progress", args=[code, plan_year])
+        )
+    if score_year:
+        links["scores"] = Link("scores", SCORES, reverse("scores", args=[code, score_year]))
+    if member.role in PLAN_EDITOR_ROLES:
+        links["people"] = Link("people", PEOPLE, reverse("people_home"))
+        if start_due:
+            links["start"] = Link("start", START, reverse("start_plan", args=[code]))
+        if score_year:
+            links["oit"] = Link("oit", OIT, reverse("oit:readiness", args=[code, score_year]))
+    order = {
+        Role.STAFF: ["my_actions", "plan"],
+        Role.DISTRICT_MANAGER: ["progress", "scores", "plan"],
+    }.get(member.role, ["plan", "progress", "scores", "people", "start", "oit"])
+    return [links[key] for key in order if key in links]
+
+
+def _bma_links(user, year: int | None) -> list[Link]:
+    links = [Link("overview", OVERVIEW, reverse("overview_latest"))]
+    links.append(Link("districts", DISTRICTS, reverse("districts")))
+    if year:
+        links.append(Link("bma_oit", BMA_OIT, reverse("oit:bma", args=[year])))
+    if user.is_superuser:
+        links.append(Link("people", PEOPLE, reverse("people_home")))
+    return links
+
+
+DISTRICT_ROLES = (Role.STAFF, Role.PLAN_OWNER, Role.DISTRICT_MANAGER, Role.ADMIN)
+
+
+def in_district(member) -> bool:
+    """Whether a member works for one office whose own pages come first in their menu and on
+    their home (not a central manager, nor an admin of the BMA's central office)."""
+    return (
+        member is not None
+        and member.role in DISTRICT_ROLES
+        and member.organization.kind != Organization.Kind.CENTRAL
+    )
+
+
+def menu_for(user, today: date | None = None) -> Menu | None:
+    """The top menu of a signed-in user (None for a visitor)."""
+    if not user.is_authenticated:
+        return None
+    today = today or timezone.localdate()
+    member = membership_of(user)
+    menu = Menu(name=user.get_full_name() or user.get_username(), role=role_label(user, member))
+    seeing_all = sees_all_organizations(user)
+    if in_district(member):
+        years = district_years(member.organization)
+        start_due = (
+            member.role in PLAN_EDITOR_ROLES and starting.plan_due(member.organization) is not None
+        )
+        menu.links += _district_links(member, years, today, start_due)
+    if seeing_all:
+        taken = set(menu.keys)
+        menu.links += [
+            link for link in _bma_links(user, latest_assessment_year()) if link.key not in taken
+        ]
+    if user.is_staff:
+        menu.links.append(Link("admin", ADMIN, reverse("admin:index")))
+    return menu
+
+
+@dataclass
+class DistrictNav:
+    """The sibling links of one district page and its other years."""
+
+    organization: Organization
+    current: str  # plan / progress / report / scores / oit / start
+    siblings: list[Link]
+    plan_years: list[Link]  # each of the district's plan years, on the same kind of page
+    assessment_years: list[Link]
+    plan_year: int | None
+    assessment_year: int | None
+
+
+PLAN_PAGES = {"plan": "plan_detail", "progress": "plan_progress", "report": "plan_report"}
+ASSESSMENT_PAGES = {"scores": "scores", "oit": "oit:readiness"}
+
+
+def district_nav(
+    organization: Organization, current: str, year: int | None, years: DistrictYears
+) -> DistrictNav:
+    """The links of a district page ``current`` of ``year`` (a plan year on plan pages, an
+    assessment year on the scores and OIT pages, None on the start page)."""
+    code = organization.code
+    if current in PLAN_PAGES:
+        plan_year = year
+        assessment_year = years.answered_by(year)
+    elif current in ASSESSMENT_PAGES:
+        assessment_year, plan_year = year, years.answering(year)
+    else:
+        plan_year = years.current_plan_year(timezone.localdate())
+        assessment_year = years.assessments[0] if years.assessments else None
+    siblings = []
+    if plan_year:
+        siblings += [
+            Link("plan", PLAN, reverse("plan_detail", args=[code, plan_year])),
+            Link("progress", PROGRESS, reverse("plan_progress", args=[code, plan_year])),
+            Link("report", REPORT, reverse("plan_report", args=[code, plan_year])),
+        ]
+    if assessment_year:
+        siblings += [
+            Link("scores", SCORES, reverse("scores", args=[code, assessment_year])),
+            Link("oit", OIT, reverse("oit:readiness", args=[code, assessment_year])),
+        ]
+    plan_page = PLAN_PAGES.get(current, "plan_detail")
+    assessment_page = ASSESSMENT_PAGES.get(current, "scores")
+    return DistrictNav(
+        organization=organization,
+        current=current,
+        siblings=siblings,
+        plan_years=[
+            Link(str(y), str(y), reverse(plan_page, args=[code, y])) for y, _a in years.plans
+        ],
+        assessment_years=[
+            Link(str(y), str(y), reverse(assessment_page, args=[code, y]))
+            for y in years.assessments
+        ],
+        plan_year=plan_year,
+        assessment_year=assessment_year,
+    )

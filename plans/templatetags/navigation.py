@@ -1,0 +1,24 @@
+"""The top menu and a district page's sibling links (the rules are in plans.navigation)."""
+
+from django import template
+
+from plans import navigation
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def main_menu(context):
+    """The signed-in user's menu, read once per page."""
+    request = context.get("request")
+    user = getattr(request, "user", None) or context.get("user")
+    return navigation.menu_for(user) if user is not None else None
+
+
+@register.inclusion_tag("includes/district_nav.html")
+def district_nav(organization, current, year=None):
+    """Links from a district page to its siblings and its other years.
+
+    Inside a dashboard's cached block it is read only when the page is computed."""
+    years = navigation.district_years(organization)
+    return {"nav": navigation.district_nav(organization, current, year, years)}
