@@ -124,15 +124,17 @@ def compiled(mo: Path) -> dict:
 
 
 @needs_gettext
-@pytest.mark.parametrize("language", ["en", "th"])
-def test_the_compiled_catalog_matches_its_po(language, tmp_path):
+@pytest.mark.parametrize(
+    ("language", "domain"), [("en", "django"), ("th", "django"), ("th", "djangojs")]
+)
+def test_the_compiled_catalog_matches_its_po(language, domain, tmp_path):
     """Compare what the strings mean, not the bytes: msgfmt versions order .mo files differently."""
     folder = LOCALE / language / "LC_MESSAGES"
-    fresh = tmp_path / "django.mo"
+    fresh = tmp_path / f"{domain}.mo"
     subprocess.run(
-        ["msgfmt", "--check-format", "-o", fresh, folder / "django.po"], check=True, timeout=60
+        ["msgfmt", "--check-format", "-o", fresh, folder / f"{domain}.po"], check=True, timeout=60
     )
-    assert compiled(folder / "django.mo") == compiled(fresh), (
-        f"locale/{language}/LC_MESSAGES/django.mo is stale: run "
-        f"msgfmt -o locale/{language}/LC_MESSAGES/django.mo locale/{language}/LC_MESSAGES/django.po"
+    path = f"locale/{language}/LC_MESSAGES/{domain}"
+    assert compiled(folder / f"{domain}.mo") == compiled(fresh), (
+        f"{path}.mo is stale: run msgfmt -o {path}.mo {path}.po"
     )
