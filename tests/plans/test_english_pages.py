@@ -162,3 +162,14 @@ def test_the_sign_in_and_not_found_pages_are_english(english):
     page = missing.content.decode()
     assert not thai_in_chrome(page, [])
     assert "not found" in page.lower()
+
+
+def test_the_server_error_page_is_english():
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    with translation.override("en"):
+        page = render_to_string("500.html")
+    assert "Something went wrong" in page
+    assert '<html lang="en">' in page
+    assert not THAI.search(page)
