@@ -7,7 +7,7 @@ DEV_ENV := DJANGO_DEBUG=1
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve test test-sqlite test-postgres chromium lint format migrations-check \
+.PHONY: install run serve test test-sqlite test-postgres chromium gettext lint format migrations-check \
 	check clean bench-import bench-hostile bench bench-reminders bench-linkcheck loadtest faults \
 	backup restore
 
@@ -41,21 +41,25 @@ BROWSER_PYTEST = DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -m browser \
 	--screenshot=only-on-failure --output=var/browser-failures
 TEST_RUNS = $(BIN)/pytest -m "not browser" --numprocesses=auto && $(BROWSER_PYTEST)
 
-test: install chromium
+test: install chromium gettext
 	@echo "=== Test suite on SQLite ==="
 	$(TEST_RUNS)
 	@echo "=== Test suite on PostgreSQL ==="
 	scripts/with-postgres.sh sh -c '$(TEST_RUNS)'
 
-test-sqlite: install chromium
+test-sqlite: install chromium gettext
 	$(TEST_RUNS)
 
-test-postgres: install chromium
+test-postgres: install chromium gettext
 	scripts/with-postgres.sh sh -c '$(TEST_RUNS)'
 
 # The browser tests drive the system Chromium; Playwright's own browser download is never used.
 chromium:
 	scripts/ensure-chromium.sh
+
+# The catalog tests collect the strings with makemessages and compile them with msgfmt.
+gettext:
+	scripts/ensure-gettext.sh
 
 lint: install
 	$(BIN)/ruff check .

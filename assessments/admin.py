@@ -322,7 +322,7 @@ class IndicatorAdmin(admin.ModelAdmin):
 @admin.register(Item)
 class ItemAdmin(SpreadsheetImportExportMixin, admin.ModelAdmin):
     resource_classes = [ItemResource]
-    import_help = (
+    import_help = _(
         "หนึ่งแถวต่อหนึ่งข้อ: fiscal_year (ปีงบประมาณ พ.ศ.), indicator (เลขตัวชี้วัด), "
         "item (รหัสข้อ เช่น I1, O43), name, text — ชุดการประเมินและตัวชี้วัดของปีนั้นต้องมีอยู่แล้ว "
         "ลำดับของข้อเป็นไปตามลำดับแถวในไฟล์"
@@ -439,7 +439,7 @@ class AssessmentAdmin(ScopedAdminMixin, ThaiDateAdminMixin, admin.ModelAdmin):
     list_display = [
         "organization",
         "framework",
-        thai_date_column("published_on", "วันที่ประกาศผล"),
+        thai_date_column("published_on", _("วันที่ประกาศผล")),
     ]
     list_filter = ["framework__fiscal_year", "framework"]
     search_fields = ["organization__name_th", "organization__code", "framework__name"]
@@ -452,7 +452,7 @@ class AssessmentAdmin(ScopedAdminMixin, ThaiDateAdminMixin, admin.ModelAdmin):
 class ItemScoreAdmin(ScopedAdminMixin, EveryOrganizationImportMixin, SimpleHistoryAdmin):
     choice_scopes = {"assessment": "editable_by"}
     resource_classes = [ItemScoreResource]
-    import_help = (
+    import_help = _(
         "แบบยาว: หนึ่งแถวต่อหนึ่งคะแนน — organization (รหัสหน่วยงาน), fiscal_year, item, score "
         "(หรือหัวคอลัมน์ หน่วยงาน, ปีงบประมาณ, ข้อ, คะแนน)\n"
         "แบบกว้าง: หนึ่งแถวต่อหนึ่งหน่วยงาน — organization, fiscal_year แล้วหนึ่งคอลัมน์ต่อหนึ่งข้อ "
@@ -470,7 +470,7 @@ class ItemScoreAdmin(ScopedAdminMixin, EveryOrganizationImportMixin, SimpleHisto
 class ReportedScoreAdmin(ScopedAdminMixin, EveryOrganizationImportMixin, admin.ModelAdmin):
     choice_scopes = {"assessment": "editable_by"}
     resource_classes = [ReportedScoreResource]
-    import_help = (
+    import_help = _(
         "หนึ่งแถวต่อหนึ่งตัวเลขที่ประกาศ: organization, fiscal_year, scope (item / indicator / "
         "tool / total), target (รหัสข้อ เลขตัวชี้วัด หรือรหัสเครื่องมือ), value, basis "
         "(score / points), source, note"

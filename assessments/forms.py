@@ -4,6 +4,7 @@ import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from assessments import thaidates
 
@@ -13,7 +14,8 @@ class ThaiDateInput(forms.TextInput):
 
     def __init__(self, attrs=None):
         # No inputmode="numeric": people also type month names such as "1 ต.ค. 2564".
-        defaults = {"placeholder": "วว/ดด/ปปปป (พ.ศ.)", "autocomplete": "off"}
+        # Lazy: widgets are built when a form class is defined, before any language is active.
+        defaults = {"placeholder": _("วว/ดด/ปปปป (พ.ศ.)"), "autocomplete": "off"}
         super().__init__({**defaults, **(attrs or {})})
 
     def format_value(self, value):

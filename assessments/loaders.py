@@ -13,6 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from assessments.models import (
     Assessment,
@@ -43,7 +44,10 @@ def read_file(path: Path, aliases: dict[str, str] | None = None, is_header=None)
 def require_columns(table: Table, columns: tuple[str, ...]) -> None:
     missing = [column for column in columns if column not in table.headers]
     if missing:
-        raise TableError([CellError(f"ไม่มีคอลัมน์ {', '.join(missing)}", row=1)], table.name)
+        raise TableError(
+            [CellError(gettext("ไม่มีคอลัมน์ %(names)s") % {"names": ", ".join(missing)}, row=1)],
+            table.name,
+        )
 
 
 @dataclass
@@ -158,7 +162,13 @@ def _framework_of_year(text: str, line: int, errors: ErrorList, found: dict):
         frameworks = list(Framework.objects.filter(fiscal_year=year)) if year else []
         found[year] = frameworks[0] if len(frameworks) == 1 else None
     if found[year] is None:
-        errors.append(CellError(f"ยังไม่มีชุดการประเมินของปีงบประมาณ {text}", line, "fiscal_year"))
+        errors.append(
+            CellError(
+                gettext("ยังไม่มีชุดการประเมินของปีงบประมาณ %(year)s") % {"year": text},
+                line,
+                "fiscal_year",
+            )
+        )
     return found[year]
 
 
@@ -178,15 +188,34 @@ def import_items(table: Table, kinds: dict[str, str] | None = None) -> Counts:
         number = short_number(row["indicator"])
         indicator = framework.indicators.filter(number=number).first() if number else None
         if indicator is None:
-            errors.append(CellError(f"ไม่มีตัวชี้วัดที่ {row['indicator']}", line, "indicator"))
+            errors.append(
+                CellError(
+                    gettext("ไม่มีตัวชี้วัดที่ %(number)s") % {"number": row["indicator"]},
+                    line,
+                    "indicator",
+                )
+            )
         code = normalize_digits(row["item"]).upper().replace(" ", "")
         if not ITEM_CODE.match(code):
-            errors.append(CellError(f"รหัสข้อ '{row['item']}' ต้องเป็นเช่น I1, E5, O43", line, "item"))
+            errors.append(
+                CellError(
+                    gettext("รหัสข้อ '%(code)s' ต้องเป็นเช่น I1, E5, O43") % {"code": row["item"]},
+                    line,
+                    "item",
+                )
+            )
         elif (framework.pk, code) in seen:
-            errors.append(CellError(f"ข้อ {code} ซ้ำกับแถว {seen[framework.pk, code]}", line, "item"))
+            errors.append(
+                CellError(
+                    gettext("ข้อ %(code)s ซ้ำกับแถว %(row)s")
+                    % {"code": code, "row": seen[framework.pk, code]},
+                    line,
+                    "item",
+                )
+            )
         seen.setdefault((framework.pk, code), line)
         if not row["text"]:
-            errors.append(CellError("ต้องมีข้อความของข้อ", line, "text"))
+            errors.append(CellError(gettext("ต้องมีข้อความของข้อ"), line, "text"))
         parsed.append((framework, indicator, code, row))
     if errors:
         raise TableError(errors, table.name)
@@ -247,16 +276,32 @@ def import_reported(table: Table) -> Counts:
         if problem := organization_code_problem(code):
             errors.append(CellError(problem, line, "organization"))
         elif code not in organizations:
-            errors.append(CellError(f"ไม่มีหน่วยงานรหัส {code}", line, "organization"))
+            errors.append(
+                CellError(gettext("ไม่มีหน่วยงานรหัส %(code)s") % {"code": code}, line, "organization")
+            )
         framework = _framework_of_year(row["fiscal_year"], line, errors, frameworks)
         scope, basis = row["scope"].lower(), row["basis"].lower()
         if scope not in ReportedScore.Scope.values:
             allowed = ", ".join(ReportedScore.Scope.values)
-            errors.append(CellError(f"ระดับ '{row['scope']}' ต้องเป็น {allowed}", line, "scope"))
+            errors.append(
+                CellError(
+                    gettext("ระดับ '%(value)s' ต้องเป็น %(allowed)s")
+                    % {"value": row["scope"], "allowed": allowed},
+                    line,
+                    "scope",
+                )
+            )
             continue
         if basis not in ReportedScore.Basis.values:
             allowed = ", ".join(ReportedScore.Basis.values)
-            errors.append(CellError(f"ฐาน '{row['basis']}' ต้องเป็น {allowed}", line, "basis"))
+            errors.append(
+                CellError(
+                    gettext("ฐาน '%(value)s' ต้องเป็น %(allowed)s")
+                    % {"value": row["basis"], "allowed": allowed},
+                    line,
+                    "basis",
+                )
+            )
         value = None
         try:
             value = parse_number(row["value"])
@@ -269,7 +314,9 @@ def import_reported(table: Table) -> Counts:
             continue
         target = _reported_target(framework, scope, row["target"])
         if target is None:
-            errors.append(CellError(f"ไม่มี {row['target']}", line, "target"))
+            errors.append(
+                CellError(gettext("ไม่มี %(target)s") % {"target": row["target"]}, line, "target")
+            )
             continue
         parsed.append((code, framework, scope, basis, target, value, row))
     if errors:

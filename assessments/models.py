@@ -106,32 +106,32 @@ class OrganizationManager(models.Manager.from_queryset(OrganizationQuerySet)):
 
 class Organization(models.Model):
     class Kind(models.TextChoices):
-        DISTRICT = "district", "สำนักงานเขต"
-        CENTRAL = "central", "หน่วยงานส่วนกลาง"
-        OTHER = "other", "หน่วยงานอื่น"
+        DISTRICT = "district", _("สำนักงานเขต")
+        CENTRAL = "central", _("หน่วยงานส่วนกลาง")
+        OTHER = "other", _("หน่วยงานอื่น")
 
     code = models.CharField(
-        "รหัสหน่วยงาน",
+        _("รหัสหน่วยงาน"),
         max_length=20,
         unique=True,
         validators=[organization_code_validator],
-        help_text="รหัสทางราชการ เช่น 1009 สำหรับสำนักงานเขตพระโขนง",
+        help_text=_("รหัสทางราชการ เช่น 1009 สำหรับสำนักงานเขตพระโขนง"),
     )
-    name_th = models.CharField("ชื่อภาษาไทย", max_length=200, help_text="เช่น เขตพระโขนง")
+    name_th = models.CharField(_("ชื่อภาษาไทย"), max_length=200, help_text=_("เช่น เขตพระโขนง"))
     name_en = models.CharField(
-        "ชื่อภาษาอังกฤษ", max_length=200, blank=True, help_text="เช่น Phra Khanong"
+        _("ชื่อภาษาอังกฤษ"), max_length=200, blank=True, help_text=_("เช่น Phra Khanong")
     )
     kind = models.CharField(
-        "ประเภทหน่วยงาน", max_length=20, choices=Kind.choices, default=Kind.DISTRICT
+        _("ประเภทหน่วยงาน"), max_length=20, choices=Kind.choices, default=Kind.DISTRICT
     )
     parent = models.ForeignKey(
         "self",
-        verbose_name="หน่วยงานต้นสังกัด",
+        verbose_name=_("หน่วยงานต้นสังกัด"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="children",
-        help_text="เว้นว่างได้ถ้าไม่มีต้นสังกัดในระบบ",
+        help_text=_("เว้นว่างได้ถ้าไม่มีต้นสังกัดในระบบ"),
     )
     # The demo's other districts carry invented figures: every page that shows them says so.
     is_simulated = models.BooleanField(
@@ -143,10 +143,10 @@ class Organization(models.Model):
     objects = OrganizationManager()
 
     class Meta:
-        verbose_name = "หน่วยงาน"
-        verbose_name_plural = "หน่วยงาน"
+        verbose_name = _("หน่วยงาน")
+        verbose_name_plural = _("หน่วยงาน")
         ordering = ["code"]
-        permissions = [("view_all_organizations", "ดูข้อมูลได้ทุกหน่วยงาน")]
+        permissions = [("view_all_organizations", _("ดูข้อมูลได้ทุกหน่วยงาน"))]
 
     def __str__(self):
         return f"{self.name_th} ({self.code})"
@@ -162,35 +162,35 @@ class FrameworkManager(models.Manager):
 
 class Framework(models.Model):
     fiscal_year = models.PositiveSmallIntegerField(
-        "ปีงบประมาณ (พ.ศ.)",
+        _("ปีงบประมาณ (พ.ศ.)"),
         validators=BE_YEAR_RANGE,
-        help_text="ปีงบประมาณที่ประเมิน เป็นพุทธศักราช เช่น 2564",
+        help_text=_("ปีงบประมาณที่ประเมิน เป็นพุทธศักราช เช่น 2564"),
     )
     name = models.CharField(
-        "ชื่อชุดการประเมิน",
+        _("ชื่อชุดการประเมิน"),
         max_length=200,
-        help_text="เช่น ITA ของสำนักงานเขต กรุงเทพมหานคร",
+        help_text=_("เช่น ITA ของสำนักงานเขต กรุงเทพมหานคร"),
     )
     pass_mark = models.DecimalField(
-        "เกณฑ์ผ่าน",
+        _("เกณฑ์ผ่าน"),
         **SCORE_DIGITS,
         default=Decimal("85.00"),
         validators=SCORE_RANGE,
-        help_text="คะแนนขั้นต่ำที่ถือว่าผ่านการประเมิน เช่น 85",
+        help_text=_("คะแนนขั้นต่ำที่ถือว่าผ่านการประเมิน เช่น 85"),
     )
     issuer = models.CharField(
-        "ผู้กำหนดเกณฑ์",
+        _("ผู้กำหนดเกณฑ์"),
         max_length=200,
         blank=True,
-        help_text="หน่วยงานที่ออกชุดการประเมิน เช่น สำนักงาน ป.ป.ช. หรือ กรุงเทพมหานคร",
+        help_text=_("หน่วยงานที่ออกชุดการประเมิน เช่น สำนักงาน ป.ป.ช. หรือ กรุงเทพมหานคร"),
     )
-    description = models.TextField("คำอธิบาย", blank=True)
+    description = models.TextField(_("คำอธิบาย"), blank=True)
 
     objects = FrameworkManager()
 
     class Meta:
-        verbose_name = "ชุดการประเมิน"
-        verbose_name_plural = "ชุดการประเมิน"
+        verbose_name = _("ชุดการประเมิน")
+        verbose_name_plural = _("ชุดการประเมิน")
         ordering = ["-fiscal_year", "name"]
         constraints = [
             models.UniqueConstraint(
@@ -201,7 +201,10 @@ class Framework(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.name} ปีงบประมาณ พ.ศ. {self.fiscal_year}"
+        return gettext("%(name)s ปีงบประมาณ พ.ศ. %(year)s") % {
+            "name": self.name,
+            "year": self.fiscal_year,
+        }
 
     def natural_key(self):
         return (self.fiscal_year, self.name)
@@ -215,31 +218,33 @@ class Framework(models.Model):
 
 class LevelBand(models.Model):
     framework = models.ForeignKey(
-        Framework, verbose_name="ชุดการประเมิน", on_delete=models.CASCADE, related_name="bands"
+        Framework, verbose_name=_("ชุดการประเมิน"), on_delete=models.CASCADE, related_name="bands"
     )
     # NACC's labels are words ("ต้องปรับปรุงโดยด่วน" has 19 characters), not AA–F.
-    label = models.CharField("ระดับ", max_length=50, help_text="เช่น AA, A, B หรือ ผ่านดีเยี่ยม")
+    label = models.CharField(_("ระดับ"), max_length=50, help_text=_("เช่น AA, A, B หรือ ผ่านดีเยี่ยม"))
     min_score = models.DecimalField(
-        "คะแนนขั้นต่ำ",
+        _("คะแนนขั้นต่ำ"),
         **SCORE_DIGITS,
         validators=SCORE_RANGE,
-        help_text="คะแนนรวมตั้งแต่ค่านี้ขึ้นไปได้ระดับนี้ (ระดับต่ำสุดใส่ 0)",
+        help_text=_("คะแนนรวมตั้งแต่ค่านี้ขึ้นไปได้ระดับนี้ (ระดับต่ำสุดใส่ 0)"),
     )
     min_each_tool = models.DecimalField(
-        "คะแนนขั้นต่ำของทุกเครื่องมือ",
+        _("คะแนนขั้นต่ำของทุกเครื่องมือ"),
         **SCORE_DIGITS,
         null=True,
         blank=True,
         validators=SCORE_RANGE,
         help_text=(
-            "เว้นว่างถ้าไม่มีเงื่อนไข; ถ้าระบุ ทุกเครื่องมือ (IIT, EIT, OIT) ต้องได้คะแนนอย่างน้อยร้อยละนี้"
-            " ของคะแนนเต็มของเครื่องมือ เช่น ผ่านดีเยี่ยม = 95"
+            _(
+                "เว้นว่างถ้าไม่มีเงื่อนไข; ถ้าระบุ ทุกเครื่องมือ (IIT, EIT, OIT) ต้องได้คะแนนอย่างน้อยร้อยละนี้"
+                " ของคะแนนเต็มของเครื่องมือ เช่น ผ่านดีเยี่ยม = 95"
+            )
         ),
     )
 
     class Meta:
-        verbose_name = "ระดับผลการประเมิน"
-        verbose_name_plural = "ระดับผลการประเมิน"
+        verbose_name = _("ระดับผลการประเมิน")
+        verbose_name_plural = _("ระดับผลการประเมิน")
         ordering = ["framework", "-min_score", F("min_each_tool").desc(nulls_last=True)]
         constraints = [
             models.UniqueConstraint(
@@ -262,31 +267,35 @@ class LevelBand(models.Model):
 
     def __str__(self):
         if self.min_each_tool is not None:
-            return f"{self.label} ≥ {self.min_score} (ทุกเครื่องมือ ≥ {self.min_each_tool})"
+            return gettext("%(label)s ≥ %(min)s (ทุกเครื่องมือ ≥ %(each)s)") % {
+                "label": self.label,
+                "min": self.min_score,
+                "each": self.min_each_tool,
+            }
         return f"{self.label} ≥ {self.min_score}"
 
 
 class Tool(models.Model):
     framework = models.ForeignKey(
-        Framework, verbose_name="ชุดการประเมิน", on_delete=models.CASCADE, related_name="tools"
+        Framework, verbose_name=_("ชุดการประเมิน"), on_delete=models.CASCADE, related_name="tools"
     )
-    code = models.CharField("รหัสเครื่องมือ", max_length=10, help_text="IIT, EIT หรือ OIT")
+    code = models.CharField(_("รหัสเครื่องมือ"), max_length=10, help_text=_("IIT, EIT หรือ OIT"))
     name = models.CharField(
-        "ชื่อเครื่องมือ",
+        _("ชื่อเครื่องมือ"),
         max_length=200,
-        help_text="เช่น การรับรู้ของผู้มีส่วนได้ส่วนเสียภายในหน่วยงาน",
+        help_text=_("เช่น การรับรู้ของผู้มีส่วนได้ส่วนเสียภายในหน่วยงาน"),
     )
     weight = models.DecimalField(
-        "น้ำหนัก (ร้อยละ)",
+        _("น้ำหนัก (ร้อยละ)"),
         **SCORE_DIGITS,
         validators=SCORE_RANGE,
-        help_text="ร้อยละของคะแนนรวม เช่น 30; น้ำหนักของทุกเครื่องมือรวมกันต้องเท่ากับ 100",
+        help_text=_("ร้อยละของคะแนนรวม เช่น 30; น้ำหนักของทุกเครื่องมือรวมกันต้องเท่ากับ 100"),
     )
-    order = models.PositiveSmallIntegerField("ลำดับ", default=0)
+    order = models.PositiveSmallIntegerField(_("ลำดับ"), default=0)
 
     class Meta:
-        verbose_name = "เครื่องมือการประเมิน"
-        verbose_name_plural = "เครื่องมือการประเมิน"
+        verbose_name = _("เครื่องมือการประเมิน")
+        verbose_name_plural = _("เครื่องมือการประเมิน")
         ordering = ["framework", "order", "code"]
         constraints = [
             models.UniqueConstraint(
@@ -304,26 +313,26 @@ class Indicator(models.Model):
     # refuse two indicators with the same number in one framework.
     framework = models.ForeignKey(
         Framework,
-        verbose_name="ชุดการประเมิน",
+        verbose_name=_("ชุดการประเมิน"),
         on_delete=models.CASCADE,
         related_name="indicators",
         editable=False,
     )
     tool = models.ForeignKey(
-        Tool, verbose_name="เครื่องมือ", on_delete=models.CASCADE, related_name="indicators"
+        Tool, verbose_name=_("เครื่องมือ"), on_delete=models.CASCADE, related_name="indicators"
     )
-    number = models.PositiveSmallIntegerField("ตัวชี้วัดที่", help_text="เลขตัวชี้วัด เช่น 1")
-    name = models.CharField("ชื่อตัวชี้วัด", max_length=200, help_text="เช่น การปฏิบัติหน้าที่")
+    number = models.PositiveSmallIntegerField(_("ตัวชี้วัดที่"), help_text=_("เลขตัวชี้วัด เช่น 1"))
+    name = models.CharField(_("ชื่อตัวชี้วัด"), max_length=200, help_text=_("เช่น การปฏิบัติหน้าที่"))
     weight = models.DecimalField(
-        "น้ำหนัก (ร้อยละ)",
+        _("น้ำหนัก (ร้อยละ)"),
         **SCORE_DIGITS,
         validators=SCORE_RANGE,
-        help_text="ร้อยละของคะแนนรวม; น้ำหนักตัวชี้วัดของเครื่องมือหนึ่งรวมกันเท่ากับน้ำหนักเครื่องมือ",
+        help_text=_("ร้อยละของคะแนนรวม; น้ำหนักตัวชี้วัดของเครื่องมือหนึ่งรวมกันเท่ากับน้ำหนักเครื่องมือ"),
     )
 
     class Meta:
-        verbose_name = "ตัวชี้วัด"
-        verbose_name_plural = "ตัวชี้วัด"
+        verbose_name = _("ตัวชี้วัด")
+        verbose_name_plural = _("ตัวชี้วัด")
         ordering = ["framework", "number"]
         constraints = [
             models.UniqueConstraint(
@@ -333,7 +342,7 @@ class Indicator(models.Model):
         ]
 
     def __str__(self):
-        return f"ตัวชี้วัดที่ {self.number} {self.name}"
+        return gettext("ตัวชี้วัดที่ %(number)s %(name)s") % {"number": self.number, "name": self.name}
 
     def save(self, *args, **kwargs):
         self.framework_id = self.tool.framework_id
@@ -341,7 +350,7 @@ class Indicator(models.Model):
 
     def clean(self):
         if self.framework_id and self.tool_id and self.tool.framework_id != self.framework_id:
-            raise ValidationError({"tool": "เครื่องมือต้องอยู่ในชุดการประเมินเดียวกัน"})
+            raise ValidationError({"tool": gettext("เครื่องมือต้องอยู่ในชุดการประเมินเดียวกัน")})
 
 
 class ItemQuerySet(models.QuerySet):
@@ -352,36 +361,40 @@ class ItemQuerySet(models.QuerySet):
 
 class Item(models.Model):
     class Kind(models.TextChoices):
-        SURVEY = "survey", "แบบสำรวจ (0–100)"
-        CHECKLIST = "checklist", "ตรวจหลักฐาน (0 หรือ 100)"
+        SURVEY = "survey", _("แบบสำรวจ (0–100)")
+        CHECKLIST = "checklist", _("ตรวจหลักฐาน (0 หรือ 100)")
 
     framework = models.ForeignKey(
         Framework,
-        verbose_name="ชุดการประเมิน",
+        verbose_name=_("ชุดการประเมิน"),
         on_delete=models.CASCADE,
         related_name="items",
         editable=False,
     )
     indicator = models.ForeignKey(
-        Indicator, verbose_name="ตัวชี้วัด", on_delete=models.CASCADE, related_name="items"
+        Indicator, verbose_name=_("ตัวชี้วัด"), on_delete=models.CASCADE, related_name="items"
     )
-    code = models.CharField("รหัสข้อ", max_length=10, help_text="รหัสข้อการประเมิน เช่น I12, E4, O26")
-    name = models.CharField("ชื่อย่อ", max_length=200, blank=True, help_text="ชื่อสั้นของข้อ เช่น โครงสร้าง")
-    text = models.TextField("ข้อความเต็ม", help_text="ข้อความของข้อการประเมินตามเอกสารทางการ")
-    order = models.PositiveSmallIntegerField("ลำดับ", default=0)
+    code = models.CharField(
+        _("รหัสข้อ"), max_length=10, help_text=_("รหัสข้อการประเมิน เช่น I12, E4, O26")
+    )
+    name = models.CharField(
+        _("ชื่อย่อ"), max_length=200, blank=True, help_text=_("ชื่อสั้นของข้อ เช่น โครงสร้าง")
+    )
+    text = models.TextField(_("ข้อความเต็ม"), help_text=_("ข้อความของข้อการประเมินตามเอกสารทางการ"))
+    order = models.PositiveSmallIntegerField(_("ลำดับ"), default=0)
     kind = models.CharField(
-        "วิธีให้คะแนน",
+        _("วิธีให้คะแนน"),
         max_length=20,
         choices=Kind.choices,
         default=Kind.SURVEY,
-        help_text="แบบสำรวจให้คะแนน 0–100; ตรวจหลักฐาน (OIT) ให้ 0 หรือ 100 เท่านั้น",
+        help_text=_("แบบสำรวจให้คะแนน 0–100; ตรวจหลักฐาน (OIT) ให้ 0 หรือ 100 เท่านั้น"),
     )
 
     objects = ItemQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "ข้อการประเมิน"
-        verbose_name_plural = "ข้อการประเมิน"
+        verbose_name = _("ข้อการประเมิน")
+        verbose_name_plural = _("ข้อการประเมิน")
         ordering = ["framework", "order", "code"]
         constraints = [
             models.UniqueConstraint(
@@ -402,7 +415,7 @@ class Item(models.Model):
             and self.indicator_id
             and self.indicator.framework_id != self.framework_id
         ):
-            raise ValidationError({"indicator": "ตัวชี้วัดต้องอยู่ในชุดการประเมินเดียวกัน"})
+            raise ValidationError({"indicator": gettext("ตัวชี้วัดต้องอยู่ในชุดการประเมินเดียวกัน")})
 
 
 class ItemLinkQuerySet(models.QuerySet):
@@ -423,45 +436,45 @@ class ItemLink(models.Model):
     """
 
     class Status(models.TextChoices):
-        SUGGESTED = "suggested", "ระบบเสนอ รอยืนยัน"
-        CONFIRMED = "confirmed", "ยืนยันแล้ว"
+        SUGGESTED = "suggested", _("ระบบเสนอ รอยืนยัน")
+        CONFIRMED = "confirmed", _("ยืนยันแล้ว")
 
     from_item = models.ForeignKey(
-        Item, verbose_name="ข้อในชุดเดิม", on_delete=models.CASCADE, related_name="links_onward"
+        Item, verbose_name=_("ข้อในชุดเดิม"), on_delete=models.CASCADE, related_name="links_onward"
     )
     to_item = models.ForeignKey(
-        Item, verbose_name="ข้อในชุดใหม่", on_delete=models.CASCADE, related_name="links_back"
+        Item, verbose_name=_("ข้อในชุดใหม่"), on_delete=models.CASCADE, related_name="links_back"
     )
     from_framework = models.ForeignKey(
         Framework,
-        verbose_name="ชุดการประเมินเดิม",
+        verbose_name=_("ชุดการประเมินเดิม"),
         on_delete=models.CASCADE,
         related_name="+",
         editable=False,
     )
     to_framework = models.ForeignKey(
         Framework,
-        verbose_name="ชุดการประเมินใหม่",
+        verbose_name=_("ชุดการประเมินใหม่"),
         on_delete=models.CASCADE,
         related_name="+",
         editable=False,
     )
     similarity = models.PositiveSmallIntegerField(
-        "ความคล้ายของข้อความ (ร้อยละ)",
+        _("ความคล้ายของข้อความ (ร้อยละ)"),
         null=True,
         blank=True,
         validators=[MaxValueValidator(100)],
-        help_text="ระบบคำนวณจากข้อความของสองข้อ 100 = เหมือนกันทุกตัวอักษร",
+        help_text=_("ระบบคำนวณจากข้อความของสองข้อ 100 = เหมือนกันทุกตัวอักษร"),
     )
     status = models.CharField(
-        "สถานะ", max_length=20, choices=Status.choices, default=Status.SUGGESTED
+        _("สถานะ"), max_length=20, choices=Status.choices, default=Status.SUGGESTED
     )
 
     objects = ItemLinkQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "การเชื่อมโยงข้อระหว่างชุดการประเมิน"
-        verbose_name_plural = "การเชื่อมโยงข้อระหว่างชุดการประเมิน"
+        verbose_name = _("การเชื่อมโยงข้อระหว่างชุดการประเมิน")
+        verbose_name_plural = _("การเชื่อมโยงข้อระหว่างชุดการประเมิน")
         ordering = ["to_framework", "to_item__order", "from_item__order"]
         constraints = [
             models.UniqueConstraint(
@@ -491,7 +504,7 @@ class ItemLink(models.Model):
             and self.to_item_id
             and self.from_item.framework_id == self.to_item.framework_id
         ):
-            raise ValidationError({"to_item": "สองข้อต้องอยู่คนละชุดการประเมิน"})
+            raise ValidationError({"to_item": gettext("สองข้อต้องอยู่คนละชุดการประเมิน")})
 
 
 class AssessmentQuerySet(models.QuerySet):
@@ -507,26 +520,26 @@ class AssessmentQuerySet(models.QuerySet):
 class Assessment(models.Model):
     organization = models.ForeignKey(
         Organization,
-        verbose_name="หน่วยงาน",
+        verbose_name=_("หน่วยงาน"),
         on_delete=models.PROTECT,
         related_name="assessments",
     )
     framework = models.ForeignKey(
         Framework,
-        verbose_name="ชุดการประเมิน",
+        verbose_name=_("ชุดการประเมิน"),
         on_delete=models.PROTECT,
         related_name="assessments",
     )
     published_on = models.DateField(
-        "วันที่ประกาศผล", null=True, blank=True, help_text="วันที่ผลการประเมินประกาศอย่างเป็นทางการ"
+        _("วันที่ประกาศผล"), null=True, blank=True, help_text=_("วันที่ผลการประเมินประกาศอย่างเป็นทางการ")
     )
-    note = models.TextField("หมายเหตุ", blank=True)
+    note = models.TextField(_("หมายเหตุ"), blank=True)
 
     objects = AssessmentQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "ผลการประเมินของหน่วยงาน"
-        verbose_name_plural = "ผลการประเมินของหน่วยงาน"
+        verbose_name = _("ผลการประเมินของหน่วยงาน")
+        verbose_name_plural = _("ผลการประเมินของหน่วยงาน")
         ordering = ["-framework__fiscal_year", "organization__code"]
         constraints = [
             models.UniqueConstraint(
@@ -551,21 +564,21 @@ class AssessmentPartQuerySet(models.QuerySet):
 
 class ItemScore(models.Model):
     assessment = models.ForeignKey(
-        Assessment, verbose_name="ผลการประเมิน", on_delete=models.CASCADE, related_name="scores"
+        Assessment, verbose_name=_("ผลการประเมิน"), on_delete=models.CASCADE, related_name="scores"
     )
     item = models.ForeignKey(
-        Item, verbose_name="ข้อการประเมิน", on_delete=models.PROTECT, related_name="scores"
+        Item, verbose_name=_("ข้อการประเมิน"), on_delete=models.PROTECT, related_name="scores"
     )
     score = models.DecimalField(
-        "คะแนน", **SCORE_DIGITS, validators=SCORE_RANGE, help_text="0–100 ทศนิยมไม่เกิน 2 ตำแหน่ง"
+        _("คะแนน"), **SCORE_DIGITS, validators=SCORE_RANGE, help_text=_("0–100 ทศนิยมไม่เกิน 2 ตำแหน่ง")
     )
 
     objects = AssessmentPartQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "คะแนนรายข้อ"
-        verbose_name_plural = "คะแนนรายข้อ"
+        verbose_name = _("คะแนนรายข้อ")
+        verbose_name_plural = _("คะแนนรายข้อ")
         ordering = ["assessment", "item__order"]
         constraints = [
             models.UniqueConstraint(
@@ -581,10 +594,13 @@ class ItemScore(models.Model):
         if not (self.item_id and self.assessment_id) or self.score is None:
             return
         if self.item.framework_id != self.assessment.framework_id:
-            raise ValidationError({"item": "ข้อนี้ไม่อยู่ในชุดการประเมินของผลการประเมินนี้"})
+            raise ValidationError({"item": gettext("ข้อนี้ไม่อยู่ในชุดการประเมินของผลการประเมินนี้")})
         if self.item.kind == Item.Kind.CHECKLIST and self.score not in (0, 100):
             raise ValidationError(
-                {"score": f"ข้อ {self.item.code} เป็นข้อตรวจหลักฐาน คะแนนต้องเป็น 0 หรือ 100"}
+                {
+                    "score": gettext("ข้อ %(code)s เป็นข้อตรวจหลักฐาน คะแนนต้องเป็น 0 หรือ 100")
+                    % {"code": self.item.code}
+                }
             )
 
 
@@ -592,54 +608,54 @@ class ReportedScore(models.Model):
     """A figure printed in an official document, kept beside the one the app computes."""
 
     class Scope(models.TextChoices):
-        ITEM = "item", "ข้อ"
-        INDICATOR = "indicator", "ตัวชี้วัด"
-        TOOL = "tool", "เครื่องมือ"
-        TOTAL = "total", "คะแนนรวม"
+        ITEM = "item", _("ข้อ")
+        INDICATOR = "indicator", _("ตัวชี้วัด")
+        TOOL = "tool", _("เครื่องมือ")
+        TOTAL = "total", _("คะแนนรวม")
 
     class Basis(models.TextChoices):
-        SCORE = "score", "คะแนนเต็ม 100"
-        POINTS = "points", "คะแนนถ่วงน้ำหนัก (เต็มเท่ากับน้ำหนัก)"
+        SCORE = "score", _("คะแนนเต็ม 100")
+        POINTS = "points", _("คะแนนถ่วงน้ำหนัก (เต็มเท่ากับน้ำหนัก)")
 
     assessment = models.ForeignKey(
-        Assessment, verbose_name="ผลการประเมิน", on_delete=models.CASCADE, related_name="reported"
+        Assessment, verbose_name=_("ผลการประเมิน"), on_delete=models.CASCADE, related_name="reported"
     )
-    scope = models.CharField("ระดับของตัวเลข", max_length=20, choices=Scope.choices)
+    scope = models.CharField(_("ระดับของตัวเลข"), max_length=20, choices=Scope.choices)
     item = models.ForeignKey(
-        Item, verbose_name="ข้อ", null=True, blank=True, on_delete=models.PROTECT
+        Item, verbose_name=_("ข้อ"), null=True, blank=True, on_delete=models.PROTECT
     )
     indicator = models.ForeignKey(
-        Indicator, verbose_name="ตัวชี้วัด", null=True, blank=True, on_delete=models.PROTECT
+        Indicator, verbose_name=_("ตัวชี้วัด"), null=True, blank=True, on_delete=models.PROTECT
     )
     tool = models.ForeignKey(
-        Tool, verbose_name="เครื่องมือ", null=True, blank=True, on_delete=models.PROTECT
+        Tool, verbose_name=_("เครื่องมือ"), null=True, blank=True, on_delete=models.PROTECT
     )
     value = models.DecimalField(
-        "ตัวเลขที่ประกาศ",
+        _("ตัวเลขที่ประกาศ"),
         **SCORE_DIGITS,
         validators=SCORE_RANGE,
-        help_text="ตัวเลขตามที่พิมพ์ในเอกสาร เช่น 25.24 ของ 25.24/40",
+        help_text=_("ตัวเลขตามที่พิมพ์ในเอกสาร เช่น 25.24 ของ 25.24/40"),
     )
     basis = models.CharField(
-        "ฐานของตัวเลข",
+        _("ฐานของตัวเลข"),
         max_length=10,
         choices=Basis.choices,
         default=Basis.SCORE,
-        help_text="คะแนนเต็ม 100 หรือคะแนนถ่วงน้ำหนัก เช่น 25.24/40 คือคะแนนถ่วงน้ำหนัก",
+        help_text=_("คะแนนเต็ม 100 หรือคะแนนถ่วงน้ำหนัก เช่น 25.24/40 คือคะแนนถ่วงน้ำหนัก"),
     )
     source = models.CharField(
-        "แหล่งที่มา",
+        _("แหล่งที่มา"),
         max_length=200,
         blank=True,
-        help_text="เอกสารหรือตารางที่พิมพ์ตัวเลขนี้ เช่น ตารางวิเคราะห์ OIT",
+        help_text=_("เอกสารหรือตารางที่พิมพ์ตัวเลขนี้ เช่น ตารางวิเคราะห์ OIT"),
     )
-    note = models.TextField("หมายเหตุ", blank=True)
+    note = models.TextField(_("หมายเหตุ"), blank=True)
 
     objects = AssessmentPartQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "คะแนนที่ประกาศ"
-        verbose_name_plural = "คะแนนที่ประกาศ"
+        verbose_name = _("คะแนนที่ประกาศ")
+        verbose_name_plural = _("คะแนนที่ประกาศ")
         ordering = ["assessment", "scope", "id"]
         constraints = [
             models.CheckConstraint(
@@ -694,9 +710,9 @@ class ReportedScore(models.Model):
         for field in ("item", "indicator", "tool"):
             has_value = getattr(self, f"{field}_id") is not None
             if field == expected and not has_value:
-                errors[field] = "ต้องระบุให้ตรงกับระดับของตัวเลข"
+                errors[field] = gettext("ต้องระบุให้ตรงกับระดับของตัวเลข")
             elif field != expected and has_value:
-                errors[field] = "เว้นว่างไว้ เพราะไม่ตรงกับระดับของตัวเลข"
+                errors[field] = gettext("เว้นว่างไว้ เพราะไม่ตรงกับระดับของตัวเลข")
         if errors:
             raise ValidationError(errors)
 
@@ -705,31 +721,31 @@ class ImportRecord(models.Model):
     """One file taken in: who, when, which file (name and checksum), and what it changed."""
 
     class Kind(models.TextChoices):
-        SCORES = "scores", "คะแนนรายข้อ"
-        REPORTED = "reported", "คะแนนที่ประกาศ"
-        CATALOG = "catalog", "ข้อการประเมิน"
-        PLAN = "plan", "แผนปรับปรุง"
+        SCORES = "scores", _("คะแนนรายข้อ")
+        REPORTED = "reported", _("คะแนนที่ประกาศ")
+        CATALOG = "catalog", _("ข้อการประเมิน")
+        PLAN = "plan", _("แผนปรับปรุง")
 
-    kind = models.CharField("ประเภท", max_length=20, choices=Kind.choices)
-    file_name = models.CharField("ชื่อไฟล์", max_length=255)
-    checksum = models.CharField("SHA-256 ของไฟล์", max_length=64)
+    kind = models.CharField(_("ประเภท"), max_length=20, choices=Kind.choices)
+    file_name = models.CharField(_("ชื่อไฟล์"), max_length=255)
+    checksum = models.CharField(_("SHA-256 ของไฟล์"), max_length=64)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="ผู้นำเข้า",
+        verbose_name=_("ผู้นำเข้า"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="imports",
     )
-    imported_at = models.DateTimeField("เวลานำเข้า", auto_now_add=True)
-    rows = models.PositiveIntegerField("จำนวนแถว", default=0)
-    created = models.PositiveIntegerField("ใหม่", default=0)
-    updated = models.PositiveIntegerField("ปรับปรุง", default=0)
-    unchanged = models.PositiveIntegerField("ไม่เปลี่ยน", default=0)
+    imported_at = models.DateTimeField(_("เวลานำเข้า"), auto_now_add=True)
+    rows = models.PositiveIntegerField(_("จำนวนแถว"), default=0)
+    created = models.PositiveIntegerField(_("ใหม่"), default=0)
+    updated = models.PositiveIntegerField(_("ปรับปรุง"), default=0)
+    unchanged = models.PositiveIntegerField(_("ไม่เปลี่ยน"), default=0)
 
     class Meta:
-        verbose_name = "ประวัติการนำเข้า"
-        verbose_name_plural = "ประวัติการนำเข้า"
+        verbose_name = _("ประวัติการนำเข้า")
+        verbose_name_plural = _("ประวัติการนำเข้า")
         ordering = ["-imported_at"]
 
     def __str__(self):

@@ -14,6 +14,7 @@ from collections import OrderedDict
 import tablib
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources
 from import_export.formats import base_formats
@@ -33,7 +34,7 @@ class SpreadsheetFormat(base_formats.Format):
         self.encoding = encoding
 
     def get_title(self):
-        return "Excel (.xlsx) หรือ CSV (UTF-8)"
+        return gettext("Excel (.xlsx) หรือ CSV (UTF-8)")
 
     def create_dataset(self, in_stream):
         data = in_stream if isinstance(in_stream, bytes) else in_stream.encode("utf-8")
@@ -228,7 +229,7 @@ class ItemResource(TableImportResource):
     text = fields.Field("text", "text", readonly=True)
 
     record_kind = ImportRecord.Kind.CATALOG
-    preview_headers = ("ปีงบประมาณ", "ข้อ", "ชื่อ")
+    preview_headers = (_("ปีงบประมาณ"), _("ข้อ"), _("ชื่อ"))
 
     class Meta:
         model = Item
@@ -248,7 +249,7 @@ class ItemScoreResource(TableImportResource):
     score = fields.Field("score", "score", readonly=True)
 
     record_kind = ImportRecord.Kind.SCORES
-    preview_headers = ("หน่วยงาน", "ปีงบประมาณ", "ข้อ", "คะแนนเดิม", "คะแนนใหม่")
+    preview_headers = (_("หน่วยงาน"), _("ปีงบประมาณ"), _("ข้อ"), _("คะแนนเดิม"), _("คะแนนใหม่"))
 
     class Meta:
         model = ItemScore
@@ -282,7 +283,7 @@ class ReportedScoreResource(TableImportResource):
     note = fields.Field("note", "note", readonly=True)
 
     record_kind = ImportRecord.Kind.REPORTED
-    preview_headers = ("หน่วยงาน", "ปีงบประมาณ", "ระดับ", "เป้าหมาย", "ค่า")
+    preview_headers = (_("หน่วยงาน"), _("ปีงบประมาณ"), _("ระดับ"), _("เป้าหมาย"), _("ค่า"))
 
     class Meta:
         model = ReportedScore

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils.translation import gettext
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from assessments.models import (
@@ -45,10 +46,10 @@ HUNDREDTH = Decimal("0.01")
 def score_problem(score: Decimal) -> str | None:
     """Why a number cannot be stored as a score (0–100, two decimals), or None if it can."""
     if not 0 <= score <= 100:
-        return f"คะแนน {score} ต้องอยู่ระหว่าง 0 ถึง 100"
+        return gettext("คะแนน %(score)s ต้องอยู่ระหว่าง 0 ถึง 100") % {"score": score}
     if score != score.quantize(HUNDREDTH):
         # The database keeps two places: a third would be rounded away on every import.
-        return f"คะแนน {score} มีทศนิยมเกิน 2 ตำแหน่ง — ปัดเป็น 2 ตำแหน่ง"
+        return gettext("คะแนน %(score)s มีทศนิยมเกิน 2 ตำแหน่ง — ปัดเป็น 2 ตำแหน่ง") % {"score": score}
     return None
 
 
@@ -106,21 +107,28 @@ def _cells(table: Table) -> tuple[str, list[Cell], ErrorList]:
         missing += [column for column in ("item", "score") if column not in headers]
     if missing:
         names = ", ".join(missing)
-        raise TableError([CellError(f"ไม่มีคอลัมน์ {names} (missing column)", row=1)], table.name)
+        raise TableError(
+            [CellError(gettext("ไม่มีคอลัมน์ %(names)s (missing column)") % {"names": names}, row=1)],
+            table.name,
+        )
 
     cells = []
     for row, values in table.rows:
         organization = _key(values["organization"])
         year_text = _key(values["fiscal_year"])
         if not organization:
-            errors.append(CellError("ไม่ได้ระบุรหัสหน่วยงาน", row, "organization"))
+            errors.append(CellError(gettext("ไม่ได้ระบุรหัสหน่วยงาน"), row, "organization"))
             continue
         if problem := organization_code_problem(organization):
             errors.append(CellError(problem, row, "organization"))
             continue
         if short_number(year_text) is None:
             errors.append(
-                CellError(f'ปีงบประมาณ "{year_text}" ต้องเป็นปี พ.ศ. เช่น 2564', row, "fiscal_year")
+                CellError(
+                    gettext('ปีงบประมาณ "%(year)s" ต้องเป็นปี พ.ศ. เช่น 2564') % {"year": year_text},
+                    row,
+                    "fiscal_year",
+                )
             )
             continue
         if shape == "long":
@@ -175,14 +183,21 @@ def plan_import(table: Table) -> ScoreImport:
     for cell in cells:
         column = cell.column if shape == "wide" else "item"
         if cell.organization not in organizations:
-            errors.append(CellError(f"ไม่มีหน่วยงานรหัส {cell.organization}", cell.row, "organization"))
+            errors.append(
+                CellError(
+                    gettext("ไม่มีหน่วยงานรหัส %(code)s") % {"code": cell.organization},
+                    cell.row,
+                    "organization",
+                )
+            )
             continue
         year_frameworks = frameworks.get(cell.fiscal_year, [])
         if len(year_frameworks) != 1:
             message = (
-                f"ยังไม่มีชุดการประเมินของปีงบประมาณ {cell.fiscal_year}"
+                gettext("ยังไม่มีชุดการประเมินของปีงบประมาณ %(year)s") % {"year": cell.fiscal_year}
                 if not year_frameworks
-                else f"ปีงบประมาณ {cell.fiscal_year} มีชุดการประเมินมากกว่าหนึ่งชุด"
+                else gettext("ปีงบประมาณ %(year)s มีชุดการประเมินมากกว่าหนึ่งชุด")
+                % {"year": cell.fiscal_year}
             )
             errors.append(CellError(message, cell.row, "fiscal_year"))
             continue
@@ -191,7 +206,8 @@ def plan_import(table: Table) -> ScoreImport:
         if found is None:
             errors.append(
                 CellError(
-                    f"ไม่มีข้อ {cell.item_code} ในชุดการประเมินปี {cell.fiscal_year}",
+                    gettext("ไม่มีข้อ %(code)s ในชุดการประเมินปี %(year)s")
+                    % {"code": cell.item_code, "year": cell.fiscal_year},
                     cell.row,
                     column,
                 )
@@ -214,7 +230,8 @@ def plan_import(table: Table) -> ScoreImport:
         if kind == Item.Kind.CHECKLIST and score not in (0, 100):
             errors.append(
                 CellError(
-                    f"ข้อ {cell.item_code} เป็นข้อ OIT ได้ 0 หรือ 100 เท่านั้น (ได้ {score})",
+                    gettext("ข้อ %(code)s เป็นข้อ OIT ได้ 0 หรือ 100 เท่านั้น (ได้ %(score)s)")
+                    % {"code": cell.item_code, "score": score},
                     cell.row,
                     column,
                 )
@@ -226,8 +243,17 @@ def plan_import(table: Table) -> ScoreImport:
             if first_score != score:
                 errors.append(
                     CellError(
-                        f"หน่วยงาน {cell.organization} ข้อ {cell.item_code} มีสองคะแนน: "
-                        f"{first_score} ในแถว {first.row} และ {score} ในแถวนี้",
+                        gettext(
+                            "หน่วยงาน %(organization)s ข้อ %(code)s มีสองคะแนน: "
+                            "%(first)s ในแถว %(row)s และ %(score)s ในแถวนี้"
+                        )
+                        % {
+                            "organization": cell.organization,
+                            "code": cell.item_code,
+                            "first": first_score,
+                            "row": first.row,
+                            "score": score,
+                        },
                         cell.row,
                         column,
                     )

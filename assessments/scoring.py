@@ -18,6 +18,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
 TWO_PLACES = Decimal("0.01")
 HUNDRED = Decimal("100")
 # A reported figure further than this from the computed one is a data-quality warning.
@@ -185,7 +188,12 @@ def summarize(spec: FrameworkSpec, item_scores: Mapping[str, Decimal]) -> Summar
     )
 
 
-SCOPE_LABELS = {"item": "ข้อ", "indicator": "ตัวชี้วัดที่", "tool": "เครื่องมือ", "total": "คะแนนรวม"}
+SCOPE_LABELS = {
+    "item": _("ข้อ"),
+    "indicator": _("ตัวชี้วัดที่"),
+    "tool": _("เครื่องมือ"),
+    "total": _("คะแนนรวม"),
+}
 
 
 @dataclass(frozen=True)
@@ -238,7 +246,11 @@ def _computed_for(spec: FrameworkSpec, summary: Summary, figure: Reported) -> De
 def _label(figure: Reported) -> str:
     label = SCOPE_LABELS.get(figure.scope, figure.scope)
     label = label if figure.key is None else f"{label} {figure.key}"
-    return f"{label} (คะแนนถ่วงน้ำหนัก)" if figure.basis == "points" else label
+    return (
+        gettext("%(label)s (คะแนนถ่วงน้ำหนัก)") % {"label": label}
+        if figure.basis == "points"
+        else label
+    )
 
 
 def data_quality_warnings(
@@ -251,19 +263,26 @@ def data_quality_warnings(
         where = f" ({figure.source})" if figure.source else ""
         if computed is None:
             difference = None
-            message = (
-                f"{_label(figure)}: ตัวเลขที่ประกาศ {figure.value}{where} แต่ไม่มีคะแนนรายข้อให้คำนวณเทียบ"
-            )
+            message = gettext(
+                "%(label)s: ตัวเลขที่ประกาศ %(value)s%(where)s แต่ไม่มีคะแนนรายข้อให้คำนวณเทียบ"
+            ) % {"label": _label(figure), "value": figure.value, "where": where}
         else:
             difference = figure.value - computed
             if abs(difference) <= TOLERANCE:
                 continue
             # An item's own score is stored, not computed: say which figure it is compared with.
-            against = "คะแนนที่บันทึกไว้" if figure.scope == "item" else "ที่คำนวณได้"
-            message = (
-                f"{_label(figure)}: ตัวเลขที่ประกาศ {figure.value}{where} "
-                f"ต่างจาก{against} {computed} (ต่าง {difference:+})"
-            )
+            against = gettext("คะแนนที่บันทึกไว้") if figure.scope == "item" else gettext("ที่คำนวณได้")
+            message = gettext(
+                "%(label)s: ตัวเลขที่ประกาศ %(value)s%(where)s "
+                "ต่างจาก%(against)s %(computed)s (ต่าง %(difference)s)"
+            ) % {
+                "label": _label(figure),
+                "value": figure.value,
+                "where": where,
+                "against": against,
+                "computed": computed,
+                "difference": f"{difference:+}",
+            }
         warnings.append(
             DataWarning(
                 scope=figure.scope,

@@ -44,9 +44,9 @@ class CellError(ValueError):
         if self.sheet:
             where.append(_("ชีต %(sheet)s") % {"sheet": self.sheet})
         if self.row is not None:
-            where.append(f"แถว {self.row}")
+            where.append(_("แถว %(row)s") % {"row": self.row})
         if self.column:
-            where.append(f"คอลัมน์ {self.column}")
+            where.append(_("คอลัมน์ %(column)s") % {"column": self.column})
         return f"{', '.join(where)}: {self.message}" if where else self.message
 
 
@@ -224,7 +224,7 @@ class _Counter:
 
 
 def _corrupt() -> TableError:
-    return TableError([CellError("อ่านไฟล์ Excel ไม่ได้ ไฟล์อาจเสียหาย (corrupt .xlsx)")])
+    return TableError([CellError(_("อ่านไฟล์ Excel ไม่ได้ ไฟล์อาจเสียหาย (corrupt .xlsx)"))])
 
 
 def _refuse(message: str) -> TableError:
@@ -437,11 +437,11 @@ def _xlsx_rows(data: bytes, limits: Limits) -> Iterator[tuple[int, list[object]]
 def _csv_rows(data: bytes, limits: Limits) -> Iterator[tuple[int, list[object]]]:
     # A NUL byte is never text (and PostgreSQL refuses it), wherever it is in the file.
     if b"\x00" in data:
-        raise TableError([CellError("ไฟล์นี้ไม่ใช่ตาราง (.xlsx หรือ .csv)")])
+        raise TableError([CellError(_("ไฟล์นี้ไม่ใช่ตาราง (.xlsx หรือ .csv)"))])
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise TableError([CellError("ไฟล์ CSV ต้องบันทึกเป็น UTF-8 (save as CSV UTF-8)")]) from error
+        raise TableError([CellError(_("ไฟล์ CSV ต้องบันทึกเป็น UTF-8 (save as CSV UTF-8)"))]) from error
     counter = _Counter(limits)
     # csv's own limit (128 K characters by default) stops a giant field before it is held in
     # memory; the cell cap itself is checked per cell below. The limit is process-wide, so it
@@ -458,7 +458,9 @@ def _csv_rows(data: bytes, limits: Limits) -> Iterator[tuple[int, list[object]]]
         except csv.Error as error:
             if "field larger than field limit" in str(error):
                 raise counter.too_long(number + 1) from error
-            raise TableError([CellError(f"อ่านไฟล์ CSV ไม่ได้: {error}")]) from error
+            raise TableError(
+                [CellError(_("อ่านไฟล์ CSV ไม่ได้: %(error)s") % {"error": error})]
+            ) from error
         number += 1
         counter.row(number)
         for column, value in enumerate(row, start=1):
@@ -487,21 +489,21 @@ def read_table(
 
 def _read_table(data, name, aliases, is_header, limits: Limits) -> Table:
     if len(data) > limits.bytes:
-        raise TableError(
-            [CellError(f"ไฟล์ใหญ่เกิน {limits.bytes // (1024 * 1024)} MB (file too large)")], name
-        )
+        raise TableError([CellError(too_large(limits))], name)
     if not data.strip():
-        raise TableError([CellError("ไฟล์ว่าง ไม่มีข้อมูล (empty file)")], name)
+        raise TableError([CellError(_("ไฟล์ว่าง ไม่มีข้อมูล (empty file)"))], name)
     is_zip = data[:4] == b"PK\x03\x04"
     suffix = Path(name).suffix.lower()
     if suffix == ".xlsx" or is_zip:
         if not is_zip:
-            raise TableError([CellError("ไฟล์ .xlsx นี้ไม่ใช่ไฟล์ Excel ที่อ่านได้")], name)
+            raise TableError([CellError(_("ไฟล์ .xlsx นี้ไม่ใช่ไฟล์ Excel ที่อ่านได้"))], name)
         raw = _xlsx_rows(data, limits)
     elif suffix in ("", ".csv", ".txt"):
         raw = _csv_rows(data, limits)
     else:
-        raise TableError([CellError(f"ไม่รับไฟล์ {suffix} — ใช้ .xlsx หรือ .csv")], name)
+        raise TableError(
+            [CellError(_("ไม่รับไฟล์ %(suffix)s — ใช้ .xlsx หรือ .csv") % {"suffix": suffix})], name
+        )
 
     return _table(raw, name, hashlib.sha256(data).hexdigest(), aliases, is_header)
 
@@ -531,9 +533,9 @@ def _table(raw, name: str, checksum: str, aliases=None, is_header=None) -> Table
             continue
         rows.append((number, values))
     if headers is None and is_header is not None and seen_text:
-        raise TableError([CellError("ไม่พบแถวหัวตาราง (no header row found)")], name)
+        raise TableError([CellError(_("ไม่พบแถวหัวตาราง (no header row found)"))], name)
     if headers is None:
-        raise TableError([CellError("ไฟล์ว่าง ไม่มีข้อมูล (empty file)")], name)
+        raise TableError([CellError(_("ไฟล์ว่าง ไม่มีข้อมูล (empty file)"))], name)
     return Table(
         name=name,
         checksum=checksum,
@@ -598,11 +600,9 @@ def _in_sheet(error: TableError, sheet: str) -> TableError:
 
 def _read_workbook(data: bytes, name: str, aliases, limits: Limits) -> Workbook:
     if len(data) > limits.bytes:
-        raise TableError(
-            [CellError(f"ไฟล์ใหญ่เกิน {limits.bytes // (1024 * 1024)} MB (file too large)")], name
-        )
+        raise TableError([CellError(too_large(limits))], name)
     if not data.strip():
-        raise TableError([CellError("ไฟล์ว่าง ไม่มีข้อมูล (empty file)")], name)
+        raise TableError([CellError(_("ไฟล์ว่าง ไม่มีข้อมูล (empty file)"))], name)
     if data[:4] != b"PK\x03\x04":
         raise _refuse(_("ไฟล์นี้ไม่ใช่ไฟล์ Excel (.xlsx) — ไฟล์ที่มีหลายชีตต้องบันทึกเป็น .xlsx"))
     _check_archive(data, limits)
@@ -631,6 +631,11 @@ def _read_workbook(data: bytes, name: str, aliases, limits: Limits) -> Workbook:
         if reader is not None:
             reader.archive.close()
     return Workbook(name=name, checksum=checksum, sheets=sheets)
+
+
+def too_large(limits) -> str:
+    megabytes = limits.bytes // (1024 * 1024)
+    return _("ไฟล์ใหญ่เกิน %(mb)s MB (file too large)") % {"mb": megabytes}
 
 
 def refused(error: TableError, stderr) -> Exception:

@@ -12,6 +12,8 @@ Rules worth knowing before calling anything here:
 * The Thai government fiscal year runs 1 October – 30 September and is named by the
   Buddhist-Era year in which it ends.
 * An aware datetime is read in Bangkok time before its date is taken; a naive one as it is.
+* Dates shown to English readers keep the Buddhist-Era year (it is the year of every document
+  they deal with) but name the month in English: "26 Nov 2569", "Oct 2568 – Sep 2569".
 """
 
 import calendar
@@ -25,6 +27,8 @@ __all__ = [
     "BE_OFFSET",
     "BE_YEAR_MAX",
     "BE_YEAR_MIN",
+    "ENGLISH_MONTHS_LONG",
+    "ENGLISH_MONTHS_SHORT",
     "THAI_MONTHS_LONG",
     "THAI_MONTHS_SHORT",
     "ThaiDateError",
@@ -76,6 +80,23 @@ THAI_MONTHS_SHORT = (
     "พ.ย.",
     "ธ.ค.",
 )
+
+ENGLISH_MONTHS_LONG = (
+    "",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+ENGLISH_MONTHS_SHORT = ("", *(name[:3] for name in ENGLISH_MONTHS_LONG[1:]))
 
 BE_OFFSET = 543
 # Wide enough for any record this office keeps, narrow enough to catch a Gregorian year.
@@ -235,50 +256,83 @@ def short_number(text: str) -> int | None:
     return int(digits) if _SHORT_NUMBER_RE.fullmatch(digits) else None
 
 
-def format_date(d: date | datetime | None, style: str = "short") -> str:
-    """Return ``d`` in Thai with a Buddhist-Era year: short "1 ต.ค. 2564", long, or numeric."""
-    if d is None:
-        return ""
-    d = as_date(d)
-    year = to_buddhist_year(d.year)
-    if style == "short":
-        return f"{d.day} {THAI_MONTHS_SHORT[d.month]} {year}"
-    if style == "long":
-        return f"{d.day} {THAI_MONTHS_LONG[d.month]} {year}"
-    if style == "numeric":
-        return f"{d.day}/{d.month}/{year}"
-    raise ValueError(f"unknown date style {style!r}; use 'short', 'long' or 'numeric'")
+def _in_english(language: str | None) -> bool:
+    """Whether to name months in English: ``language`` if given, else Django's active one.
+
+    Outside Django (scripts, a bare interpreter) there is no active language: Thai.
+    """
+    if language is None:
+        try:
+            from django.conf import settings
+            from django.utils.translation import get_language
+        except ImportError:
+            return False
+        if not settings.configured:
+            return False
+        language = get_language() or ""
+    return language.split("-")[0] == "en"
 
 
-def format_datetime(d: datetime | date | None, style: str = "short") -> str:
-    """Return a moment as "26 พ.ย. 2569 08:24" (Bangkok time); a plain date without a time."""
-    if d is None:
-        return ""
-    if not isinstance(d, datetime):
-        return format_date(d, style)
-    if d.tzinfo is not None and d.utcoffset() is not None:
-        d = d.astimezone(BANGKOK)
-    return f"{format_date(d, style)} {d:%H:%M}"
+def format_date(
+    d: date | datetime | None, style: str = "short", language: str | None = None
+) -> str:
+    """Return ``d`` with a Buddhist-Era year: short "1 ต.ค. 2564", long, or numeric.
 
-
-def format_month(d: date | datetime | None) -> str:
-    """Return the month of ``d`` as "ต.ค. 64" (short month, two-digit Buddhist-Era year).
-
-    Two digits are read back as 25xx, so a year outside 2500–2599 is shown in full.
+    Months are Thai, or English ("1 Oct 2564") when ``language`` (by default the active
+    language) is English.
     """
     if d is None:
         return ""
     d = as_date(d)
     year = to_buddhist_year(d.year)
+    english = _in_english(language)
+    if style == "short":
+        months = ENGLISH_MONTHS_SHORT if english else THAI_MONTHS_SHORT
+        return f"{d.day} {months[d.month]} {year}"
+    if style == "long":
+        months = ENGLISH_MONTHS_LONG if english else THAI_MONTHS_LONG
+        return f"{d.day} {months[d.month]} {year}"
+    if style == "numeric":
+        return f"{d.day}/{d.month}/{year}"
+    raise ValueError(f"unknown date style {style!r}; use 'short', 'long' or 'numeric'")
+
+
+def format_datetime(
+    d: datetime | date | None, style: str = "short", language: str | None = None
+) -> str:
+    """Return a moment as "26 พ.ย. 2569 08:24" (Bangkok time); a plain date without a time."""
+    if d is None:
+        return ""
+    if not isinstance(d, datetime):
+        return format_date(d, style, language)
+    if d.tzinfo is not None and d.utcoffset() is not None:
+        d = d.astimezone(BANGKOK)
+    return f"{format_date(d, style, language)} {d:%H:%M}"
+
+
+def format_month(d: date | datetime | None, language: str | None = None) -> str:
+    """Return the month of ``d`` as "ต.ค. 64" (short month, two-digit Buddhist-Era year).
+
+    Two digits are read back as 25xx, so a year outside 2500–2599 is shown in full. In
+    English ("Oct 2564") the year is always in full: "Oct 64" would read as 1964 or 2064.
+    """
+    if d is None:
+        return ""
+    d = as_date(d)
+    year = to_buddhist_year(d.year)
+    if _in_english(language):
+        return f"{ENGLISH_MONTHS_SHORT[d.month]} {year}"
     shown = f"{year % 100:02d}" if 2500 <= year <= 2599 else str(year)
     return f"{THAI_MONTHS_SHORT[d.month]} {shown}"
 
 
-def format_window(start: date | datetime | None, end: date | datetime | None) -> str:
+def format_window(
+    start: date | datetime | None, end: date | datetime | None, language: str | None = None
+) -> str:
     """Return a month window as "ต.ค. 64 – มิ.ย. 65"; show only the side that is known."""
     if start is None or end is None:
-        return format_month(start if end is None else end)
-    return f"{format_month(start)} \u2013 {format_month(end)}"
+        return format_month(start if end is None else end, language)
+    return f"{format_month(start, language)} \u2013 {format_month(end, language)}"
 
 
 def _be_year(digits: str, text: str) -> int:

@@ -7,6 +7,7 @@ from django.db import InterfaceError, OperationalError, connections
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 log = logging.getLogger(__name__)
 
@@ -109,10 +110,12 @@ def unavailable_response() -> HttpResponse:
     body = render_to_string(
         "unavailable.html",
         {
-            "title": "ระบบไม่พร้อมใช้งานชั่วคราว",
+            "title": _("ระบบไม่พร้อมใช้งานชั่วคราว"),
             "message": (
-                "ฐานข้อมูลไม่ตอบสนองในขณะนี้ จึงยังไม่ได้บันทึกหรือแสดงข้อมูลใด "
-                "กรุณารอสักครู่แล้วลองใหม่ หากยังไม่ได้ โปรดแจ้งผู้ดูแลระบบ"
+                _(
+                    "ฐานข้อมูลไม่ตอบสนองในขณะนี้ จึงยังไม่ได้บันทึกหรือแสดงข้อมูลใด "
+                    "กรุณารอสักครู่แล้วลองใหม่ หากยังไม่ได้ โปรดแจ้งผู้ดูแลระบบ"
+                )
             ),
         },
     )

@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from ita_tracker.health import health
 from plans.views import dashboards, plan_status
@@ -17,9 +18,9 @@ from reminders import views as reminder_views
 # A form beyond Django's size limits gets a Thai page (413 or 400), not the bare default.
 handler400 = "ita_tracker.security.bad_request"
 
-admin.site.site_header = "ITA Tracker — ระบบติดตามการประเมินคุณธรรมและความโปร่งใส"
+admin.site.site_header = _("ITA Tracker — ระบบติดตามการประเมินคุณธรรมและความโปร่งใส")
 admin.site.site_title = "ITA Tracker"
-admin.site.index_title = "การจัดการข้อมูล"
+admin.site.index_title = _("การจัดการข้อมูล")
 
 
 def favicon(request):

@@ -16,14 +16,14 @@ class Requirement(models.Model):
     """What an OIT item demands, as data of its edition (e.g. "ข้อมูลปีงบประมาณ พ.ศ. 2569")."""
 
     item = models.ForeignKey(
-        Item, verbose_name="ข้อการประเมิน", on_delete=models.CASCADE, related_name="requirements"
+        Item, verbose_name=_("ข้อการประเมิน"), on_delete=models.CASCADE, related_name="requirements"
     )
-    text = models.CharField("สิ่งที่ข้อนี้ต้องการ", max_length=300)
-    order = models.PositiveSmallIntegerField("ลำดับ", default=0)
+    text = models.CharField(_("สิ่งที่ข้อนี้ต้องการ"), max_length=300)
+    order = models.PositiveSmallIntegerField(_("ลำดับ"), default=0)
 
     class Meta:
-        verbose_name = "สิ่งที่ข้อ OIT ต้องการ"
-        verbose_name_plural = "สิ่งที่ข้อ OIT ต้องการ"
+        verbose_name = _("สิ่งที่ข้อ OIT ต้องการ")
+        verbose_name_plural = _("สิ่งที่ข้อ OIT ต้องการ")
         ordering = ["item", "order", "id"]
 
     def __str__(self):
@@ -40,33 +40,33 @@ class Readiness(Versioned):
 
     organization = models.ForeignKey(
         Organization,
-        verbose_name="หน่วยงาน",
+        verbose_name=_("หน่วยงาน"),
         on_delete=models.CASCADE,
         related_name="oit_readiness",
     )
     item = models.ForeignKey(
-        Item, verbose_name="ข้อ OIT", on_delete=models.CASCADE, related_name="readiness"
+        Item, verbose_name=_("ข้อ OIT"), on_delete=models.CASCADE, related_name="readiness"
     )
     division = models.ForeignKey(
         Division,
-        verbose_name="ฝ่ายที่รับผิดชอบ",
+        verbose_name=_("ฝ่ายที่รับผิดชอบ"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="oit_readiness",
     )
     status = models.CharField(
-        "สถานะ", max_length=20, choices=Status.choices, default=Status.NOT_STARTED
+        _("สถานะ"), max_length=20, choices=Status.choices, default=Status.NOT_STARTED
     )
-    note = models.TextField("หมายเหตุ", blank=True, max_length=2000)
-    updated_at = models.DateTimeField("แก้ไขล่าสุด", auto_now=True)
+    note = models.TextField(_("หมายเหตุ"), blank=True, max_length=2000)
+    updated_at = models.DateTimeField(_("แก้ไขล่าสุด"), auto_now=True)
 
     objects = ReadinessQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "ความพร้อมของข้อ OIT"
-        verbose_name_plural = "ความพร้อมของข้อ OIT"
+        verbose_name = _("ความพร้อมของข้อ OIT")
+        verbose_name_plural = _("ความพร้อมของข้อ OIT")
         ordering = ["organization", "item__order"]
         constraints = [
             models.UniqueConstraint(
@@ -90,14 +90,14 @@ class PublishedUrl(models.Model):
     """An address where the office publishes an item (an item may have several)."""
 
     readiness = models.ForeignKey(
-        Readiness, verbose_name="ข้อ OIT", on_delete=models.CASCADE, related_name="urls"
+        Readiness, verbose_name=_("ข้อ OIT"), on_delete=models.CASCADE, related_name="urls"
     )
-    url = models.URLField("ที่อยู่ (URL)", max_length=2000)
-    order = models.PositiveSmallIntegerField("ลำดับ", default=0)
+    url = models.URLField(_("ที่อยู่ (URL)"), max_length=2000)
+    order = models.PositiveSmallIntegerField(_("ลำดับ"), default=0)
     # The newest check of this address (the run history keeps every one).
     latest = models.ForeignKey(
         "LinkCheck",
-        verbose_name="ผลการตรวจล่าสุด",
+        verbose_name=_("ผลการตรวจล่าสุด"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -105,8 +105,8 @@ class PublishedUrl(models.Model):
     )
 
     class Meta:
-        verbose_name = "ที่อยู่ที่เผยแพร่"
-        verbose_name_plural = "ที่อยู่ที่เผยแพร่"
+        verbose_name = _("ที่อยู่ที่เผยแพร่")
+        verbose_name_plural = _("ที่อยู่ที่เผยแพร่")
         ordering = ["readiness", "order", "id"]
         constraints = [
             models.UniqueConstraint(fields=["readiness", "url"], name="oit_url_once_per_item"),
@@ -121,30 +121,30 @@ class CheckRun(models.Model):
 
     organization = models.ForeignKey(
         Organization,
-        verbose_name="หน่วยงาน",
+        verbose_name=_("หน่วยงาน"),
         null=True,
         blank=True,
         on_delete=models.CASCADE,
         related_name="+",
-        help_text="ว่าง = ทุกหน่วยงาน",
+        help_text=_("ว่าง = ทุกหน่วยงาน"),
     )
-    fiscal_year = models.PositiveSmallIntegerField("ปีงบประมาณ (พ.ศ.)")
+    fiscal_year = models.PositiveSmallIntegerField(_("ปีงบประมาณ (พ.ศ.)"))
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="ผู้สั่งตรวจ",
+        verbose_name=_("ผู้สั่งตรวจ"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    started_at = models.DateTimeField("เริ่ม", auto_now_add=True)
-    finished_at = models.DateTimeField("เสร็จ", null=True, blank=True)
-    urls = models.PositiveIntegerField("จำนวนที่อยู่", default=0)
-    counts = models.JSONField("จำนวนตามผล", default=dict, blank=True)
+    started_at = models.DateTimeField(_("เริ่ม"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("เสร็จ"), null=True, blank=True)
+    urls = models.PositiveIntegerField(_("จำนวนที่อยู่"), default=0)
+    counts = models.JSONField(_("จำนวนตามผล"), default=dict, blank=True)
 
     class Meta:
-        verbose_name = "การตรวจลิงก์"
-        verbose_name_plural = "การตรวจลิงก์"
+        verbose_name = _("การตรวจลิงก์")
+        verbose_name_plural = _("การตรวจลิงก์")
         ordering = ["-started_at"]
         constraints = [be_year_check("fiscal_year", "oit_checkrun_year_be")]
 
@@ -156,25 +156,25 @@ class LinkCheck(models.Model):
     """What the checker found at one address in one run."""
 
     run = models.ForeignKey(
-        CheckRun, verbose_name="รอบการตรวจ", on_delete=models.CASCADE, related_name="checks"
+        CheckRun, verbose_name=_("รอบการตรวจ"), on_delete=models.CASCADE, related_name="checks"
     )
     published = models.ForeignKey(
-        PublishedUrl, verbose_name="ที่อยู่", on_delete=models.CASCADE, related_name="checks"
+        PublishedUrl, verbose_name=_("ที่อยู่"), on_delete=models.CASCADE, related_name="checks"
     )
-    checked_at = models.DateTimeField("ตรวจเมื่อ", auto_now_add=True)
-    result = models.CharField("ผล", max_length=20, choices=Result.choices)
-    status_code = models.PositiveSmallIntegerField("รหัสสถานะ HTTP", null=True, blank=True)
-    final_url = models.URLField("ที่อยู่สุดท้าย", max_length=2000, blank=True)
-    content_type = models.CharField("ชนิดเนื้อหา", max_length=200, blank=True)
-    title = models.CharField("ชื่อเรื่อง", max_length=500, blank=True)
-    size = models.PositiveBigIntegerField("ขนาด (ไบต์)", null=True, blank=True)
-    last_modified = models.DateTimeField("แก้ไขล่าสุด (Last-Modified)", null=True, blank=True)
-    mentions_year = models.BooleanField("พบปีงบประมาณที่ต้องการ", null=True, blank=True)
-    detail = models.CharField("รายละเอียด", max_length=500, blank=True)
+    checked_at = models.DateTimeField(_("ตรวจเมื่อ"), auto_now_add=True)
+    result = models.CharField(_("ผล"), max_length=20, choices=Result.choices)
+    status_code = models.PositiveSmallIntegerField(_("รหัสสถานะ HTTP"), null=True, blank=True)
+    final_url = models.URLField(_("ที่อยู่สุดท้าย"), max_length=2000, blank=True)
+    content_type = models.CharField(_("ชนิดเนื้อหา"), max_length=200, blank=True)
+    title = models.CharField(_("ชื่อเรื่อง"), max_length=500, blank=True)
+    size = models.PositiveBigIntegerField(_("ขนาด (ไบต์)"), null=True, blank=True)
+    last_modified = models.DateTimeField(_("แก้ไขล่าสุด (Last-Modified)"), null=True, blank=True)
+    mentions_year = models.BooleanField(_("พบปีงบประมาณที่ต้องการ"), null=True, blank=True)
+    detail = models.CharField(_("รายละเอียด"), max_length=500, blank=True)
 
     class Meta:
-        verbose_name = "ผลการตรวจลิงก์"
-        verbose_name_plural = "ผลการตรวจลิงก์"
+        verbose_name = _("ผลการตรวจลิงก์")
+        verbose_name_plural = _("ผลการตรวจลิงก์")
         ordering = ["-checked_at"]
         constraints = [
             models.CheckConstraint(

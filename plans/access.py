@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Organization
@@ -38,13 +39,13 @@ def assessment_or_404(user, organization: str, year: int, edition: str | None = 
         found = found.filter(framework__name=edition)
     assessment = found.first()
     if assessment is None:
-        raise Http404("ไม่พบผลการประเมิน")
+        raise Http404(gettext("ไม่พบผลการประเมิน"))
     return assessment
 
 
 def require_editable(queryset, user, obj) -> None:
     if not queryset.editable_by(user).filter(pk=obj.pk).exists():
-        raise PermissionDenied("ท่านดูรายการนี้ได้ แต่ไม่มีสิทธิ์แก้ไข")
+        raise PermissionDenied(gettext("ท่านดูรายการนี้ได้ แต่ไม่มีสิทธิ์แก้ไข"))
 
 
 def plan_or_404(user, organization: str, year: int):

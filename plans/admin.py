@@ -218,7 +218,7 @@ class ReportingRoundInline(ClosedPlanInlineMixin, ThaiDateAdminMixin, admin.Tabu
 
 
 class PlanImportForm(ImportForm):
-    plan = forms.ModelChoiceField(Plan.objects.none(), label="แผนที่จะนำเข้า")
+    plan = forms.ModelChoiceField(Plan.objects.none(), label=gettext_lazy("แผนที่จะนำเข้า"))
 
 
 class PlanConfirmImportForm(ConfirmImportForm):
@@ -241,7 +241,7 @@ class PlanAdmin(ScopedAdminMixin, SpreadsheetImportMixin, SimpleHistoryAdmin):
     resource_classes = [PlanRowResource]
     import_form_class = PlanImportForm
     confirm_form_class = PlanConfirmImportForm
-    import_help = (
+    import_help = gettext_lazy(
         "ตารางแผนแบบทางการเจ็ดคอลัมน์ (ไฟล์ที่ดาวน์โหลดจากระบบ หรือไฟล์ที่มีคอลัมน์ ข้อ นำหน้า): "
         'หนึ่งแถวต่อหนึ่งข้อการประเมิน, หนึ่งบรรทัด "- " ต่อหนึ่งการปรับปรุง\n'
         "ถ้ามีแถวใดผิด จะไม่บันทึกข้อมูลใดเลย"
@@ -253,10 +253,10 @@ class PlanAdmin(ScopedAdminMixin, SpreadsheetImportMixin, SimpleHistoryAdmin):
             obj.record_status(request.user, timezone.now())
         super().save_model(request, obj, form, change)
 
-    @admin.display(description="ตารางแผน")
+    @admin.display(description=gettext_lazy("ตารางแผน"))
     def download(self, plan):
         url = reverse("plan_xlsx", args=[plan.organization.code, plan.fiscal_year])
-        return format_html('<a href="{}">ดาวน์โหลด .xlsx</a>', url)
+        return format_html(_('<a href="{}">ดาวน์โหลด .xlsx</a>'), url)
 
     # Importing a plan file: admins for any plan, a plan owner only for their own.
     def has_import_permission(self, request):
@@ -370,7 +370,7 @@ class ActionAdmin(ClosedPlanMixin, ScopedAdminMixin, ThaiDateAdminMixin, SimpleH
         "all_divisions",
         "status",
         "progress",
-        thai_date_column("due_on", "กำหนดเสร็จ"),
+        thai_date_column("due_on", gettext_lazy("กำหนดเสร็จ")),
     ]
     list_filter = ["status", "all_divisions", "finding__plan__fiscal_year", "lead_division"]
     search_fields = ["text", "finding__item__code", "follow_up_method"]
@@ -378,11 +378,13 @@ class ActionAdmin(ClosedPlanMixin, ScopedAdminMixin, ThaiDateAdminMixin, SimpleH
     list_select_related = ["finding__item", "finding__plan__organization", "lead_division"]
     inlines = [ProgressUpdateInline]
 
-    @admin.display(description="ข้อ", ordering="finding__item__order")
+    @admin.display(description=gettext_lazy("ข้อ"), ordering="finding__item__order")
     def item_code(self, action):
         return action.finding.item.code
 
-    @admin.display(description="หน่วยงาน", ordering="finding__plan__organization__code")
+    @admin.display(
+        description=gettext_lazy("หน่วยงาน"), ordering="finding__plan__organization__code"
+    )
     def organization(self, action):
         return action.finding.plan.organization.name_th
 
@@ -409,8 +411,8 @@ class ReportingRoundAdmin(
     list_display = [
         "name",
         "plan",
-        thai_date_column("starts_on", "วันเริ่มรอบ"),
-        thai_date_column("ends_on", "วันสิ้นสุดรอบ"),
+        thai_date_column("starts_on", gettext_lazy("วันเริ่มรอบ")),
+        thai_date_column("ends_on", gettext_lazy("วันสิ้นสุดรอบ")),
     ]
     list_filter = ["plan__fiscal_year"]
     search_fields = ["name", "plan__organization__name_th"]

@@ -22,28 +22,30 @@ from pathlib import PurePath
 import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 KIND_PDF = "PDF"
-KIND_IMAGE = "รูปภาพ"
-KIND_OFFICE = "เอกสาร Office"
+KIND_IMAGE = _("รูปภาพ")
+KIND_OFFICE = _("เอกสาร Office")
 
 OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 HEAD_BYTES = 8192
 
 # Content format → (what it is, in Thai; kind label returned).
 FORMATS = {
-    "pdf": ("ไฟล์ PDF", KIND_PDF),
-    "png": ("รูปภาพ PNG", KIND_IMAGE),
-    "jpeg": ("รูปภาพ JPEG", KIND_IMAGE),
-    "gif": ("รูปภาพ GIF", KIND_IMAGE),
-    "webp": ("รูปภาพ WebP", KIND_IMAGE),
-    "docx": ("เอกสาร Word (.docx)", KIND_OFFICE),
-    "xlsx": ("เอกสาร Excel (.xlsx)", KIND_OFFICE),
-    "pptx": ("เอกสาร PowerPoint (.pptx)", KIND_OFFICE),
-    "ole2": ("เอกสาร Office รุ่นเก่า (.doc, .xls, .ppt)", KIND_OFFICE),
-    "odt": ("เอกสาร OpenDocument (.odt)", KIND_OFFICE),
-    "ods": ("ตาราง OpenDocument (.ods)", KIND_OFFICE),
-    "odp": ("งานนำเสนอ OpenDocument (.odp)", KIND_OFFICE),
+    "pdf": (_("ไฟล์ PDF"), KIND_PDF),
+    "png": (_("รูปภาพ PNG"), KIND_IMAGE),
+    "jpeg": (_("รูปภาพ JPEG"), KIND_IMAGE),
+    "gif": (_("รูปภาพ GIF"), KIND_IMAGE),
+    "webp": (_("รูปภาพ WebP"), KIND_IMAGE),
+    "docx": (_("เอกสาร Word (.docx)"), KIND_OFFICE),
+    "xlsx": (_("เอกสาร Excel (.xlsx)"), KIND_OFFICE),
+    "pptx": (_("เอกสาร PowerPoint (.pptx)"), KIND_OFFICE),
+    "ole2": (_("เอกสาร Office รุ่นเก่า (.doc, .xls, .ppt)"), KIND_OFFICE),
+    "odt": (_("เอกสาร OpenDocument (.odt)"), KIND_OFFICE),
+    "ods": (_("ตาราง OpenDocument (.ods)"), KIND_OFFICE),
+    "odp": (_("งานนำเสนอ OpenDocument (.odp)"), KIND_OFFICE),
 }
 # Accepted extension → the content format it must hold.
 EXTENSIONS = {
@@ -66,7 +68,7 @@ EXTENSIONS = {
 # For <input type="file" accept="...">: extensions only, the same list the server accepts.
 ACCEPT = ",".join(f".{ext}" for ext in EXTENSIONS)
 
-ALLOWED = (
+ALLOWED = _(
     "รับเฉพาะ PDF รูปภาพ (PNG, JPEG, GIF, WebP)"
     " และเอกสาร Office (Word, Excel, PowerPoint, OpenDocument)"
 )
@@ -79,10 +81,10 @@ _ODF = {
     "application/vnd.oasis.opendocument.presentation": "odp",
 }
 _OTHER = {
-    "zip": "ไฟล์ zip ที่ไม่ใช่เอกสาร Office",
-    "html": "หน้าเว็บ HTML",
-    "exe": "โปรแกรม (.exe)",
-    None: "ชนิดที่ตรวจไม่ได้",
+    "zip": _("ไฟล์ zip ที่ไม่ใช่เอกสาร Office"),
+    "html": _("หน้าเว็บ HTML"),
+    "exe": _("โปรแกรม (.exe)"),
+    None: _("ชนิดที่ตรวจไม่ได้"),
 }
 
 
@@ -95,15 +97,25 @@ def check_evidence_file(uploaded) -> str:
     name = PurePath(getattr(uploaded, "name", None) or "").name
     extension = PurePath(name).suffix.lower().lstrip(".")
     if not extension:
-        raise ValidationError(f"ไฟล์ {name} ไม่มีนามสกุล — {ALLOWED}", code="extension")
+        raise ValidationError(
+            gettext("ไฟล์ %(name)s ไม่มีนามสกุล — %(allowed)s") % {"name": name, "allowed": ALLOWED},
+            code="extension",
+        )
     if extension not in EXTENSIONS:
-        raise ValidationError(f"ไฟล์ {name} เป็นชนิดที่ไม่รับ — {ALLOWED}", code="extension")
+        raise ValidationError(
+            gettext("ไฟล์ %(name)s เป็นชนิดที่ไม่รับ — %(allowed)s") % {"name": name, "allowed": ALLOWED},
+            code="extension",
+        )
     size, limit = uploaded.size, settings.ITA_EVIDENCE_MAX_BYTES
     if not size:
-        raise ValidationError(f"ไฟล์ {name} ว่างเปล่า (ขนาด 0 ไบต์)", code="empty")
+        raise ValidationError(
+            gettext("ไฟล์ %(name)s ว่างเปล่า (ขนาด 0 ไบต์)") % {"name": name}, code="empty"
+        )
     if size > limit:
         raise ValidationError(
-            f"ไฟล์ {name} ใหญ่เกิน {_human(limit)} (ขนาด {_human(size)})", code="too_large"
+            gettext("ไฟล์ %(name)s ใหญ่เกิน %(limit)s (ขนาด %(size)s)")
+            % {"name": name, "limit": _human(limit), "size": _human(size)},
+            code="too_large",
         )
 
     try:
@@ -112,9 +124,14 @@ def check_evidence_file(uploaded) -> str:
         uploaded.seek(0)
     expected = EXTENSIONS[extension]
     if found != expected:
-        actual = FORMATS[found][0] if found in FORMATS else _OTHER.get(found, f"ไฟล์ .{found}")
+        actual = (
+            FORMATS[found][0]
+            if found in FORMATS
+            else _OTHER.get(found, gettext("ไฟล์ .%(extension)s") % {"extension": found})
+        )
         raise ValidationError(
-            f"ไฟล์ {name} ไม่ใช่{FORMATS[expected][0]} จริง (เนื้อไฟล์เป็น{actual})",
+            gettext("ไฟล์ %(name)s ไม่ใช่%(expected)s จริง (เนื้อไฟล์เป็น%(actual)s)")
+            % {"name": name, "expected": FORMATS[expected][0], "actual": actual},
             code="mismatch",
         )
     return FORMATS[found][1]
@@ -159,4 +176,4 @@ def _human(size: int) -> str:
     for unit, factor in (("MB", 1024 * 1024), ("KB", 1024)):
         if size >= factor:
             return f"{size / factor:.1f}".removesuffix(".0") + f" {unit}"
-    return f"{size} ไบต์"
+    return gettext("%(size)s ไบต์") % {"size": size}

@@ -14,16 +14,19 @@ class ActionScopeFilter(django_filters.FilterSet):
     """Which part of the plan: a tool, an indicator, a division (the dashboards' filters)."""
 
     tool = django_filters.ChoiceFilter(
-        label="เครื่องมือ",
+        label=_("เครื่องมือ"),
         field_name="finding__item__indicator__tool__code",
         choices=[("IIT", "IIT"), ("EIT", "EIT"), ("OIT", "OIT")],
-        empty_label="ทุกเครื่องมือ",
+        empty_label=_("ทุกเครื่องมือ"),
     )
     indicator = django_filters.NumberFilter(
-        label="ตัวชี้วัดที่", field_name="finding__item__indicator__number"
+        label=_("ตัวชี้วัดที่"), field_name="finding__item__indicator__number"
     )
     division = django_filters.ModelChoiceFilter(
-        label="ฝ่าย", queryset=Division.objects.none(), method="of_division", empty_label="ทุกฝ่าย"
+        label=_("ฝ่าย"),
+        queryset=Division.objects.none(),
+        method="of_division",
+        empty_label=_("ทุกฝ่าย"),
     )
 
     class Meta:
@@ -71,10 +74,10 @@ class ActionFilter(ActionScopeFilter):
         },
     )
     status = django_filters.ChoiceFilter(
-        label="สถานะ", choices=Action.Status.choices, empty_label="ทุกสถานะ"
+        label=_("สถานะ"), choices=Action.Status.choices, empty_label=_("ทุกสถานะ")
     )
     overdue = django_filters.BooleanFilter(
-        label="เฉพาะที่เลยกำหนด", method="only_overdue", widget=forms.CheckboxInput
+        label=_("เฉพาะที่เลยกำหนด"), method="only_overdue", widget=forms.CheckboxInput
     )
 
     class Meta:
@@ -107,13 +110,13 @@ class PlanActionFilter(ActionFilter):
     """The plan page's filters: the staff filters plus a reporting round."""
 
     round = django_filters.ModelChoiceFilter(
-        label="รอบการติดตาม", queryset=None, method="in_round", empty_label="ทุกรอบ"
+        label=_("รอบการติดตาม"), queryset=None, method="in_round", empty_label=_("ทุกรอบ")
     )
     reported = django_filters.ChoiceFilter(
-        label="การรายงานในรอบ",
-        choices=[("yes", "รายงานแล้ว"), ("no", "ยังไม่รายงาน")],
+        label=_("การรายงานในรอบ"),
+        choices=[("yes", _("รายงานแล้ว")), ("no", _("ยังไม่รายงาน"))],
         method="noop",
-        empty_label="ทั้งหมด",
+        empty_label=_("ทั้งหมด"),
     )
 
     class Meta(ActionFilter.Meta):

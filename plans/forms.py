@@ -143,8 +143,8 @@ class DoneEvidenceForm(forms.ModelForm):
 
 
 class ActionForm(VersionedForm, DoneEvidenceForm):
-    starts_on = ThaiDateField(label="เริ่มติดตาม", required=False)
-    due_on = ThaiDateField(label="กำหนดเสร็จ", required=False)
+    starts_on = ThaiDateField(label=gettext_lazy("เริ่มติดตาม"), required=False)
+    due_on = ThaiDateField(label=gettext_lazy("กำหนดเสร็จ"), required=False)
     completed_on = ThaiDateField(
         label=gettext_lazy("วันที่แล้วเสร็จ"),
         required=False,
@@ -197,7 +197,7 @@ class ActionForm(VersionedForm, DoneEvidenceForm):
         cleaned = super().clean()
         lead = cleaned.get("lead_division")
         if lead and lead in (cleaned.get("divisions") or []):
-            self.add_error("divisions", "ฝ่ายหลักไม่ต้องเลือกซ้ำในฝ่ายที่ร่วมรับผิดชอบ")
+            self.add_error("divisions", _("ฝ่ายหลักไม่ต้องเลือกซ้ำในฝ่ายที่ร่วมรับผิดชอบ"))
         return cleaned
 
 
@@ -220,11 +220,11 @@ class ProgressForm(EvidenceCheckMixin, RetryAfterConflict, LimitedForm):
     version = forms.CharField(widget=forms.HiddenInput, max_length=40)
     pending_evidence = forms.CharField(widget=forms.HiddenInput, required=False)
     evidence_url = forms.URLField(
-        label="ลิงก์หลักฐาน",
+        label=gettext_lazy("ลิงก์หลักฐาน"),
         required=False,
         max_length=500,
         assume_scheme="https",
-        help_text="เช่น ลิงก์หน้าเว็บที่เผยแพร่แล้ว",
+        help_text=gettext_lazy("เช่น ลิงก์หน้าเว็บที่เผยแพร่แล้ว"),
     )
 
     class Meta:
@@ -298,5 +298,5 @@ class ProgressForm(EvidenceCheckMixin, RetryAfterConflict, LimitedForm):
         self._take_kept(cleaned)
         status = cleaned.get("status")
         if status == Action.Status.CANCELLED and not cleaned.get("note", "").strip():
-            self.add_error("note", "โปรดระบุเหตุผลที่ยกเลิก")
+            self.add_error("note", _("โปรดระบุเหตุผลที่ยกเลิก"))
         return cleaned

@@ -5,6 +5,7 @@ from datetime import date
 from itertools import pairwise
 
 from django.db import models
+from django.utils.translation import gettext as _
 
 from assessments.thaidates import format_datetime
 
@@ -64,7 +65,7 @@ def field_changes(obj, since_version: int | None = None) -> list[FieldChange]:
     records = list(records.select_related("history_user"))
     changes = []
     for older, newer in pairwise(records):
-        who = newer.history_user.get_username() if newer.history_user else "ระบบ"
+        who = newer.history_user.get_username() if newer.history_user else _("ระบบ")
         for change in newer.diff_against(older).changes:
             if change.field == "version":
                 continue

@@ -73,7 +73,7 @@ DUE_SOON_DAYS = 30
 class Versioned(models.Model):
     """A row that counts its saves, so a form based on an older save can be refused."""
 
-    version = models.PositiveIntegerField("ฉบับที่", default=1, editable=False)
+    version = models.PositiveIntegerField(gettext_lazy("ฉบับที่"), default=1, editable=False)
 
     class Meta:
         abstract = True
@@ -96,17 +96,24 @@ class DivisionQuerySet(models.QuerySet):
 
 class Division(models.Model):
     organization = models.ForeignKey(
-        Organization, verbose_name="หน่วยงาน", on_delete=models.CASCADE, related_name="divisions"
+        Organization,
+        verbose_name=gettext_lazy("หน่วยงาน"),
+        on_delete=models.CASCADE,
+        related_name="divisions",
     )
-    name = models.CharField("ชื่อฝ่าย", max_length=200, help_text="ชื่อเต็มตามโครงสร้าง เช่น ฝ่ายการคลัง")
-    order = models.PositiveSmallIntegerField("ลำดับ", default=0)
+    name = models.CharField(
+        gettext_lazy("ชื่อฝ่าย"),
+        max_length=200,
+        help_text=gettext_lazy("ชื่อเต็มตามโครงสร้าง เช่น ฝ่ายการคลัง"),
+    )
+    order = models.PositiveSmallIntegerField(gettext_lazy("ลำดับ"), default=0)
 
     objects = DivisionQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "ฝ่าย"
-        verbose_name_plural = "ฝ่าย"
+        verbose_name = gettext_lazy("ฝ่าย")
+        verbose_name_plural = gettext_lazy("ฝ่าย")
         ordering = ["organization", "order", "name"]
         constraints = [
             models.UniqueConstraint(
@@ -144,11 +151,11 @@ class Membership(models.Model):
         # Declared lowest first: a role's rank is its place here. Managers rank above the plan
         # owner (they lead the office), a central manager above every district role, and the
         # admin highest. Nobody but a superuser gives a role above their own.
-        STAFF = "staff", "เจ้าหน้าที่"
-        PLAN_OWNER = "plan_owner", "ผู้รับผิดชอบแผน"
-        DISTRICT_MANAGER = "district_manager", "ผู้บริหารหน่วยงาน"
-        CENTRAL_MANAGER = "central_manager", "ผู้บริหารส่วนกลาง"
-        ADMIN = "admin", "ผู้ดูแลระบบ"
+        STAFF = "staff", gettext_lazy("เจ้าหน้าที่")
+        PLAN_OWNER = "plan_owner", gettext_lazy("ผู้รับผิดชอบแผน")
+        DISTRICT_MANAGER = "district_manager", gettext_lazy("ผู้บริหารหน่วยงาน")
+        CENTRAL_MANAGER = "central_manager", gettext_lazy("ผู้บริหารส่วนกลาง")
+        ADMIN = "admin", gettext_lazy("ผู้ดูแลระบบ")
 
         @classmethod
         def up_to(cls, role) -> list[str]:
@@ -158,33 +165,35 @@ class Membership(models.Model):
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
-        verbose_name="ผู้ใช้",
+        verbose_name=gettext_lazy("ผู้ใช้"),
         on_delete=models.CASCADE,
         related_name="membership",
     )
     organization = models.ForeignKey(
         Organization,
-        verbose_name="หน่วยงาน",
+        verbose_name=gettext_lazy("หน่วยงาน"),
         on_delete=models.PROTECT,
         related_name="memberships",
     )
     division = models.ForeignKey(
         Division,
-        verbose_name="ฝ่าย",
+        verbose_name=gettext_lazy("ฝ่าย"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="memberships",
-        help_text="ต้องระบุสำหรับเจ้าหน้าที่",
+        help_text=gettext_lazy("ต้องระบุสำหรับเจ้าหน้าที่"),
     )
-    role = models.CharField("บทบาท", max_length=20, choices=Role.choices, default=Role.STAFF)
+    role = models.CharField(
+        gettext_lazy("บทบาท"), max_length=20, choices=Role.choices, default=Role.STAFF
+    )
 
     objects = MembershipQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "สมาชิกหน่วยงาน"
-        verbose_name_plural = "สมาชิกหน่วยงาน"
+        verbose_name = gettext_lazy("สมาชิกหน่วยงาน")
+        verbose_name_plural = gettext_lazy("สมาชิกหน่วยงาน")
         ordering = ["organization", "division", "user__username"]
         constraints = [
             models.CheckConstraint(
@@ -198,9 +207,9 @@ class Membership(models.Model):
 
     def clean(self):
         if self.role == self.Role.STAFF and not self.division_id:
-            raise ValidationError({"division": "เจ้าหน้าที่ต้องสังกัดฝ่าย"})
+            raise ValidationError({"division": _("เจ้าหน้าที่ต้องสังกัดฝ่าย")})
         if self.division_id and self.division.organization_id != self.organization_id:
-            raise ValidationError({"division": "ฝ่ายต้องอยู่ในหน่วยงานเดียวกับสมาชิก"})
+            raise ValidationError({"division": _("ฝ่ายต้องอยู่ในหน่วยงานเดียวกับสมาชิก")})
 
     @staticmethod
     def refusals(user, organization, role) -> dict[str | None, str]:
@@ -282,54 +291,57 @@ class PlanQuerySet(models.QuerySet):
 
 class Plan(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "ร่าง"
-        APPROVED = "approved", "อนุมัติแล้ว"
-        CLOSED = "closed", "ปิดแผน"
+        DRAFT = "draft", gettext_lazy("ร่าง")
+        APPROVED = "approved", gettext_lazy("อนุมัติแล้ว")
+        CLOSED = "closed", gettext_lazy("ปิดแผน")
 
     organization = models.ForeignKey(
-        Organization, verbose_name="หน่วยงาน", on_delete=models.PROTECT, related_name="plans"
+        Organization,
+        verbose_name=gettext_lazy("หน่วยงาน"),
+        on_delete=models.PROTECT,
+        related_name="plans",
     )
     assessment = models.ForeignKey(
         Assessment,
-        verbose_name="ผลการประเมินที่ใช้",
+        verbose_name=gettext_lazy("ผลการประเมินที่ใช้"),
         on_delete=models.PROTECT,
         related_name="plans",
-        help_text="ผลการประเมินที่แผนนี้ตอบ เช่น ITA ปี 2564 สำหรับแผนปี 2565",
+        help_text=gettext_lazy("ผลการประเมินที่แผนนี้ตอบ เช่น ITA ปี 2564 สำหรับแผนปี 2565"),
     )
     fiscal_year = models.PositiveSmallIntegerField(
-        "ปีงบประมาณของแผน (พ.ศ.)",
+        gettext_lazy("ปีงบประมาณของแผน (พ.ศ.)"),
         validators=BE_YEAR_RANGE,
-        help_text="ปีงบประมาณที่ดำเนินการตามแผน เช่น 2565",
+        help_text=gettext_lazy("ปีงบประมาณที่ดำเนินการตามแผน เช่น 2565"),
     )
-    title = models.CharField("ชื่อแผน", max_length=300, blank=True)
+    title = models.CharField(gettext_lazy("ชื่อแผน"), max_length=300, blank=True)
     status = models.CharField(
-        "สถานะแผน", max_length=20, choices=Status.choices, default=Status.DRAFT
+        gettext_lazy("สถานะแผน"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="ผู้อนุมัติแผน",
+        verbose_name=gettext_lazy("ผู้อนุมัติแผน"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    approved_at = models.DateTimeField("เวลาที่อนุมัติแผน", null=True, blank=True)
+    approved_at = models.DateTimeField(gettext_lazy("เวลาที่อนุมัติแผน"), null=True, blank=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="ผู้ปิดแผน",
+        verbose_name=gettext_lazy("ผู้ปิดแผน"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    closed_at = models.DateTimeField("เวลาที่ปิดแผน", null=True, blank=True)
+    closed_at = models.DateTimeField(gettext_lazy("เวลาที่ปิดแผน"), null=True, blank=True)
 
     objects = PlanQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "แผนปรับปรุง"
-        verbose_name_plural = "แผนปรับปรุง"
+        verbose_name = gettext_lazy("แผนปรับปรุง")
+        verbose_name_plural = gettext_lazy("แผนปรับปรุง")
         ordering = ["-fiscal_year", "organization__code"]
         constraints = [
             models.UniqueConstraint(
@@ -340,7 +352,10 @@ class Plan(models.Model):
 
     def __str__(self):
         # Short and unambiguous in lists and choices; the title is shown on its own.
-        return f"แผนปรับปรุง {self.organization.name_th} ปี {self.fiscal_year}"
+        return _("แผนปรับปรุง %(organization)s ปี %(year)s") % {
+            "organization": self.organization.name_th,
+            "year": self.fiscal_year,
+        }
 
     def get_absolute_url(self):
         return reverse("plan_detail", args=[self.organization.code, self.fiscal_year])
@@ -414,7 +429,7 @@ class Plan(models.Model):
             and self.organization_id
             and self.assessment.organization_id != self.organization_id
         ):
-            raise ValidationError({"assessment": "ผลการประเมินต้องเป็นของหน่วยงานเดียวกัน"})
+            raise ValidationError({"assessment": _("ผลการประเมินต้องเป็นของหน่วยงานเดียวกัน")})
 
 
 class FindingQuerySet(models.QuerySet):
@@ -429,31 +444,34 @@ class FindingQuerySet(models.QuerySet):
 
 class Finding(Versioned):
     plan = models.ForeignKey(
-        Plan, verbose_name="แผน", on_delete=models.CASCADE, related_name="findings"
+        Plan, verbose_name=gettext_lazy("แผน"), on_delete=models.CASCADE, related_name="findings"
     )
     item = models.ForeignKey(
-        Item, verbose_name="ข้อการประเมิน", on_delete=models.PROTECT, related_name="findings"
+        Item,
+        verbose_name=gettext_lazy("ข้อการประเมิน"),
+        on_delete=models.PROTECT,
+        related_name="findings",
     )
     analysis = models.TextField(
-        "การวิเคราะห์การดำเนินงาน",
+        gettext_lazy("การวิเคราะห์การดำเนินงาน"),
         blank=True,
         max_length=ANALYSIS_MAX_CHARS,
-        help_text="ผลการวิเคราะห์การดำเนินงานของหน่วยงานในข้อนี้",
+        help_text=gettext_lazy("ผลการวิเคราะห์การดำเนินงานของหน่วยงานในข้อนี้"),
     )
     issues = models.TextField(
-        "จุดเด่น/จุดด้อย/ประเด็นที่จะต้องแก้ไข",
+        gettext_lazy("จุดเด่น/จุดด้อย/ประเด็นที่จะต้องแก้ไข"),
         blank=True,
         max_length=ISSUES_MAX_CHARS,
-        help_text="จุดเด่น จุดด้อย และประเด็นที่ต้องแก้ไข ขึ้นบรรทัดใหม่ต่อประเด็น",
+        help_text=gettext_lazy("จุดเด่น จุดด้อย และประเด็นที่ต้องแก้ไข ขึ้นบรรทัดใหม่ต่อประเด็น"),
     )
-    order = models.PositiveSmallIntegerField("ลำดับ", default=0)
+    order = models.PositiveSmallIntegerField(gettext_lazy("ลำดับ"), default=0)
 
     objects = FindingQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "ประเด็นการวิเคราะห์"
-        verbose_name_plural = "ประเด็นการวิเคราะห์"
+        verbose_name = gettext_lazy("ประเด็นการวิเคราะห์")
+        verbose_name_plural = gettext_lazy("ประเด็นการวิเคราะห์")
         ordering = ["plan", "order", "item__order"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "item"], name="plans_finding_one_per_item"),
@@ -468,7 +486,7 @@ class Finding(Versioned):
             and self.item_id
             and self.item.framework_id != self.plan.assessment.framework_id
         ):
-            raise ValidationError({"item": "ข้อนี้ไม่อยู่ในชุดการประเมินที่แผนนี้ใช้"})
+            raise ValidationError({"item": _("ข้อนี้ไม่อยู่ในชุดการประเมินที่แผนนี้ใช้")})
 
 
 _UNJUDGED = object()
@@ -576,81 +594,84 @@ class ActionQuerySet(models.QuerySet):
 
 class Action(Versioned):
     class Status(models.TextChoices):
-        NOT_STARTED = "not_started", "ยังไม่เริ่ม"
-        IN_PROGRESS = "in_progress", "กำลังดำเนินการ"
-        DONE = "done", "เสร็จสิ้น"
-        CANCELLED = "cancelled", "ยกเลิก"
+        NOT_STARTED = "not_started", gettext_lazy("ยังไม่เริ่ม")
+        IN_PROGRESS = "in_progress", gettext_lazy("กำลังดำเนินการ")
+        DONE = "done", gettext_lazy("เสร็จสิ้น")
+        CANCELLED = "cancelled", gettext_lazy("ยกเลิก")
 
     finding = models.ForeignKey(
-        Finding, verbose_name="ประเด็น", on_delete=models.CASCADE, related_name="actions"
+        Finding,
+        verbose_name=gettext_lazy("ประเด็น"),
+        on_delete=models.CASCADE,
+        related_name="actions",
     )
     text = models.TextField(
-        "การปรับปรุงการดำเนินงาน",
+        gettext_lazy("การปรับปรุงการดำเนินงาน"),
         max_length=ACTION_TEXT_MAX_CHARS,
-        help_text="มาตรการหรือสิ่งที่จะทำ หนึ่งรายการต่อหนึ่งข้อ",
+        help_text=gettext_lazy("มาตรการหรือสิ่งที่จะทำ หนึ่งรายการต่อหนึ่งข้อ"),
     )
-    order = models.PositiveSmallIntegerField("ลำดับ", default=0)
+    order = models.PositiveSmallIntegerField(gettext_lazy("ลำดับ"), default=0)
     lead_division = models.ForeignKey(
         Division,
-        verbose_name="ฝ่ายหลัก",
+        verbose_name=gettext_lazy("ฝ่ายหลัก"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="led_actions",
-        help_text="ฝ่ายที่รับผิดชอบหลัก",
+        help_text=gettext_lazy("ฝ่ายที่รับผิดชอบหลัก"),
     )
     divisions = models.ManyToManyField(
         Division,
-        verbose_name="ฝ่ายที่ร่วมรับผิดชอบ",
+        verbose_name=gettext_lazy("ฝ่ายที่ร่วมรับผิดชอบ"),
         blank=True,
         related_name="shared_actions",
-        help_text="ฝ่ายอื่นที่ร่วมดำเนินการ",
+        help_text=gettext_lazy("ฝ่ายอื่นที่ร่วมดำเนินการ"),
     )
     all_divisions = models.BooleanField(
-        "ทุกฝ่าย",
+        gettext_lazy("ทุกฝ่าย"),
         default=False,
-        help_text="เลือกเมื่อเอกสารระบุ “ทุกฝ่าย” ทุกฝ่ายต้องรายงานความก้าวหน้าของตนเอง",
+        help_text=gettext_lazy("เลือกเมื่อเอกสารระบุ “ทุกฝ่าย” ทุกฝ่ายต้องรายงานความก้าวหน้าของตนเอง"),
     )
-    starts_on = models.DateField("เริ่มติดตาม", null=True, blank=True)
-    due_on = models.DateField("กำหนดเสร็จ", null=True, blank=True)
+    starts_on = models.DateField(gettext_lazy("เริ่มติดตาม"), null=True, blank=True)
+    due_on = models.DateField(gettext_lazy("กำหนดเสร็จ"), null=True, blank=True)
     follow_up_method = models.TextField(
-        "วิธีการติดตาม",
+        gettext_lazy("วิธีการติดตาม"),
         blank=True,
         max_length=FOLLOW_UP_MAX_CHARS,
-        help_text="เช่น ผลการดำเนินงานบนเว็บไซต์สำนักงานเขต",
+        help_text=gettext_lazy("เช่น ผลการดำเนินงานบนเว็บไซต์สำนักงานเขต"),
     )
     status = models.CharField(
-        "สถานะ", max_length=20, choices=Status.choices, default=Status.NOT_STARTED
+        gettext_lazy("สถานะ"), max_length=20, choices=Status.choices, default=Status.NOT_STARTED
     )
     progress = models.PositiveSmallIntegerField(
-        "ความก้าวหน้า (ร้อยละ)", default=0, validators=PERCENT_RANGE
+        gettext_lazy("ความก้าวหน้า (ร้อยละ)"), default=0, validators=PERCENT_RANGE
     )
-    completed_on = models.DateField("วันที่แล้วเสร็จ", null=True, blank=True)
+    completed_on = models.DateField(gettext_lazy("วันที่แล้วเสร็จ"), null=True, blank=True)
     prepares = models.ForeignKey(
         Item,
-        verbose_name="เตรียมข้อ OIT",
+        verbose_name=gettext_lazy("เตรียมข้อ OIT"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="preparing_actions",
-        help_text="ข้อ OIT ที่การดำเนินงานนี้เตรียมให้พร้อม (ถ้ามี)",
+        help_text=gettext_lazy("ข้อ OIT ที่การดำเนินงานนี้เตรียมให้พร้อม (ถ้ามี)"),
     )
     carried_from = models.ForeignKey(
         "self",
-        verbose_name="ยกมาจาก",
+        verbose_name=gettext_lazy("ยกมาจาก"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="carried_to",
-        help_text="การดำเนินงานในแผนปีก่อนที่ยังไม่เสร็จ และยกมาดำเนินการต่อในแผนนี้",
+        help_text=gettext_lazy("การดำเนินงานในแผนปีก่อนที่ยังไม่เสร็จ และยกมาดำเนินการต่อในแผนนี้"),
     )
 
     objects = ActionQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[divisions])
 
     class Meta:
-        verbose_name = "การปรับปรุงการดำเนินงาน"
-        verbose_name_plural = "การปรับปรุงการดำเนินงาน"
+        verbose_name = gettext_lazy("การปรับปรุงการดำเนินงาน")
+        verbose_name_plural = gettext_lazy("การปรับปรุงการดำเนินงาน")
         ordering = ["finding", "order", "id"]
         constraints = [
             _percent_check("progress", "plans_action_progress_range"),
@@ -729,13 +750,13 @@ class Action(Versioned):
     def clean(self):
         errors = {}
         if self.starts_on and self.due_on and self.due_on < self.starts_on:
-            errors["due_on"] = "กำหนดเสร็จต้องไม่ก่อนวันเริ่มติดตาม"
+            errors["due_on"] = _("กำหนดเสร็จต้องไม่ก่อนวันเริ่มติดตาม")
         if (
             self.lead_division_id
             and self.finding_id
             and self.lead_division.organization_id != self.finding.plan.organization_id
         ):
-            errors["lead_division"] = "ฝ่ายต้องอยู่ในหน่วยงานเจ้าของแผน"
+            errors["lead_division"] = _("ฝ่ายต้องอยู่ในหน่วยงานเจ้าของแผน")
         if message := responsibility_error(self.lead_division_id, self.all_divisions):
             errors.setdefault("lead_division", message)
         errors.update(
@@ -756,18 +777,22 @@ class ReportingRoundQuerySet(models.QuerySet):
 
 class ReportingRound(models.Model):
     plan = models.ForeignKey(
-        Plan, verbose_name="แผน", on_delete=models.CASCADE, related_name="rounds"
+        Plan, verbose_name=gettext_lazy("แผน"), on_delete=models.CASCADE, related_name="rounds"
     )
-    name = models.CharField("ชื่อรอบ", max_length=100, help_text="เช่น ไตรมาสที่ 1 หรือ รอบ 6 เดือน")
-    starts_on = models.DateField("วันเริ่มรอบ")
-    ends_on = models.DateField("วันสิ้นสุดรอบ")
+    name = models.CharField(
+        gettext_lazy("ชื่อรอบ"),
+        max_length=100,
+        help_text=gettext_lazy("เช่น ไตรมาสที่ 1 หรือ รอบ 6 เดือน"),
+    )
+    starts_on = models.DateField(gettext_lazy("วันเริ่มรอบ"))
+    ends_on = models.DateField(gettext_lazy("วันสิ้นสุดรอบ"))
 
     objects = ReportingRoundQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "รอบการติดตาม"
-        verbose_name_plural = "รอบการติดตาม"
+        verbose_name = gettext_lazy("รอบการติดตาม")
+        verbose_name_plural = gettext_lazy("รอบการติดตาม")
         ordering = ["plan", "starts_on"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "name"], name="plans_round_name_unique"),
@@ -784,7 +809,7 @@ class ReportingRound(models.Model):
 
     def clean(self):
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
-            raise ValidationError({"ends_on": "วันสิ้นสุดรอบต้องไม่ก่อนวันเริ่มรอบ"})
+            raise ValidationError({"ends_on": _("วันสิ้นสุดรอบต้องไม่ก่อนวันเริ่มรอบ")})
         if self.starts_on and self.ends_on and self.plan_id:
             others = self.plan.rounds.exclude(pk=self.pk).order_by("starts_on")
             if message := overlap_error(self, others):
@@ -825,11 +850,14 @@ class ProgressUpdateQuerySet(models.QuerySet):
 
 class ProgressUpdate(models.Model):
     action = models.ForeignKey(
-        Action, verbose_name="การปรับปรุง", on_delete=models.CASCADE, related_name="updates"
+        Action,
+        verbose_name=gettext_lazy("การปรับปรุง"),
+        on_delete=models.CASCADE,
+        related_name="updates",
     )
     round = models.ForeignKey(
         ReportingRound,
-        verbose_name="รอบการติดตาม",
+        verbose_name=gettext_lazy("รอบการติดตาม"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -837,37 +865,42 @@ class ProgressUpdate(models.Model):
     )
     division = models.ForeignKey(
         Division,
-        verbose_name="ฝ่ายที่รายงาน",
+        verbose_name=gettext_lazy("ฝ่ายที่รายงาน"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="progress_updates",
-        help_text="สำหรับงาน “ทุกฝ่าย” แต่ละฝ่ายรายงานของตนเอง",
+        help_text=gettext_lazy("สำหรับงาน “ทุกฝ่าย” แต่ละฝ่ายรายงานของตนเอง"),
     )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="ผู้รายงาน",
+        verbose_name=gettext_lazy("ผู้รายงาน"),
         null=True,
         on_delete=models.SET_NULL,
         related_name="progress_updates",
     )
-    reported_at = models.DateTimeField("เวลาที่รายงาน", auto_now_add=True)
-    progress = models.PositiveSmallIntegerField("ความก้าวหน้า (ร้อยละ)", validators=PERCENT_RANGE)
-    status = models.CharField("สถานะ", max_length=20, choices=Action.Status.choices)
-    note = models.TextField("รายละเอียด", blank=True, max_length=NOTE_MAX_CHARS)
+    reported_at = models.DateTimeField(gettext_lazy("เวลาที่รายงาน"), auto_now_add=True)
+    progress = models.PositiveSmallIntegerField(
+        gettext_lazy("ความก้าวหน้า (ร้อยละ)"), validators=PERCENT_RANGE
+    )
+    status = models.CharField(gettext_lazy("สถานะ"), max_length=20, choices=Action.Status.choices)
+    note = models.TextField(gettext_lazy("รายละเอียด"), blank=True, max_length=NOTE_MAX_CHARS)
     evidence_url = models.URLField(
-        "ลิงก์หลักฐาน", max_length=500, blank=True, help_text="เช่น ลิงก์หน้าเว็บที่เผยแพร่แล้ว"
+        gettext_lazy("ลิงก์หลักฐาน"),
+        max_length=500,
+        blank=True,
+        help_text=gettext_lazy("เช่น ลิงก์หน้าเว็บที่เผยแพร่แล้ว"),
     )
     evidence_file = models.FileField(
-        "ไฟล์หลักฐาน", upload_to=evidence_upload_to, blank=True, max_length=300
+        gettext_lazy("ไฟล์หลักฐาน"), upload_to=evidence_upload_to, blank=True, max_length=300
     )
 
     objects = ProgressUpdateQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "รายงานความก้าวหน้า"
-        verbose_name_plural = "รายงานความก้าวหน้า"
+        verbose_name = gettext_lazy("รายงานความก้าวหน้า")
+        verbose_name_plural = gettext_lazy("รายงานความก้าวหน้า")
         ordering = ["action", "-reported_at"]
         get_latest_by = "reported_at"
         constraints = [_percent_check("progress", "plans_progressupdate_progress_range")]

@@ -22,6 +22,8 @@ write then fails, the file is deleted again, so no file is left without its repo
 import logging
 
 from django.db.models import Max
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from plans import pending
 from plans.history import FieldChange, shown
@@ -58,7 +60,7 @@ STORAGE_ERRORS = _storage_errors()
 class EvidenceNotStored(Exception):
     """The evidence file could not be written to the uploads storage; nothing was saved."""
 
-    message = (
+    message = _(
         "เก็บไฟล์หลักฐานไม่สำเร็จ กรุณาแนบไฟล์แล้วลองใหม่อีกครั้ง หรือแจ้งผู้ดูแลระบบ "
         "(ยังไม่ได้บันทึกรายงาน ข้อความที่ท่านพิมพ์ยังอยู่ในแบบฟอร์ม)"
     )
@@ -152,7 +154,7 @@ REPORT_FIELDS = ("status", "progress", "note", "evidence_url")
 
 def _report_changes(update: ProgressUpdate) -> list[FieldChange]:
     """A report's values as changes, to be set beside the refused report's."""
-    who = update.author.get_username() if update.author else "ระบบ"
+    who = update.author.get_username() if update.author else gettext("ระบบ")
     return [
         FieldChange(
             field=str(ProgressUpdate._meta.get_field(name).verbose_name),

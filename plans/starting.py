@@ -123,7 +123,8 @@ def default_rounds(fiscal_year: int) -> list[RoundSpec]:
         start = _add_months(first, 3 * quarter)
         end_month = _add_months(start, 2)
         end = end_month.replace(day=calendar.monthrange(end_month.year, end_month.month)[1])
-        name = f"{label} ({THAI_MONTHS_SHORT[start.month]} \u2013 {format_month(end)})"
+        # A round's name is stored and printed in the official report: Thai whoever starts it.
+        name = f"{label} ({THAI_MONTHS_SHORT[start.month]} \u2013 {format_month(end, 'th')})"
         rounds.append(RoundSpec(name=name, starts_on=start, ends_on=end))
     return rounds
 

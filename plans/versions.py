@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from plans.history import FieldChange, field_changes
 
@@ -47,7 +48,7 @@ class StaleVersion(Exception):
 
     @property
     def message(self) -> str:
-        return (
+        return _(
             "มีผู้แก้ไขรายการนี้หลังจากที่ท่านเปิดแบบฟอร์ม จึงยังไม่ได้บันทึกสิ่งที่ท่านแก้ "
             "— ตรวจค่าล่าสุดด้านล่าง แล้วบันทึกอีกครั้ง (ข้อความที่ท่านพิมพ์ยังอยู่ในแบบฟอร์ม)"
         )

@@ -9,6 +9,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from assessments.thaidates import format_date
 from reminders.content import DigestContent, Section
@@ -67,7 +68,7 @@ def _block(section: Section) -> Block:
 
 
 def _plain_text(blocks, context) -> str:
-    due_label = _("กำหนดเสร็จ")
+    due_label = pgettext("before a date in a sentence", "กำหนดเสร็จ")
     out = [context["subject"], ""]
     for block in blocks:
         out += [block.title, "=" * min(len(block.title), 60)]

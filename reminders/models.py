@@ -17,21 +17,21 @@ class ReminderPreference(models.Model):
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
-        verbose_name="ผู้ใช้",
+        verbose_name=_("ผู้ใช้"),
         on_delete=models.CASCADE,
         related_name="reminder_preference",
     )
     frequency = models.CharField(
-        "ความถี่ของอีเมลแจ้งเตือน", max_length=10, choices=Frequency.choices, default=Frequency.DAILY
+        _("ความถี่ของอีเมลแจ้งเตือน"), max_length=10, choices=Frequency.choices, default=Frequency.DAILY
     )
     language = models.CharField(
-        "ภาษาของอีเมล", max_length=10, choices=settings.LANGUAGES, default="th"
+        _("ภาษาของอีเมล"), max_length=10, choices=settings.LANGUAGES, default="th"
     )
-    changed_at = models.DateTimeField("แก้ไขล่าสุด", auto_now=True)
+    changed_at = models.DateTimeField(_("แก้ไขล่าสุด"), auto_now=True)
 
     class Meta:
-        verbose_name = "การตั้งค่าอีเมลแจ้งเตือน"
-        verbose_name_plural = "การตั้งค่าอีเมลแจ้งเตือน"
+        verbose_name = _("การตั้งค่าอีเมลแจ้งเตือน")
+        verbose_name_plural = _("การตั้งค่าอีเมลแจ้งเตือน")
 
     def __str__(self):
         return f"{self.user} — {self.get_frequency_display()}"
@@ -43,36 +43,36 @@ class Digest(models.Model):
     constraint refuses the second claim). A failed send is retried by the next run."""
 
     class Kind(models.TextChoices):
-        DAILY = "daily", "รายวัน"
-        WEEKLY = "weekly", "รายสัปดาห์"
+        DAILY = "daily", _("รายวัน")
+        WEEKLY = "weekly", _("รายสัปดาห์")
 
     class Status(models.TextChoices):
-        SENDING = "sending", "กำลังส่ง"
-        SENT = "sent", "ส่งแล้ว"
-        FAILED = "failed", "ส่งไม่สำเร็จ"
+        SENDING = "sending", _("กำลังส่ง")
+        SENT = "sent", _("ส่งแล้ว")
+        FAILED = "failed", _("ส่งไม่สำเร็จ")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="ผู้รับ",
+        verbose_name=_("ผู้รับ"),
         on_delete=models.CASCADE,
         related_name="digests",
     )
-    kind = models.CharField("ชนิด", max_length=10, choices=Kind.choices)
-    day = models.DateField("วันที่ของสรุป")
+    kind = models.CharField(_("ชนิด"), max_length=10, choices=Kind.choices)
+    day = models.DateField(_("วันที่ของสรุป"))
     status = models.CharField(
-        "สถานะ", max_length=10, choices=Status.choices, default=Status.SENDING
+        _("สถานะ"), max_length=10, choices=Status.choices, default=Status.SENDING
     )
-    attempts = models.PositiveSmallIntegerField("จำนวนครั้งที่ส่ง", default=0)
-    error = models.TextField("ข้อผิดพลาดล่าสุด", blank=True)
-    lines = models.PositiveIntegerField("จำนวนรายการ", default=0)
+    attempts = models.PositiveSmallIntegerField(_("จำนวนครั้งที่ส่ง"), default=0)
+    error = models.TextField(_("ข้อผิดพลาดล่าสุด"), blank=True)
+    lines = models.PositiveIntegerField(_("จำนวนรายการ"), default=0)
     # The figures of a weekly summary, so next week's can say what changed.
-    figures = models.JSONField("ตัวเลขสรุป", default=dict, blank=True)
-    created_at = models.DateTimeField("สร้างเมื่อ", auto_now_add=True)
-    sent_at = models.DateTimeField("ส่งเมื่อ", null=True, blank=True)
+    figures = models.JSONField(_("ตัวเลขสรุป"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("สร้างเมื่อ"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("ส่งเมื่อ"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "อีเมลสรุปที่ส่ง"
-        verbose_name_plural = "อีเมลสรุปที่ส่ง"
+        verbose_name = _("อีเมลสรุปที่ส่ง")
+        verbose_name_plural = _("อีเมลสรุปที่ส่ง")
         ordering = ["-day", "user_id"]
         constraints = [
             models.UniqueConstraint(

@@ -42,7 +42,7 @@ def preferences(request):
 def stop(request, token: str):
     user = user_from_stop_token(token)
     if user is None:
-        raise Http404("ลิงก์ไม่ถูกต้อง")
+        raise Http404(_("ลิงก์ไม่ถูกต้อง"))
     if request.method == "POST":
         ReminderPreference.objects.update_or_create(
             user=user, defaults={"frequency": Frequency.NEVER}

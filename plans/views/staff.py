@@ -239,7 +239,7 @@ def _versioned_edit(request, form, obj, template, context, success_url, apply=No
             form.conflict(stale)
             context["stale"] = stale
         else:
-            messages.success(request, "บันทึกแล้ว")
+            messages.success(request, _("บันทึกแล้ว"))
             _warn_outside_plan_year(request, saved)
             return redirect(success_url)
     return render(
@@ -320,7 +320,7 @@ def action_create(request, finding_pk: int):
             action.save()
             form.save_m2m()
             form.record_done(action, request.user, _today())
-        messages.success(request, "เพิ่มการปรับปรุงแล้ว")
+        messages.success(request, _("เพิ่มการปรับปรุงแล้ว"))
         _warn_outside_plan_year(request, action)
         return redirect(action.get_absolute_url())
     return render(
@@ -360,7 +360,7 @@ def progress_create(request, pk: int):
             form.add_error(None, failure.message)
             status = 503
         else:
-            messages.success(request, "บันทึกรายงานความก้าวหน้าแล้ว")
+            messages.success(request, _("บันทึกรายงานความก้าวหน้าแล้ว"))
             return redirect(action.get_absolute_url())
     form.keep_evidence()
     return render(request, "plans/progress_form.html", {**context, "form": form}, status=status)
@@ -372,7 +372,7 @@ def evidence(request, pk: int):
     """An evidence file, only for those who may see its action; never a public media URL."""
     update = visible_or_404(ProgressUpdate.objects, request.user, pk=pk)
     if not update.evidence_file:
-        raise Http404("ไม่มีไฟล์หลักฐาน")
+        raise Http404(_("ไม่มีไฟล์หลักฐาน"))
     name = update.evidence_file.name.rsplit("/", 1)[-1]
     try:
         opened = update.evidence_file.open("rb")

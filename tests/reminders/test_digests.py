@@ -303,6 +303,7 @@ def test_a_digest_is_written_in_the_language_the_user_chose(home):
     assert section(content, "overdue").lines[0].note == "12 days overdue"
     assert section(content, "due_soon").lines[0].note == "Due in 1 day"
     assert content.subject.startswith("ITA Tracker: 1 overdue, 1 due soon")
-    # Dates stay in the Buddhist Era, and the user's choice does not leak into the next one.
-    assert content.subject.endswith("20 มิ.ย. 2565")
+    # Dates stay in the Buddhist Era (months in English), and the user's choice does not
+    # leak into the next one.
+    assert content.subject.endswith("20 Jun 2565")
     assert section(digest(home.owner), "overdue").title == "งานเกินกำหนด"
