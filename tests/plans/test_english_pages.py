@@ -22,18 +22,6 @@ THAI = re.compile(r"[\u0e00-\u0e7f]+")
 CHROME = {"title", "h1", "h2", "h3", "th", "label", "button", "legend", "nav", "summary", "dt"}
 # Language names are written in their own language, so the switcher always says "ไทย".
 OWN_NAMES = [name for _code, name in settings.LANGUAGES]
-# Not yet marked for translation where they are written: the official table's column
-# headers (plans/planrows.py) and the charts' titles and axes (plans/dashboard_charts.py).
-# Each entry goes when its source is marked; the list must end empty.
-MARKED_ELSEWHERE = {
-    "การปรับปรุงในการดำเนินงานในปีงบประมาณ", "การวิเคราะห์การดำเนินงาน", "จุดด้อย", "จุดเด่น",
-    "ประเด็นที่จะต้องแก้ไข", "ผู้รับผิดชอบ", "พ", "ศ", "ระยะเวลาการติดตาม", "วิธีการติดตาม",
-    "หัวข้อการประเมิน", "การรายงานตามรอบการติดตาม", "จาก", "ฝ่าย", "ยังไม่รายงาน", "รวม",
-    "รอบการติดตาม", "รายงานช้า", "รายงานว่าเสร็จสิ้น", "รายงานแล้ว", "เดือน", "เสร็จ",
-    "ร้อยละของการปรับปรุงที่เสร็จสิ้นสะสมรายเดือน", "ร้อยละที่เสร็จสิ้น", "สถานะการปรับปรุงรายฝ่าย",
-    "ข้อ", "ข้อแรก", "คะแนน", "คะแนนรวมที่เพิ่มขึ้น", "คะแนนรวมที่เพิ่มขึ้นหากยกข้อขึ้นถึงเกณฑ์ผ่าน",
-    "คะแนนรายตัวชี้วัดเทียบเกณฑ์ผ่าน", "ตัวชี้วัด",
-}  # fmt: skip
 
 
 class ChromeText(HTMLParser):
@@ -85,7 +73,7 @@ def thai_in_chrome(html: str, data: list[str]) -> list[str]:
     text = " ".join(parser.parts)
     for value in [*data, *OWN_NAMES]:
         text = text.replace(value, " ")
-    return sorted(set(THAI.findall(text)) - MARKED_ELSEWHERE)
+    return sorted(set(THAI.findall(text)))
 
 
 def test_the_chrome_reader_finds_thai_labels_but_not_data():
