@@ -14,6 +14,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from assessments.models import Assessment, Organization, sees_all_organizations
@@ -101,7 +102,7 @@ def progress(request, organization: str, year: int):
 
 def _require_overview(user):
     if not sees_all_organizations(user):
-        raise PermissionDenied("ภาพรวมทุกเขตสำหรับผู้บริหารส่วนกลางเท่านั้น")
+        raise PermissionDenied(_("ภาพรวมทุกเขตสำหรับผู้บริหารส่วนกลางเท่านั้น"))
 
 
 @login_required
@@ -111,7 +112,7 @@ def overview_latest(request):
     _require_overview(request.user)
     year = Assessment.objects.aggregate(year=Max("framework__fiscal_year"))["year"]
     if year is None:
-        raise Http404("ยังไม่มีผลการประเมิน")
+        raise Http404(_("ยังไม่มีผลการประเมิน"))
     return redirect("overview", year=year)
 
 
@@ -129,7 +130,7 @@ def overview(request, year: int):
         # A plan year: its plans answer an earlier assessment, whose overview shows them.
         answered = dashboards.overview_year(year)
         if answered is None:
-            raise Http404(f"ไม่มีผลการประเมินหรือแผนปี {year}")
+            raise Http404(_("ไม่มีผลการประเมินหรือแผนปี %(year)s") % {"year": year})
         return redirect("overview", year=answered)
     sort = request.GET.get("sort", "-total")
     user = request.user
