@@ -6,6 +6,7 @@ again changes nothing.
 """
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from assessments.loaders import Counts, table_rows, upsert
 from assessments.models import Assessment, Item, Organization
@@ -66,14 +67,20 @@ def _check_item(plan: Plan, row: planrows.PlanRow, items: dict, seen: dict, erro
     if row.item_code not in items:
         errors.append(
             CellError(
-                f"ไม่มีข้อ {row.item_code} ในชุดการประเมินปี {plan.assessment.framework.fiscal_year}",
+                _("ไม่มีข้อ %(item)s ในชุดการประเมินปี %(year)s")
+                % {"item": row.item_code, "year": plan.assessment.framework.fiscal_year},
                 row.row,
                 planrows.ITEM,
             )
         )
     elif row.item_code in seen:
         errors.append(
-            CellError(f"ข้อ {row.item_code} ซ้ำกับแถว {seen[row.item_code]}", row.row, planrows.ITEM)
+            CellError(
+                _("ข้อ %(item)s ซ้ำกับแถว %(row)s")
+                % {"item": row.item_code, "row": seen[row.item_code]},
+                row.row,
+                planrows.ITEM,
+            )
         )
     seen.setdefault(row.item_code, row.row)
 
@@ -91,7 +98,10 @@ def _resolve(plan: Plan, rows: list[planrows.PlanRow]):
             if name not in divisions:
                 errors.append(
                     CellError(
-                        f"ไม่มี{name}ใน{plan.organization.name_th}", row.row, planrows.RESPONSIBLE
+                        _("ไม่มี%(division)sใน%(organization)s")
+                        % {"division": name, "organization": plan.organization.name_th},
+                        row.row,
+                        planrows.RESPONSIBLE,
                     )
                 )
     if errors:
