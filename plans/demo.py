@@ -56,6 +56,9 @@ class DemoAccount:
     division: str = ""
     superuser: bool = False
     email: str = ""
+    # Shown in the menu with the role: a newcomer reads who they are signed in as.
+    first_name: str = ""
+    last_name: str = ""
 
 
 @dataclass
@@ -135,6 +138,7 @@ def ensure_demo_users(password: str, accounts: list[DemoAccount]) -> None:
         user.is_staff = account.superuser
         user.is_superuser = account.superuser
         user.email = account.email
+        user.first_name, user.last_name = account.first_name, account.last_name
         user.set_password(password)
         user.save()
         organization = Organization.objects.get(code=account.organization)

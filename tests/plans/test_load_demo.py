@@ -53,6 +53,9 @@ def test_one_demo_user_per_role_with_the_flag_and_twice_is_the_same(settings):
         "central": (Membership.Role.CENTRAL_MANAGER, "10", None),
     }
     assert users["admin"].is_superuser
+    # The menu shows a person's name and role: every demo account has a name to show.
+    assert users["owner"].get_full_name() == "วิภา วางแผนดี"
+    assert all(user.get_full_name() for user in users.values())
     assert not any(users[name].is_staff for name in ("owner", "staff", "manager", "central"))
     # Who sees what: the central manager every organization, the others their own.
     assert Organization.objects.visible_to(users["central"]).count() == 51
