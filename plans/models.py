@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from assessments.models import (
@@ -597,7 +597,7 @@ class Action(Versioned):
         NOT_STARTED = "not_started", gettext_lazy("ยังไม่เริ่ม")
         IN_PROGRESS = "in_progress", gettext_lazy("กำลังดำเนินการ")
         DONE = "done", gettext_lazy("เสร็จสิ้น")
-        CANCELLED = "cancelled", gettext_lazy("ยกเลิก")
+        CANCELLED = "cancelled", pgettext_lazy("action status", "ยกเลิก")
 
     finding = models.ForeignKey(
         Finding,
