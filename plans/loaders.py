@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from assessments.loaders import Counts, table_rows, upsert
 from assessments.models import Assessment, Item, Organization
 from assessments.tables import CellError, ErrorList, Table, TableError, read_table
-from plans import planrows
 from plans.division_names import normalise_division_name
+from plans.documents import planrows
 from plans.models import Action, Division, Finding, Plan
 
 

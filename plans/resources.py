@@ -1,7 +1,7 @@
 """The plan rows resource: a plan file in the official seven-column layout, all or nothing.
 
 Rows become findings (one per item) and their actions (one per "- " line); the official
-workbook of ``plans.export`` reads back through it with no changes.
+workbook of ``plans.documents.xlsx`` reads back through it with no changes.
 """
 
 from django.utils.translation import gettext
@@ -11,7 +11,7 @@ from import_export import fields
 from assessments.models import ImportRecord
 from assessments.resources import TableImportResource
 from assessments.tables import CellError, TableError
-from plans import planrows
+from plans.documents import planrows
 from plans.loaders import load_plan, read_plan_table
 from plans.models import Finding, Plan
 

@@ -20,8 +20,8 @@ from assessments.thaidates import (
     fiscal_year_bounds,
     format_month,
 )
+from plans.documents.report import office_name
 from plans.models import Action, Finding, Plan, ReportingRound
-from plans.report import office_name
 
 ITEMS_BELOW_PASS = "below-pass"
 ITEMS_ALL = "all"

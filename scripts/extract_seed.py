@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from plans.planrows import ITEM, printed_headers
+from plans.documents.planrows import ITEM, printed_headers
 
 ORGANIZATION = "1009"
 SCORE_YEAR = "2564"

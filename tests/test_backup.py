@@ -20,7 +20,7 @@ from openpyxl import load_workbook
 
 from ita_tracker import backup
 from plans.demo import load_demo
-from plans.export import plan_xlsx
+from plans.documents.xlsx import plan_xlsx
 from plans.models import Action, Plan
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"

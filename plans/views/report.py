@@ -6,8 +6,8 @@ from django.shortcuts import render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
-from plans import report
 from plans.access import plan_or_404
+from plans.documents import report
 
 
 @login_required

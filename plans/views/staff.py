@@ -16,18 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from assessments.models import Assessment, Organization, sees_all_organizations
-from plans import (
-    dashboards,
-    export,
-    history,
-    homepage,
-    navigation,
-    plan_table,
-    planrows,
-    progress,
-    starting,
-)
+from plans import dashboards, history, homepage, navigation, progress, starting
 from plans.access import plan_or_404, refuse_if_closed, require_editable, visible_or_404
+from plans.documents import plan_table, planrows, xlsx
 from plans.filters import ActionFilter, PlanActionFilter
 from plans.forms import ActionForm, FindingForm, ProgressForm
 from plans.models import (
@@ -103,8 +94,8 @@ def _district_home(member, today) -> dict:
 def plan_xlsx(request, organization: str, year: int):
     """Download the official plan table; another district's plan is not found."""
     plan = plan_or_404(request.user, organization, year)
-    response = HttpResponse(export.plan_xlsx(plan), content_type=export.XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, export.file_name(plan))
+    response = HttpResponse(xlsx.plan_xlsx(plan), content_type=xlsx.XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, xlsx.file_name(plan))
     return response
 
 

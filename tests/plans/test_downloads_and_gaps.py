@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from plans import export, report
+from plans.documents import report, xlsx
 from plans.models import Action, ProgressUpdate
 from tests.factories import make_user
 
@@ -73,7 +73,7 @@ def test_a_report_whose_author_was_deleted_still_shows_with_a_dash(client, finan
 
 @pytest.mark.parametrize(
     ("page", "module", "function"),
-    [("plan_xlsx", export, "file_name"), ("plan_pdf", report, "pdf_file_name")],
+    [("plan_xlsx", xlsx, "file_name"), ("plan_pdf", report, "pdf_file_name")],
 )
 def test_download_names_go_through_django_s_header_helper(
     client, demo, monkeypatch, page, module, function

@@ -1,6 +1,6 @@
 """The official table, one line per action: each finding is a block whose item, analysis and
-issues span its actions, built once (plans.plan_table) for the plan page, the report and the
-.xlsx, and read back by the plan import."""
+issues span its actions, built once (plans.documents.plan_table) for the plan page, the report
+and the .xlsx, and read back by the plan import."""
 
 import io
 from datetime import date
@@ -11,8 +11,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from assessments.tables import TableError
-from plans import plan_table
-from plans.export import plan_xlsx
+from plans.documents import plan_table
+from plans.documents.xlsx import plan_xlsx
 from plans.loaders import load_plan, plan_rows, read_plan_table
 from plans.models import Action, Finding, Membership
 from tests.factories import (

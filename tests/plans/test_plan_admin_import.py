@@ -10,7 +10,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from assessments.models import ImportRecord, Organization
-from plans.export import plan_xlsx
+from plans.documents.xlsx import plan_xlsx
 from plans.models import Action, Plan
 from tests.factories import make_assessment, make_plan, make_user
 

@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from plans import planrows
-from plans.planrows import Responsible, RowError
+from plans.documents import planrows
+from plans.documents.planrows import Responsible, RowError
 
 
 @pytest.mark.parametrize(

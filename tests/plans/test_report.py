@@ -18,9 +18,9 @@ from pypdf import PdfReader
 
 from assessments.models import Organization
 from assessments.rollup import score_report
-from plans import export, plan_table, planrows
+from plans.documents import plan_table, planrows, xlsx
+from plans.documents.report import local_resource, render_pdf, report_context, static_file
 from plans.models import Action, Division, Finding, Membership, Plan
-from plans.report import local_resource, render_pdf, report_context, static_file
 from tests.factories import make_assessment, make_plan, make_user
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +45,7 @@ def first_cells(plan: Plan) -> dict[str, str]:
     """Each finding's first printed cell: its code, its label and its score."""
     summary = score_report(plan.assessment).summary
     return {
-        finding.item.code: export.finding_cells(finding, summary.items.get(finding.item.code))[0]
+        finding.item.code: xlsx.finding_cells(finding, summary.items.get(finding.item.code))[0]
         for finding, _actions in plan_table.findings(plan)
     }
 

@@ -9,8 +9,9 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from assessments.models import Organization
-from plans import division_names, planrows
+from plans import division_names
 from plans.division_names import DivisionListError, read_standard_divisions
+from plans.documents import planrows
 from plans.models import Division
 from tests.factories import make_division, make_organization, make_user
 

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 
 from assessments.tables import TableError
-from plans import planrows
+from plans.documents import planrows
 from plans.forms import FindingForm, ProgressForm
 from plans.loaders import load_divisions, load_plan, read_plan_table
 from plans.models import (

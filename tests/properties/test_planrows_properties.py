@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from assessments.tables import TableError
 from assessments.thaidates import normalize_digits
-from plans import planrows
+from plans.documents import planrows
 from plans.loaders import plan_rows, read_plan_table
 from tests.properties.strategies import (
     FIRST_SUPPORTED,

@@ -4,9 +4,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from plans.export import plan_xlsx
+from plans.documents.report import render_pdf
+from plans.documents.xlsx import plan_xlsx
 from plans.models import Plan
-from plans.report import render_pdf
 
 WRITERS = {"xlsx": plan_xlsx, "pdf": render_pdf}
 

@@ -21,7 +21,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from assessments.rollup import score_report
-from plans import plan_table, planrows
+from plans.documents import plan_table, planrows
 from plans.models import Finding, Plan
 
 FONT = "TH Sarabun New"

@@ -2,7 +2,7 @@
 print-ready HTML and as an A4 landscape PDF.
 
 The finding blocks and their action lines are the plan page's and the .xlsx export's
-(``plans.plan_table``), so the three forms of the plan always agree. The PDF is drawn by
+(``plans.documents.plan_table``), so the three forms of the plan always agree. The PDF is drawn by
 WeasyPrint from the same template as the HTML page; its stylesheet and the Sarabun font are
 read from the static files on disk, never fetched over the network.
 """
@@ -25,7 +25,7 @@ from assessments import scoring
 from assessments.models import Organization
 from assessments.rollup import score_report
 from assessments.thaidates import format_date
-from plans import export, plan_table, planrows
+from plans.documents import plan_table, planrows, xlsx
 from plans.models import Plan
 
 TEMPLATE = "plans/report.html"
@@ -187,7 +187,7 @@ def report_context(plan: Plan, *, pdf: bool = False, notes: bool = False) -> dic
 
 
 def pdf_file_name(plan: Plan) -> str:
-    return export.file_name(plan, "pdf")
+    return xlsx.file_name(plan, "pdf")
 
 
 def static_file(url: str) -> Path | None:
