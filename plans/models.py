@@ -335,6 +335,17 @@ class Plan(models.Model):
         related_name="+",
     )
     closed_at = models.DateTimeField(gettext_lazy("เวลาที่ปิดแผน"), null=True, blank=True)
+    # Public from published_at until withdrawn (both cleared): the OIT asks offices to publish
+    # their improvement measures and what came of them.
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=gettext_lazy("ผู้เผยแพร่แผน"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    published_at = models.DateTimeField(gettext_lazy("เวลาที่เผยแพร่ต่อสาธารณะ"), null=True, blank=True)
 
     objects = PlanQuerySet.as_manager()
     history = HistoricalRecords()
@@ -893,6 +904,13 @@ class ProgressUpdate(models.Model):
     )
     evidence_file = models.FileField(
         gettext_lazy("ไฟล์หลักฐาน"), upload_to=evidence_upload_to, blank=True, max_length=300
+    )
+    is_public = models.BooleanField(
+        gettext_lazy("เผยแพร่ต่อสาธารณะ"),
+        default=False,
+        help_text=gettext_lazy(
+            "รายละเอียดและหลักฐานของรายงานนี้แสดงในหน้าเผยแพร่ของแผนได้ (เมื่อแผนเผยแพร่แล้ว)"
+        ),
     )
 
     objects = ProgressUpdateQuerySet.as_manager()
