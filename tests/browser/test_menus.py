@@ -1,6 +1,7 @@
 """Each role signs in and finds its own menu, on a desktop and on a 390 px phone."""
 
 import pytest
+from django.contrib.auth import get_user_model
 from playwright.sync_api import Page, expect
 
 from plans.demo import load_demo
@@ -35,7 +36,9 @@ def test_each_role_finds_its_menu(transactional_db, live_server, page: Page, wid
         else:  # the superuser: the BMA pages, the people pages and the admin
             expect(links.last).to_have_text("ผู้ดูแลระบบ")
             expect(page.locator(".menu-links")).to_contain_text("ภาพรวม กทม.")
-        expect(page.locator(".menu-user")).to_have_text(f"{username} ({role})")
+        # The person's name (the demo's invented one), not the bare username.
+        name = get_user_model().objects.get(username=username).get_full_name()
+        expect(page.locator(".menu-user")).to_have_text(f"{name} ({role})")
         for link in links.all():
             expect(link).to_be_visible()
         # Nothing in the header pushes the page sideways on a phone.

@@ -25,7 +25,7 @@ def test_staff_signs_in_sees_the_plans_and_signs_out(transactional_db, live_serv
 
     expect(page).to_have_url(f"{live_server.url}/")
     expect(page.get_by_role("heading", name="หน้าแรก", level=1)).to_be_visible()
-    expect(page.locator(".site-nav")).to_contain_text("staff")
+    expect(page.locator(".site-nav")).to_contain_text("สมศักดิ์ ใจการคลัง")
     plans = page.get_by_role("region", name="แผนปรับปรุง")
     expect(plans.get_by_role("heading", name="แผนปรับปรุง")).to_be_visible()
     row = plans.get_by_role("row").filter(has=page.get_by_role("cell", name="เขตพระโขนง"))
