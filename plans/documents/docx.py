@@ -42,6 +42,9 @@ def _set_font(style_or_run, size=None, bold=None) -> None:
         properties.insert(0, fonts)
     for attribute in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
         fonts.set(qn(attribute), FONT)
+    # A theme font (the default template's headings have them) would win over the name.
+    for attribute in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(attribute), None)
     if size is not None:
         for tag in ("w:szCs",):
             element = properties.find(qn(tag))

@@ -138,13 +138,13 @@ def six_month_day(plan: Plan) -> date:
 
 def report_round(kind: str, rounds: list, plan: Plan, chosen=None):
     """The round the report covers: the one asked for; for the six-month report, the latest
-    round ending on or before 31 March; for the annual one, the plan's last round."""
+    round ending on or before 31 March; the annual one covers the whole year, no one round."""
     if chosen is not None:
         return chosen
     if kind == SIX_MONTH:
         ended = [r for r in rounds if r.ends_on <= six_month_day(plan)]
         return max(ended, key=lambda r: r.ends_on) if ended else None
-    return max(rounds, key=lambda r: r.ends_on) if rounds else None
+    return None
 
 
 def report_day(kind: str, plan: Plan, chosen_round=None, covering_round=None) -> date:

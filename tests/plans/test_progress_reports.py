@@ -107,7 +107,9 @@ def test_the_six_month_report_counts_as_of_31_march(world):
 def test_the_annual_report_counts_the_whole_year(world):
     report = progress_report.build(world.plan, "annual", today=TODAY)
     assert report.day == date(2022, 9, 30)
-    assert report.round == world.rounds[1]  # the plan's last round
+    assert report.round is None
+    assert report.cover.round_name == "ตลอดปีงบประมาณ"
+    assert report.cover.period == "1 ตุลาคม 2564 – 30 กันยายน 2565"
     assert counts(report.totals) == (4, 2, 1, 0, 1)
     assert lines_of(report)["จัดทำคู่มือ"].note == "เสร็จ"
 
@@ -209,3 +211,17 @@ def test_before_its_first_report_an_action_had_not_started(world):
         Status.NOT_STARTED,
         0,
     )
+
+
+def test_the_pdf_follows_the_readers_language_and_keeps_the_data_as_stored(world):
+    from django.utils import translation
+
+    from plans.documents import report_pdf
+
+    with translation.override("en"):
+        html = report_pdf.render_html(progress_report.build(world.plan, "six-month", today=TODAY))
+    assert "Six-month progress report" in html
+    assert "Summary of results" in html
+    assert "Data as of 31 March 2565" in html
+    assert "รายงานความก้าวหน้า" not in html
+    assert "ประชุมทุกฝ่าย" in html  # the plan's own text, as stored

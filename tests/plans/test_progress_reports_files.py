@@ -231,3 +231,12 @@ def test_the_command_refuses_in_thai(demo, tmp_path, arguments, message):
     with pytest.raises(CommandError, match=message):
         call_command("export_report", *arguments, f"--output={output}")
     assert not output.exists()
+
+
+def test_the_headings_use_the_body_font_not_a_theme_font(files):
+    document = Document(io.BytesIO(files.word.content))
+    for name in ("Heading 1", "Heading 2"):
+        fonts = document.styles[name].element.rPr.find(qn("w:rFonts"))
+        assert fonts.get(qn("w:cs")) == "TH Sarabun New"
+        assert fonts.get(qn("w:asciiTheme")) is None
+        assert fonts.get(qn("w:cstheme")) is None
