@@ -8,7 +8,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from ita_tracker.health import health
-from plans.views import dashboards, plan_status
+from plans.views import dashboards, plan_status, progress_reports
 from plans.views import people as people_views
 from plans.views import report as report_views
 from plans.views import staff as plan_views
@@ -58,6 +58,11 @@ urlpatterns = [
         "plans/<str:organization>/<int:year>/plan.pdf",
         report_views.plan_pdf,
         name="plan_pdf",
+    ),
+    path(
+        "plans/<str:organization>/<int:year>/reports/<str:kind>.<str:format_>",
+        progress_reports.progress_report_file,
+        name="progress_report_file",
     ),
     path("plans/<str:organization>/<int:year>/approve/", plan_status.approve, name="plan_approve"),
     path("plans/<str:organization>/<int:year>/close/", plan_status.close, name="plan_close"),

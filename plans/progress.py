@@ -84,6 +84,36 @@ def combined(latest: list[tuple[str, int] | None]) -> tuple[str, int]:
     return Status.NOT_STARTED, 0
 
 
+def status_after(
+    action: Action, reports: list, divisions: list[int], day, *, reported_later: bool = False
+) -> tuple[str, int]:
+    """The status and progress ``action`` had at the end of ``day``: the rule of ``report``
+    replayed over its ``reports`` made up to then (ProgressUpdates in the order they were
+    made), ``divisions`` being the ids of the district's divisions; ``reported_later`` says
+    whether it has reports made after ``day``.
+
+    Without a report by then, the action had not started, unless it was settled without any
+    report at all: cancelled (a plan decision that carries no date), or done on its completion
+    date (as ``plans.dashboards.completion`` counts it)."""
+    if not reports:
+        if reported_later:
+            return Status.NOT_STARTED, 0
+        if action.status == Status.CANCELLED:
+            return Status.CANCELLED, 0
+        if action.status == Status.DONE and action.completed_on and action.completed_on <= day:
+            return Status.DONE, 100
+        return Status.NOT_STARTED, 0
+    last = reports[-1]
+    if action.all_divisions and last.division_id is not None:
+        latest = {
+            report.division_id: (report.status, report.progress)
+            for report in reports
+            if report.division_id is not None
+        }
+        return combined([latest.get(division) for division in divisions])
+    return last.status, last.progress
+
+
 def latest_by_division(action: Action) -> list[tuple[str, int] | None]:
     """Each of the district's divisions' latest report on the action (None without one)."""
     divisions = action.finding.plan.organization.divisions.values_list("pk", flat=True)
