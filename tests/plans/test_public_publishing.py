@@ -224,3 +224,24 @@ def test_the_report_form_offers_public_off_by_default_and_saves_it(client, world
         False,
         True,
     ]
+
+
+# --- What "changed" means for the cache validators -------------------------------------------
+
+
+def test_last_changed_follows_the_plans_rows_and_reports(world):
+    publishing.publish(world.plan, world.owner, timezone.now())
+    first = publishing.last_changed(world.plan)
+    assert first is not None and first >= world.plan.history.earliest().history_date
+
+    world.action.text = "เผยแพร่แผนการจัดซื้อจัดจ้างและผลการจัดซื้อบนเว็บไซต์"
+    world.action.save()
+    after_edit = publishing.last_changed(world.plan)
+    assert after_edit > first
+
+    ProgressUpdate.objects.create(action=world.action, progress=20, status="in_progress")
+    after_report = publishing.last_changed(world.plan)
+    assert after_report > after_edit
+
+    world.action.delete()
+    assert publishing.last_changed(world.plan) > after_report
