@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from ita_tracker.health import health
 from plans.views import dashboards, plan_status, progress_reports
 from plans.views import people as people_views
+from plans.views import public as public_views
+from plans.views import publishing as publishing_views
 from plans.views import report as report_views
 from plans.views import staff as plan_views
 from plans.views import start as start_views
@@ -66,6 +68,16 @@ urlpatterns = [
     ),
     path("plans/<str:organization>/<int:year>/approve/", plan_status.approve, name="plan_approve"),
     path("plans/<str:organization>/<int:year>/close/", plan_status.close, name="plan_close"),
+    path(
+        "plans/<str:organization>/<int:year>/publish/",
+        publishing_views.publish,
+        name="plan_publish",
+    ),
+    path(
+        "plans/<str:organization>/<int:year>/withdraw/",
+        publishing_views.withdraw,
+        name="plan_withdraw",
+    ),
     path("plans/<str:organization>/start/", start_views.start_plan, name="start_plan"),
     path("scores/<str:organization>/<int:year>/", dashboards.scores, name="scores"),
     path("overview/", dashboards.overview_latest, name="overview_latest"),
@@ -90,6 +102,14 @@ urlpatterns = [
     ),
     path("account/reminders/", reminder_views.preferences, name="reminder_preferences"),
     path("reminders/stop/<str:token>/", reminder_views.stop, name="reminders_stop"),
+    path("public/", public_views.home, name="public_home"),
+    path(
+        "public/evidence/<int:pk>/<str:token>/",
+        public_views.evidence,
+        name="public_evidence",
+    ),
+    path("public/<str:organization>/", public_views.office, name="public_office"),
+    path("public/<str:organization>/<int:year>/", public_views.plan, name="public_plan"),
     path("oit/", include("oit.urls")),
     path("health/", health, name="health"),
     path("favicon.ico", favicon, name="favicon"),

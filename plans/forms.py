@@ -229,7 +229,8 @@ class ProgressForm(EvidenceCheckMixin, RetryAfterConflict, LimitedForm):
 
     class Meta:
         model = ProgressUpdate
-        fields = ["progress", "status", "note", "evidence_url", "evidence_file"]
+        fields = ["progress", "status", "note", "evidence_url", "evidence_file", "is_public"]
+        labels = {"is_public": gettext_lazy("เผยแพร่รายละเอียดและหลักฐานนี้ต่อสาธารณะ")}
         widgets = {
             "note": forms.Textarea(attrs={"rows": 4}),
             "progress": forms.NumberInput(attrs={"min": 0, "max": 100, "step": 5}),
