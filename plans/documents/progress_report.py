@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.conf import settings
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -26,6 +26,7 @@ from plans.documents import plan_table, planrows
 from plans.documents.report import office_name
 from plans.models import Action, Plan, ProgressUpdate, ReportingRound
 from plans.progress import status_after
+from plans.publishing import public_evidence_url
 
 Status = Action.Status
 SIX_MONTH, ANNUAL = "six-month", "annual"
@@ -162,17 +163,15 @@ def _site(path: str) -> str:
 
 def _evidence_link(update: ProgressUpdate, public: bool) -> tuple[str, str]:
     """(href, label) of a report's evidence: its link, else its file at the app's address
-    (the public variant: the file's public address, when the public pages provide one)."""
+    (the public variant: the file's own public address)."""
     if update.evidence_url:
         return update.evidence_url, update.evidence_url
     if not update.evidence_file:
         return "", ""
     label = update.evidence_file.name.rsplit("/", 1)[-1]
-    try:
-        path = reverse("public_evidence" if public else "evidence", args=[update.pk])
-    except NoReverseMatch:
-        return "", label
-    return _site(path), label
+    if public:
+        return _site(public_evidence_url(update)), label
+    return _site(reverse("evidence", args=[update.pk])), label
 
 
 def _reports_by_action(plan: Plan) -> dict[int, list[ProgressUpdate]]:

@@ -10,6 +10,7 @@ from assessments.thaidates import BANGKOK
 from plans.documents import progress_report
 from plans.models import Action, Finding, ProgressUpdate
 from plans.progress import status_after
+from plans.publishing import public_evidence_url
 from tests.plans.small_plan import make_small_plan
 
 pytestmark = pytest.mark.django_db
@@ -225,3 +226,17 @@ def test_the_pdf_follows_the_readers_language_and_keeps_the_data_as_stored(world
     assert "Data as of 31 March 2565" in html
     assert "รายงานความก้าวหน้า" not in html
     assert "ประชุมทุกฝ่าย" in html  # the plan's own text, as stored
+
+
+def test_a_public_report_s_file_links_to_its_own_public_address():
+    """The public variant never points to the signed-in evidence page, only to the file's
+    public address, which the public pages serve."""
+    from plans.publishing import public_evidence_url
+
+    update = ProgressUpdate(pk=7, evidence_file="evidence/2565/minutes.pdf")
+    href, label = progress_report._evidence_link(update, public=True)
+    assert label == "minutes.pdf"
+    assert href.endswith(public_evidence_url(update))
+    assert "/public/evidence/7/" in href
+    private_href, _ = progress_report._evidence_link(update, public=False)
+    assert private_href.endswith("/evidence/7/") and "/public/" not in private_href
