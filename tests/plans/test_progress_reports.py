@@ -231,8 +231,6 @@ def test_the_pdf_follows_the_readers_language_and_keeps_the_data_as_stored(world
 def test_a_public_report_s_file_links_to_its_own_public_address():
     """The public variant never points to the signed-in evidence page, only to the file's
     public address, which the public pages serve."""
-    from plans.publishing import public_evidence_url
-
     update = ProgressUpdate(pk=7, evidence_file="evidence/2565/minutes.pdf")
     href, label = progress_report._evidence_link(update, public=True)
     assert label == "minutes.pdf"
