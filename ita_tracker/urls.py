@@ -110,6 +110,11 @@ urlpatterns = [
     ),
     path("public/<str:organization>/", public_views.office, name="public_office"),
     path("public/<str:organization>/<int:year>/", public_views.plan, name="public_plan"),
+    path(
+        "public/<str:organization>/<int:year>/reports/<str:kind>.<str:format_>",
+        public_views.report_file,
+        name="public_report_file",
+    ),
     path("oit/", include("oit.urls")),
     path("health/", health, name="health"),
     path("favicon.ico", favicon, name="favicon"),

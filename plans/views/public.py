@@ -9,17 +9,18 @@ validators from the plan's latest change, so a browser or proxy asks again cheap
 import hashlib
 import logging
 
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import condition, require_GET
 
 from assessments.models import Organization
 from assessments.rollup import score_report
 from plans import dashboards, publishing
 from plans.dashboard_charts import ROUND_SEGMENTS, STATUS_SEGMENTS
-from plans.documents import plan_table, planrows
+from plans.documents import plan_table, planrows, progress_files, progress_report
 from plans.documents.report import office_name
 from plans.models import Action
 
@@ -127,7 +128,7 @@ def _public_plan(request, organization: str, year: int):
     return request._public_plans[key]
 
 
-def _plan_changed(request, organization: str, year: int):
+def _plan_changed(request, organization: str, year: int, **_):
     plan = _public_plan(request, organization, year)
     return publishing.last_changed(plan) if plan is not None else None
 
@@ -183,6 +184,31 @@ def plan(request, organization: str, year: int):
 
 def today():
     return timezone.localdate()
+
+
+def _report_etag(request, organization: str, year: int, kind: str, format_: str):
+    """A report also carries the day it is printed on, so the validator changes daily too."""
+    plan = _public_plan(request, organization, year)
+    if plan is None:
+        return None
+    changed = _plan_changed(request, organization, year)
+    stamp = changed.isoformat() if changed else ""
+    return _etag("report", plan.pk, kind, format_, stamp, today().isoformat())
+
+
+@_cacheable
+@require_GET
+@condition(etag_func=_report_etag)
+def report_file(request, organization: str, year: int, kind: str, format_: str):
+    """The six-month or annual report of a published plan, in its public variant: notes and
+    evidence only of the reports marked public."""
+    found = _public_plan(request, organization, year)
+    if found is None or kind not in progress_report.KINDS or format_ not in progress_files.FORMATS:
+        return not_found(request)
+    file = progress_files.export(found, kind, format_, public=True, request=request)
+    response = HttpResponse(file.data, content_type=file.content_type)
+    response["Content-Disposition"] = content_disposition_header(True, file.name)
+    return response
 
 
 # --- /public/evidence/<pk>/<token>/ --------------------------------------------------------

@@ -1,8 +1,11 @@
 """The public pages of a published plan: what they show, what never reaches them, the one 404,
 the cache validators, the evidence URL, and a query count that does not grow with the plan."""
 
+import io
 import re
+from datetime import datetime
 
+import docx
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
@@ -11,6 +14,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from assessments.rollup import score_report
+from assessments.thaidates import BANGKOK
 from plans import publishing
 from plans.models import Action, Plan, ProgressUpdate
 
@@ -229,3 +233,48 @@ def test_the_pages_pass_the_csp_with_no_inline_script_or_style(client, reports):
         html = response.content.decode()
         assert not re.search(r"<script(?![^>]*\bsrc=)", html)
         assert "<style" not in html and " style=" not in html
+
+
+# --- The reports, public variant ---------------------------------------------------------------
+
+
+def report_url(kind="annual", format_="docx", code="1009", year=2565):
+    return reverse("public_report_file", args=[code, year, kind, format_])
+
+
+def test_the_public_page_offers_the_reports_in_their_public_variant(client, reports):
+    html = client.get(page_url()).content.decode()
+    for kind in ("six-month", "annual"):
+        for format_ in ("pdf", "docx"):
+            assert report_url(kind, format_) in html
+    assert reverse("progress_report_file", args=["1009", 2565, "annual", "pdf"]) not in html
+
+
+def test_the_public_word_report_holds_only_the_public_report_s_words(client, reports):
+    # The annual report reads the reports made within the plan's year (FY 2565).
+    within_the_year = datetime(2022, 3, 1, 10, tzinfo=BANGKOK)
+    ProgressUpdate.objects.filter(pk__in=[reports["private"].pk, reports["public"].pk]).update(
+        reported_at=within_the_year
+    )
+    response = client.get(report_url("annual", "docx"))
+    assert response.status_code == 200
+    assert "wordprocessingml" in response["Content-Type"]
+    text = "\n".join(
+        cell.text
+        for table in docx.Document(io.BytesIO(response.content)).tables
+        for row in table.rows
+        for cell in row.cells
+    )
+    assert PUBLIC_NOTE in text
+    assert PRIVATE_NOTE not in text and PRIVATE_URL not in text
+    assert "staff" not in text and "owner" not in text
+
+
+def test_reports_of_an_unpublished_plan_or_an_unknown_kind_are_the_public_404(client, reports):
+    missing = without_csrf(client.get(reverse("public_plan", args=["9999", 2565])).content.decode())
+    for url in (report_url("weekly"), report_url(format_="odt"), report_url(year=2564)):
+        response = client.get(url)
+        assert response.status_code == 404
+        assert without_csrf(response.content.decode()) == missing
+    publishing.withdraw(reports["plan"])
+    assert client.get(report_url()).status_code == 404
