@@ -1,54 +1,23 @@
 """The list of districts, the overview of every district and the links between a district's
 pages."""
 
-from datetime import date
-
 import pytest
-from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from assessments.models import Organization
-from plans.models import ReportingRound
 from tests.factories import (
-    SEED_SCORES,
     make_assessment,
     make_organization,
     make_plan,
-    make_user,
 )
-from tests.plans.small_plan import make_small_plan
+from tests.plans.role_pages import central_user, page, small_plan_with_scores
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def small():
-    world = make_small_plan()
-    # The assessment's scores, and a round open today, so every figure has something to show.
-    world.plan.assessment.scores.all().delete()
-    items = {item.code: item for item in world.plan.assessment.framework.items.all()}
-    for code, score in SEED_SCORES.items():
-        world.plan.assessment.scores.create(item=items[code], score=score)
-    today = date.today()
-    ReportingRound.objects.create(plan=world.plan, name="รอบวันนี้", starts_on=today, ends_on=today)
-    return world
-
-
-def central_user(organization, username="central"):
-    user = make_user(username, organization=organization, role="central_manager")
-    user.user_permissions.add(Permission.objects.get(codename="view_all_organizations"))
-    return user
-
-
-def page(client, user, url=None):
-    client.force_login(user)
-    response = client.get(url or reverse("home"))
-    assert response.status_code == 200
-    return response
-
-
-def menu_keys(html: str) -> list[str]:
-    return [part.split('"', 1)[0] for part in html.split('data-menu="')[1:]]
+    return small_plan_with_scores()
 
 
 # --- Districts list -------------------------------------------------------------------------
