@@ -30,7 +30,7 @@ def test_staff_reports_done_with_a_file_and_sees_it_in_the_history(
     page.get_by_role("link", name="รายงานความก้าวหน้า").click()
     page.get_by_label("ความก้าวหน้า (ร้อยละ)").fill("100")
     page.get_by_label("สถานะ").select_option(label="เสร็จสิ้น")
-    page.get_by_label("รายละเอียด").fill("เผยแพร่แบบฟอร์มบนเว็บไซต์แล้ว")
+    page.get_by_role("textbox", name="รายละเอียด").fill("เผยแพร่แบบฟอร์มบนเว็บไซต์แล้ว")
     page.get_by_label("ไฟล์หลักฐาน").set_input_files(
         files=[{"name": "หลักฐาน.pdf", "mimeType": "application/pdf", "buffer": PDF}]
     )
