@@ -1,13 +1,13 @@
 """The six-month and annual reports of a plan, downloaded as PDF or Word."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
-from django.utils.http import content_disposition_header
+from django.http import Http404
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from plans.access import plan_or_404
 from plans.documents import progress_files, progress_report
+from plans.views.downloads import attachment
 
 
 @login_required
@@ -24,7 +24,4 @@ def progress_report_file(request, organization: str, year: int, kind: str, forma
         if chosen is None:
             raise Http404(gettext("ไม่พบรอบการติดตามนี้ในแผน"))
     file = progress_files.export(plan, kind, format_, round=chosen, request=request)
-    response = HttpResponse(file.data, content_type=file.content_type)
-    # A Thai name: Django sends it as filename*=utf-8''… (RFC 5987) beside an ASCII fallback.
-    response["Content-Disposition"] = content_disposition_header(True, file.name)
-    return response
+    return attachment(file.data, file.content_type, file.name)

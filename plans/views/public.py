@@ -9,11 +9,10 @@ validators from the plan's latest change, so a browser or proxy asks again cheap
 import hashlib
 import logging
 
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse
 from django.shortcuts import render
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import condition, require_GET
 
 from assessments.models import Organization
@@ -23,6 +22,7 @@ from plans.dashboard_charts import ROUND_SEGMENTS, STATUS_SEGMENTS
 from plans.documents import plan_table, planrows, progress_files, progress_report
 from plans.documents.report import office_name
 from plans.models import Action
+from plans.views.downloads import attachment
 
 log = logging.getLogger(__name__)
 
@@ -206,9 +206,7 @@ def report_file(request, organization: str, year: int, kind: str, format_: str):
     if found is None or kind not in progress_report.KINDS or format_ not in progress_files.FORMATS:
         return not_found(request)
     file = progress_files.export(found, kind, format_, public=True, request=request)
-    response = HttpResponse(file.data, content_type=file.content_type)
-    response["Content-Disposition"] = content_disposition_header(True, file.name)
-    return response
+    return attachment(file.data, file.content_type, file.name)
 
 
 # --- /public/evidence/<pk>/<token>/ --------------------------------------------------------

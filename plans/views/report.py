@@ -1,13 +1,12 @@
 """The official report: the plan table as print-ready HTML and as PDF."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from plans.access import plan_or_404
 from plans.documents import report
+from plans.views.downloads import attachment
 
 
 @login_required
@@ -24,6 +23,6 @@ def plan_report(request, organization: str, year: int):
 def plan_pdf(request, organization: str, year: int):
     """Download the report as PDF; another district's plan is not found."""
     plan = plan_or_404(request.user, organization, year)
-    response = HttpResponse(report.render_pdf(plan, request), content_type=report.PDF_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, report.pdf_file_name(plan))
-    return response
+    return attachment(
+        report.render_pdf(plan, request), report.PDF_CONTENT_TYPE, report.pdf_file_name(plan)
+    )

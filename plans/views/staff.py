@@ -8,10 +8,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Max
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -34,6 +33,7 @@ from plans.models import (
     plan_organizations,
 )
 from plans.versions import StaleVersion, save_if_current
+from plans.views.downloads import attachment
 from reminders import digests
 
 PAGE_SIZE = 25
@@ -94,9 +94,7 @@ def _district_home(member, today) -> dict:
 def plan_xlsx(request, organization: str, year: int):
     """Download the official plan table; another district's plan is not found."""
     plan = plan_or_404(request.user, organization, year)
-    response = HttpResponse(xlsx.plan_xlsx(plan), content_type=xlsx.XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, xlsx.file_name(plan))
-    return response
+    return attachment(xlsx.plan_xlsx(plan), xlsx.XLSX_CONTENT_TYPE, xlsx.file_name(plan))
 
 
 def _today():
