@@ -108,6 +108,11 @@ class Organization(models.Model):
     class Kind(models.TextChoices):
         DISTRICT = "district", _("สำนักงานเขต")
         CENTRAL = "central", _("หน่วยงานส่วนกลาง")
+        # The national picture: ITA assesses about 8,300 agencies, most outside Bangkok.
+        MINISTRY = "ministry", _("กระทรวง")
+        DEPARTMENT = "department", _("กรม")
+        PROVINCE = "province", _("จังหวัด")
+        LOCAL = "local", _("องค์กรปกครองส่วนท้องถิ่น")
         OTHER = "other", _("หน่วยงานอื่น")
 
     code = models.CharField(
@@ -146,6 +151,8 @@ class Organization(models.Model):
         verbose_name = _("หน่วยงาน")
         verbose_name_plural = _("หน่วยงาน")
         ordering = ["code"]
+        # The overview filters thousands of agencies by kind and by parent.
+        indexes = [models.Index(fields=["kind", "code"], name="organization_kind_code")]
         permissions = [("view_all_organizations", _("ดูข้อมูลได้ทุกหน่วยงาน"))]
 
     def __str__(self):
