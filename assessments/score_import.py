@@ -164,10 +164,14 @@ def _cells(
 
 def _assessment_ids(keys: set[tuple[int, int]]) -> dict[tuple[int, int], int]:
     """Return {(organization id, framework id): assessment id} for the pairs that exist."""
-    found = Assessment.objects.filter(
-        organization_id__in={organization for organization, _ in keys},
-        framework_id__in={framework for _, framework in keys},
-    ).values_list("organization_id", "framework_id", "id")
+    found = (
+        Assessment.objects.filter(
+            organization_id__in={organization for organization, _ in keys},
+            framework_id__in={framework for _, framework in keys},
+        )
+        .order_by()
+        .values_list("organization_id", "framework_id", "id")
+    )
     return {(o, f): pk for o, f, pk in found if (o, f) in keys}
 
 
@@ -313,9 +317,13 @@ def _compare(table, shape, groups, organizations, frameworks, items) -> ScoreImp
     for start in range(0, len(keys), CHUNK):
         chunk = keys[start : start + CHUNK]
         stored: dict[int, dict[int, Decimal]] = {}
-        for assessment_id, item_id, score in ItemScore.objects.filter(
-            assessment_id__in=[existing[key] for key in chunk if key in existing]
-        ).values_list("assessment_id", "item_id", "score"):
+        for assessment_id, item_id, score in (
+            ItemScore.objects.filter(
+                assessment_id__in=[existing[key] for key in chunk if key in existing]
+            )
+            .order_by()
+            .values_list("assessment_id", "item_id", "score")
+        ):
             stored.setdefault(assessment_id, {})[item_id] = score
         for key in chunk:
             old_scores = stored.get(existing.get(key), {})
