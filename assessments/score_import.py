@@ -9,6 +9,7 @@ and the import is recorded (who, when, file name and checksum, counts). A file i
 second time changes nothing.
 """
 
+import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -48,6 +49,8 @@ HUNDREDTH = Decimal("0.01")
 CHUNK = 500
 # Rows per INSERT statement (fewer where the database takes fewer parameters).
 INSERT_ROWS = 1000
+# On PostgreSQL new scores and history rows go in with COPY (False: INSERT, as elsewhere).
+COPY_ON_POSTGRESQL = True
 
 
 def score_problem(score: Decimal) -> str | None:
@@ -362,6 +365,57 @@ def _insert(cursor, table: str, columns: list[str], rows: list[tuple], returning
     return ids
 
 
+def _copy(cursor, table: str, columns: list[str], text: str) -> None:
+    """PostgreSQL: COPY rows in (text format: tab-separated, one per line, \\N for null),
+    several times faster than INSERT for many rows."""
+    sql, driver = f"COPY {table} ({', '.join(columns)}) FROM STDIN", cursor.cursor
+    if hasattr(driver, "copy_expert"):  # psycopg2
+        driver.copy_expert(sql, io.StringIO(text))
+    else:  # psycopg 3
+        with driver.copy(sql) as copy:
+            copy.write(text)
+
+
+def _new_ids(cursor, table: str, count: int) -> list[int]:
+    """PostgreSQL: ``count`` ids drawn from the table's id sequence, for rows to COPY in."""
+    cursor.execute(
+        "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+        [table, count],
+    )
+    return [pk for (pk,) in cursor.fetchall()]
+
+
+def _write_new(
+    cursor, table: str, columns: list[str], rows: list[tuple], copies: bool
+) -> list[int]:
+    """Insert new scores (assessment id, item id, score); return their ids in order."""
+    if not rows:
+        return []
+    if not copies:
+        return _insert(cursor, table, columns, rows, returning=connection.ops.quote_name("id"))
+    ids = _new_ids(cursor, ItemScore._meta.db_table, len(rows))
+    text = "".join(f"{pk}\t{a}\t{i}\t{s}\n" for pk, (a, i, s) in zip(ids, rows, strict=True))
+    _copy(cursor, table, [connection.ops.quote_name("id"), *columns], text)
+    return ids
+
+
+def _write_history(
+    cursor, table: str, columns: list[str], rows: list[tuple], stamp: tuple, copies: bool
+) -> None:
+    """Insert history rows: ``rows`` of (id, assessment id, item id, score, history type),
+    each with the same ``stamp`` (history date, change reason, user id)."""
+    if not rows:
+        return
+    if not copies:
+        _insert(cursor, table, columns, [(*row, *stamp) for row in rows])
+        return
+    date, reason, user = ("\\N" if value is None else value for value in stamp)
+    text = "".join(
+        f"{pk}\t{a}\t{i}\t{s}\t{kind}\t{date}\t{reason}\t{user}\n" for pk, a, i, s, kind in rows
+    )
+    _copy(cursor, table, columns, text)
+
+
 def _history_user_id(user) -> int | None:
     """The user the history rows name, as simple-history would pick them."""
     if user is None:
@@ -396,14 +450,15 @@ def apply_import(plan: ScoreImport, user=None) -> tuple[int, int]:
             "assessment_id",
             "item_id",
             "score",
+            "history_type",
             "history_date",
             "history_change_reason",
-            "history_type",
             "history_user_id",
         )
     ]
     # One moment and one user for the whole file, as one import is one change.
     now = connection.ops.adapt_datetimefield_value(timezone.now())
+    copies = COPY_ON_POSTGRESQL and connection.vendor == "postgresql"
     user_id = _history_user_id(user)
     ordered = sorted(keys, key=assessments.__getitem__)
     created = updated = 0
@@ -426,32 +481,32 @@ def apply_import(plan: ScoreImport, user=None) -> tuple[int, int]:
                         new.append((assessment_id, item_id, score))
                     elif found[1] != score:
                         changed.append((found[0], assessment_id, item_id, score))
-            ids = _insert(
+                    else:
+                        continue
+                    plan.touched_assessments.add(assessment_id)
+            ids = _write_new(
                 cursor,
                 score_table,
                 [quote("assessment_id"), quote("item_id"), quote("score")],
                 new,
-                returning=quote("id"),
+                copies,
             )
             if changed:
                 cursor.executemany(
                     f"UPDATE {score_table} SET {quote('score')} = %s WHERE {quote('id')} = %s",
                     [(score, pk) for pk, _, _, score in changed],
                 )
-            _insert(
+            _write_history(
                 cursor,
                 history_table,
                 history_columns,
-                [
-                    (pk, a, i, s, now, None, "+", user_id)
-                    for pk, (a, i, s) in zip(ids, new, strict=True)
-                ]
-                + [(pk, a, i, s, now, None, "~", user_id) for pk, a, i, s in changed],
+                [(pk, a, i, s, "+") for pk, (a, i, s) in zip(ids, new, strict=True)]
+                + [(pk, a, i, s, "~") for pk, a, i, s in changed],
+                (now, None, user_id),
+                copies,
             )
             created += len(new)
             updated += len(changed)
-            if new or changed:
-                plan.touched_assessments.update(assessments[key] for key in chunk)
     years = dict(
         Framework.objects.filter(pk__in={f for _, f in keys}).values_list("id", "fiscal_year")
     )

@@ -6,6 +6,7 @@ from io import StringIO
 
 import pytest
 from django.db import models
+from django.utils import timezone
 
 from assessments import score_import
 from assessments.models import Assessment, ImportRecord, ItemScore, Organization
@@ -81,6 +82,10 @@ def test_a_generated_wide_file_is_imported_whole_with_history(
     assert set(history.values_list("history_type", "history_user", "history_change_reason")) == {
         ("+", user.pk, None)
     }
+    # One moment for the whole file, the moment of the import (in any database's time zone).
+    dates = set(history.values_list("history_date", flat=True))
+    assert len(dates) == 1
+    assert abs((dates.pop() - timezone.now()).total_seconds()) < 300
     assert set(history.values_list("id", flat=True)) == set(
         ItemScore.objects.values_list("id", flat=True)
     )
