@@ -181,3 +181,36 @@ def test_the_command_imports_a_generated_file(wide_file):
     call_command("import_scores", str(path), stdout=out)
     assert f"new {count}, updated 0, unchanged 0" in out.getvalue()
     assert ItemScore.objects.count() == count
+
+
+def test_the_queries_grow_with_the_chunks_not_the_scores(wide_file, monkeypatch):
+    """A chunk of assessments costs a fixed handful of reads; rows are written many to a
+    statement (INSERT or COPY), never one by one."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def counts(context):
+        sql = [query["sql"].lstrip().upper() for query in context.captured_queries]
+        writes = [q for q in sql if q.startswith(("INSERT", "COPY", "SELECT NEXTVAL"))]
+        return len(sql) - len(writes), len(writes)
+
+    path, count = wide_file
+    table = read_table(path.read_bytes(), path.name, ALIASES)
+    monkeypatch.setattr(score_import, "CHUNK", 1000)
+    with CaptureQueriesContext(connection) as one_chunk:
+        plan = plan_import(table)
+        score_import.apply_import(plan)
+    ItemScore.objects.all().delete()
+    ItemScore.history.all().delete()
+    Assessment.objects.all().delete()
+    monkeypatch.setattr(score_import, "CHUNK", 20)
+    with CaptureQueriesContext(connection) as three_chunks:
+        plan = plan_import(table)
+        score_import.apply_import(plan)
+    assert ItemScore.objects.count() == ItemScore.history.count() == count
+    reads, writes = counts(one_chunk)
+    assert reads < 12
+    # Two more chunks: two more reads of stored scores, two more locks of stored rows.
+    assert counts(three_chunks)[0] - reads <= 4
+    # A score and its history row, many to a statement.
+    assert writes <= 2 * count / 100
