@@ -28,6 +28,7 @@ from assessments.models import (
 )
 from assessments.tables import CellError, ErrorList, Table, TableError, read_table, text_of
 from assessments.thaidates import ThaiNumberError, normalize_digits, parse_number, short_number
+from plans import dataversions
 
 ALIASES = {
     "หน่วยงาน": "organization",
@@ -321,6 +322,7 @@ def apply_import(plan: ScoreImport, user=None) -> tuple[int, int]:
         bulk_create_with_history(new, ItemScore, batch_size=1000, default_user=user)
     if changed:
         bulk_update_with_history(changed, ItemScore, ["score"], batch_size=1000, default_user=user)
+    dataversions.touch_assessed(keys)  # the bulk writes above send no signals
     return len(new), len(changed)
 
 
