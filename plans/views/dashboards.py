@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Max, OuterRef, Q, Subquery
 from django.http import Http404
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_cache_control, quote_etag
@@ -69,7 +70,7 @@ def _cache(request, *parts, version: dataversions.Part | None = None, private=()
         member and (member.role, member.organization_id, member.division_id),
         menu_version,
         list(private),
-        request.META.get("CSRF_COOKIE", ""),
+        _csrf_secret(request),
     ]
     digest = hashlib.sha256(repr((key, seen_by)).encode()).hexdigest()[:32]
     return {
@@ -77,6 +78,13 @@ def _cache(request, *parts, version: dataversions.Part | None = None, private=()
         "cache_key": key,
         "etag": quote_etag(digest),
     }
+
+
+def _csrf_secret(request) -> str:
+    """The secret of the CSRF tokens in the page's forms (made now if the browser has none,
+    so that the page rendered later uses the same one)."""
+    get_token(request)
+    return request.META["CSRF_COOKIE"]
 
 
 def _respond(request, template: str, context: dict):
@@ -91,7 +99,7 @@ def _respond(request, template: str, context: dict):
         response = get_conditional_response(request, etag=etag)
     if response is None:
         response = render(request, template, context)
-        response["ETag"] = etag
+    response["ETag"] = etag
     patch_cache_control(response, private=True, no_cache=True)
     return response
 
