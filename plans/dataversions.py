@@ -37,6 +37,10 @@ Pair = tuple[int | None, int]  # (organization id, or None for the catalog; fisc
 # SQLite allows 32,766 parameters in one statement; 4 per row.
 _CHUNK = 2000
 _pending = threading.local()
+# The sum of the rows' counts and the time of the newest change, as one text (both engines).
+_SUM_AND_NEWEST = (
+    "CAST(COALESCE(SUM(changes), 0) AS TEXT) || '/' || COALESCE(CAST(MAX(changed) AS TEXT), '')"
+)
 
 
 @dataclass(frozen=True)
@@ -185,7 +189,7 @@ def organization_part(organization_id: int, years: Iterable[int]) -> Part:
     marks = ", ".join(["%s"] * len(years))
     table = _table()
     return Part(
-        f"SELECT COALESCE(SUM(changes), 0) || '/' || COALESCE(MAX(changed), '') FROM {table} "
+        f"SELECT {_SUM_AND_NEWEST} FROM {table} "
         f"WHERE (organization_id = %s OR organization_id IS NULL) AND fiscal_year IN ({marks})",
         (organization_id, *years),
     )
@@ -196,8 +200,7 @@ def years_part(years: Iterable[int]) -> Part:
     years = sorted(set(years))
     marks = ", ".join(["%s"] * len(years))
     return Part(
-        f"SELECT COALESCE(SUM(changes), 0) || '/' || COALESCE(MAX(changed), '') "
-        f"FROM {_table()} WHERE fiscal_year IN ({marks})",
+        f"SELECT {_SUM_AND_NEWEST} FROM {_table()} WHERE fiscal_year IN ({marks})",
         tuple(years),
     )
 
