@@ -17,7 +17,8 @@ The rules live here and nowhere else:
   ``touch_years`` themselves; a loop of saves may run inside ``batch()`` to bump once.
 - **What a page reads**, in one query (``read``): the scores of (organization, year) read
   that year and the year before; a plan's progress its plan year and the assessed year; the
-  overview of a year every organization's rows of that year and the year before.
+  overview of a year the totals of that year and the year before (``YearVersion``, counted
+  right after each change commits: see ``touch``).
 
 Anything that slips through is bounded by ``ITA_DASHBOARD_CACHE_SECONDS``, the longest a
 cached dashboard lives.
@@ -28,7 +29,7 @@ from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_save, pre_delete
 from django.utils import timezone
 
@@ -64,8 +65,8 @@ def touch(pairs: Iterable[Pair]) -> None:
     """Count one change of each (organization id, fiscal year); None for the year's catalog.
 
     At most two statements per 2,000 pairs (an upsert for the organizations' rows, one for
-    the catalog's), in the caller's transaction; inside ``batch()`` the pairs wait for its
-    end."""
+    the catalog's), in the caller's transaction, and one for the years' totals once it has
+    committed; inside ``batch()`` the pairs wait for its end."""
     pairs = {(None if org is None else int(org), int(year)) for org, year in pairs if year}
     if not pairs:
         return
@@ -75,6 +76,13 @@ def touch(pairs: Iterable[Pair]) -> None:
         return
     _upsert(sorted(pair for pair in pairs if pair[0] is not None), catalog=False)
     _upsert(sorted(pair for pair in pairs if pair[0] is None), catalog=True)
+    # The year's total is one row every writer of the year would lock until they commit
+    # (one district's report waiting for another's, or for a national import): it is counted
+    # just after the commit instead. A page cached meanwhile holds newer data under the older
+    # total, which the next reader replaces; only a crash between the two leaves the
+    # overview stale, until ITA_DASHBOARD_CACHE_SECONDS.
+    years = sorted({year for _org, year in pairs})
+    transaction.on_commit(lambda: _upsert_years(years))
 
 
 def _upsert(pairs: list[Pair], *, catalog: bool) -> None:
@@ -97,6 +105,21 @@ def _upsert(pairs: list[Pair], *, catalog: bool) -> None:
                 f"SET changes = {table}.changes + 1, changed = excluded.changed",
                 params,
             )
+
+
+def _upsert_years(years: list[int]) -> None:
+    from plans.models import YearVersion
+
+    table = connection.ops.quote_name(YearVersion._meta.db_table)
+    rows = ", ".join(["(%s, 1, %s)"] * len(years))
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (fiscal_year, changes, changed) VALUES {rows} "
+            f"ON CONFLICT (fiscal_year) DO UPDATE "
+            f"SET changes = {table}.changes + 1, changed = excluded.changed",
+            [value for year in years for value in (year, now)],
+        )
 
 
 def touch_years(years: Iterable[int]) -> None:
@@ -196,12 +219,14 @@ def organization_part(organization_id: int, years: Iterable[int]) -> Part:
 
 
 def years_part(years: Iterable[int]) -> Part:
-    """The changes of every organization (and the catalog) in these years."""
+    """The changes of every organization (and the catalog) in these years: their totals."""
+    from plans.models import YearVersion
+
     years = sorted(set(years))
     marks = ", ".join(["%s"] * len(years))
+    table = connection.ops.quote_name(YearVersion._meta.db_table)
     return Part(
-        f"SELECT {_SUM_AND_NEWEST} FROM {_table()} WHERE fiscal_year IN ({marks})",
-        tuple(years),
+        f"SELECT {_SUM_AND_NEWEST} FROM {table} WHERE fiscal_year IN ({marks})", tuple(years)
     )
 
 

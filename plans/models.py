@@ -986,10 +986,23 @@ class DataVersion(models.Model):
                 name="plans_dataversion_one_catalog_per_year",
             ),
         ]
-        indexes = [
-            # The overview's read: every organization's rows of a year, summed from the index.
-            models.Index(fields=["fiscal_year", "changes"], name="plans_dataversion_year"),
-        ]
 
     def __str__(self):
         return f"{self.organization_id or '*'} {self.fiscal_year}: {self.changes}"
+
+
+class YearVersion(models.Model):
+    """How many times anything of one fiscal year has changed, in any organization: the
+    overview's version (``plans.dataversions``), one row to read whatever the number of
+    organizations."""
+
+    fiscal_year = models.PositiveSmallIntegerField(gettext_lazy("ปีงบประมาณ"), unique=True)
+    changes = models.PositiveBigIntegerField(gettext_lazy("จำนวนครั้งที่เปลี่ยน"), default=0)
+    changed = models.DateTimeField(gettext_lazy("เปลี่ยนล่าสุด"))
+
+    class Meta:
+        verbose_name = gettext_lazy("รุ่นข้อมูลของแดชบอร์ดทั้งปี")
+        verbose_name_plural = gettext_lazy("รุ่นข้อมูลของแดชบอร์ดทั้งปี")
+
+    def __str__(self):
+        return f"{self.fiscal_year}: {self.changes}"

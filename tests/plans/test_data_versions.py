@@ -106,16 +106,22 @@ def test_a_division_changes_every_year_of_its_organization(two):
     assert after_a[0] != before_a[0] and after_a[1] != before_a[1]
 
 
-def test_the_overview_changes_with_any_district_of_its_year_and_not_with_another_year(two):
+def test_the_overview_changes_with_any_district_of_its_year_and_not_with_another_year(
+    two, django_capture_on_commit_callbacks
+):
     a, b = two
     year = a.assessment.framework.fiscal_year  # 2564; the plans are of 2565
     overview = dataversions.read(dataversions.for_year(year))
-    ProgressUpdate.objects.create(action=an_action(b), progress=10, note="เริ่มแล้ว")
+    with django_capture_on_commit_callbacks(execute=True) as after_commit:
+        ProgressUpdate.objects.create(action=an_action(b), progress=10, note="เริ่มแล้ว")
+    assert after_commit  # the year's total is counted once the change has committed
     changed = dataversions.read(dataversions.for_year(year))
     assert changed != overview
     # Another year: a district's data of 2570 alone.
-    dataversions.touch([(a.organization_id, 2570)])
+    with django_capture_on_commit_callbacks(execute=True):
+        dataversions.touch([(a.organization_id, 2570)])
     assert dataversions.read(dataversions.for_year(year)) == changed
+    assert dataversions.read(dataversions.for_year(2570)) != overview
 
 
 def test_a_catalog_change_changes_every_district_of_its_year(two, framework):
