@@ -230,12 +230,24 @@ def years_part(years: Iterable[int]) -> Part:
     )
 
 
-def all_years_part(organization_id: int) -> Part:
-    """The changes of one organization in any year (what its members' menu shows)."""
-    return Part(
-        f"SELECT COALESCE(SUM(changes), 0) FROM {_table()} WHERE organization_id = %s",
-        (organization_id,),
-    )
+def member_parts(user_id: int) -> list[Part]:
+    """What the menu of a member depends on: their membership (role, organization, division)
+    and the changes of their organization in any year."""
+    from plans.models import Membership
+
+    members = connection.ops.quote_name(Membership._meta.db_table)
+    return [
+        Part(
+            "SELECT CAST(role AS TEXT) || '/' || CAST(organization_id AS TEXT) || '/' || "
+            f"COALESCE(CAST(division_id AS TEXT), '') FROM {members} WHERE user_id = %s",
+            (user_id,),
+        ),
+        Part(
+            f"SELECT COALESCE(SUM(changes), 0) FROM {_table()} WHERE organization_id = "
+            f"(SELECT organization_id FROM {members} WHERE user_id = %s)",
+            (user_id,),
+        ),
+    ]
 
 
 def newest_assessment_year_part() -> Part:

@@ -29,7 +29,7 @@ from plans import dashboard_charts, dashboards, dataversions, starting
 from plans.access import assessment_or_404, plan_or_404
 from plans.charts import heat_legend
 from plans.filters import ActionScopeFilter
-from plans.models import Action, Plan, membership_of, plan_organizations
+from plans.models import Action, Plan, plan_organizations
 
 
 def _cache(request, *parts, version: dataversions.Part | None = None, private=()) -> dict:
@@ -46,14 +46,11 @@ def _cache(request, *parts, version: dataversions.Part | None = None, private=()
     string, its data version, the day (overdue counts change at midnight) and the language
     (a page cached in Thai is not served to someone who chose English). The ETag adds what
     the page around the body shows this user (menu, name, role, the CSRF secret of the
-    forms). Both come from one query."""
+    forms): the membership and the versions come from one query."""
     if version is None:
         version = dataversions.for_year(parts[1])
     user = request.user
-    member = membership_of(user)
-    menu = []
-    if member is not None:
-        menu.append(dataversions.all_years_part(member.organization_id))
+    menu = dataversions.member_parts(user.pk)
     if sees_all_organizations(user):
         menu.append(dataversions.newest_assessment_year_part())
     data, *menu_version = dataversions.read(version, *menu)
@@ -67,7 +64,6 @@ def _cache(request, *parts, version: dataversions.Part | None = None, private=()
         user.get_full_name(),
         user.is_staff,
         user.is_superuser,
-        member and (member.role, member.organization_id, member.division_id),
         menu_version,
         list(private),
         _csrf_secret(request),
