@@ -16,7 +16,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Max, OuterRef, Q, Subquery
 from django.http import Http404
-from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_cache_control, quote_etag
@@ -77,10 +76,12 @@ def _cache(request, *parts, version: dataversions.Part | None = None, private=()
 
 
 def _csrf_secret(request) -> str:
-    """The secret of the CSRF tokens in the page's forms (made now if the browser has none,
-    so that the page rendered later uses the same one)."""
-    get_token(request)
-    return request.META["CSRF_COOKIE"]
+    """The secret of the CSRF tokens in the page's forms, if the browser keeps one.
+
+    A client that keeps no CSRF cookie gets a new secret with every page: left out, so that
+    it can still be answered 304 (it could not send the page's forms anyway). A browser's
+    first visit thus costs one more full page: its next request brings the cookie."""
+    return request.META.get("CSRF_COOKIE", "")
 
 
 def _respond(request, template: str, context: dict):

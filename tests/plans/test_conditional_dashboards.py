@@ -20,7 +20,9 @@ SMALL = {"years": (2564, 2565), "actions_per_weak_item": 1, "reports_per_action"
 
 
 def login(client, username):
+    """Sign in, with the CSRF cookie a browser keeps from the first page it sees."""
     client.force_login(get_user_model().objects.get(username=username))
+    client.get(reverse("home"))
     return client
 
 
@@ -166,3 +168,19 @@ def test_no_304_while_a_message_waits_to_be_shown(client, demo, rf):
 def main(response) -> str:
     """The page's content (the header around it has a fresh CSRF token on every request)."""
     return response.content.decode().split("<main", 1)[1]
+
+
+def test_the_etag_follows_the_csrf_secret_and_a_client_without_one_still_gets_304(
+    client, demo, settings
+):
+    url = urls()["overview"]
+    login(client, "central")
+    with_secret = client.get(url)["ETag"]
+    # The page's forms carry tokens of the secret: another secret, another page.
+    client.cookies[settings.CSRF_COOKIE_NAME] = "x" * 32
+    assert client.get(url, headers={"if-none-match": with_secret}).status_code == 200
+    # A client that keeps no CSRF cookie (a script) is still answered 304.
+    del client.cookies[settings.CSRF_COOKIE_NAME]
+    without = client.get(url)["ETag"]
+    del client.cookies[settings.CSRF_COOKIE_NAME]
+    assert client.get(url, headers={"if-none-match": without}).status_code == 304
