@@ -43,6 +43,7 @@ from assessments.resources import (
 )
 from assessments.tables import TableError
 from assessments.thaidates import format_date
+from plans import dataversions
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -417,6 +418,7 @@ class ItemLinkAdmin(admin.ModelAdmin):
         count = queryset.exclude(status=ItemLink.Status.CONFIRMED).update(
             status=ItemLink.Status.CONFIRMED
         )
+        dataversions.touch_years(queryset.values_list("to_framework__fiscal_year", flat=True))
         self.message_user(request, gettext("ยืนยันการเชื่อมโยงแล้ว %(count)s รายการ") % {"count": count})
 
 

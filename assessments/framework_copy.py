@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from assessments.editions import EditionError
 from assessments.models import Framework, Indicator, Item, ItemLink, LevelBand, Tool
+from plans import dataversions
 
 
 @dataclass
@@ -106,4 +107,5 @@ def copy_framework(source: Framework, to_year: int, to_edition: str | None = Non
         )
         for old, new in zip(old_items, new_items, strict=True)
     )
+    dataversions.touch_years([to_year])  # bulk_create sends no signals
     return CopyResult(target, len(tools), len(indicators), len(new_items), len(bands), len(links))

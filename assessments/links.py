@@ -14,6 +14,7 @@ from difflib import SequenceMatcher
 from django.db import transaction
 
 from assessments.models import Framework, Item, ItemLink
+from plans import dataversions
 
 THRESHOLD = 60
 
@@ -107,4 +108,5 @@ def suggest_links(to_framework: Framework, from_framework: Framework) -> list[It
     with transaction.atomic():
         # bulk_create skips ItemLink.save(): the frameworks are set above.
         ItemLink.objects.bulk_create(links)
+        dataversions.touch_years([from_framework.fiscal_year, to_framework.fiscal_year])
     return links

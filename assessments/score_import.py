@@ -36,6 +36,7 @@ from assessments.models import (
 )
 from assessments.tables import CellError, ErrorList, Table, TableError, read_table, text_of
 from assessments.thaidates import ThaiNumberError, normalize_digits, parse_number, short_number
+from plans import dataversions
 
 ALIASES = {
     "หน่วยงาน": "organization",
@@ -520,8 +521,8 @@ def apply_import(plan: ScoreImport, user=None) -> tuple[int, int]:
         for organization_id, framework_id in keys
         if assessments[(organization_id, framework_id)] in plan.touched_assessments
     }
-    # What follows a write, for the assessments and (organization, year) pairs it touched,
-    # goes here: plan.touched_assessments, plan.touched_organization_years.
+    # The bulk writes above send no signals: the dashboards' data versions are counted here.
+    dataversions.touch(plan.touched_organization_years)
     return created, updated
 
 

@@ -87,7 +87,9 @@ class PrivatePagesMiddleware:
 
     On a shared office PC the back button or the disk cache would otherwise show the last
     user's plan after sign-out. Static files (served earlier, by WhiteNoise) and the
-    signed-out pages keep their own caching.
+    signed-out pages keep their own caching, and so do the dashboards, which the browser
+    keeps only to ask again every time (``no-cache`` with an ETag that names the user: a
+    304 after a change of user or data is impossible).
     """
 
     def __init__(self, get_response):
@@ -95,9 +97,14 @@ class PrivatePagesMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if signed_in_without_query(request):
+        if signed_in_without_query(request) and not revalidated(response):
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+def revalidated(response) -> bool:
+    """Whether the response is one the browser must check with the server before every use."""
+    return response.has_header("ETag") and "no-cache" in response.get("Cache-Control", "")
 
 
 def signed_in_without_query(request) -> bool:

@@ -287,9 +287,11 @@ ITA_REQUEST_MAX_BYTES = max(ITA_IMPORT_MAX_BYTES, ITA_EVIDENCE_MAX_BYTES) + 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # Uploads larger than this go to a temporary file for the length of the request only.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
-# Dashboards are cached until their data changes (plans.dashboards.data_version); this is the
-# longest a cached dashboard lives, which bounds how stale a change that leaves no history
-# (a catalog or reported figure edited in the admin) can be. 0 turns the cache off.
+# Dashboards are cached until the data of their organization and year changes
+# (plans.dataversions: signal handlers, and explicit counts where writes send no signals);
+# this is the longest a cached dashboard lives, the safety net for a change that slips past
+# both (a raw SQL fix, a new bulk write that forgets to count). 0 turns the cache off (the
+# ETag and 304 answers do not depend on it).
 ITA_DASHBOARD_CACHE_SECONDS = env_int("ITA_DASHBOARD_CACHE_SECONDS", 120, minimum=0)
 
 # --- The OIT link checker (oit/checker.py) ------------------------------------------------

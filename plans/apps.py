@@ -6,3 +6,8 @@ class PlansConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "plans"
     verbose_name = _("แผนปรับปรุงและการติดตาม")
+
+    def ready(self):
+        from plans import dataversions
+
+        dataversions.connect()

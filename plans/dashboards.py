@@ -14,18 +14,16 @@ return plain data. The rules of the progress dashboard live here and nowhere els
   the plan's last round belong to no round: they are tallied, all late, as "หลังสิ้นสุดแผน".
 """
 
-import functools
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db import connection
 from django.db.models import Count, Q
 from django.utils.translation import gettext
 
 from assessments import scoring
-from assessments.models import Assessment, ImportRecord, Item, ItemLink, ItemScore
+from assessments.models import Assessment, Item, ItemLink, ItemScore
 from assessments.rollup import ScoreReport, framework_spec, framework_specs, score_report
 from assessments.thaidates import as_date, fiscal_year_bounds
 from plans.models import (
@@ -35,7 +33,6 @@ from plans.models import (
     Finding,
     Plan,
     ProgressUpdate,
-    ReportingRound,
     is_late,
     overdue_condition,
 )
@@ -44,26 +41,6 @@ Status = Action.Status
 WEAKEST_SHOWN = 10
 # The overdue and due-soon lists show this many, earliest due first; the rest are counted.
 LIST_SHOWN = 20
-
-
-def data_version() -> tuple:
-    """A fingerprint of the data the dashboards read, in one cheap query: the newest change
-    history row of every tracked model and the newest import. It changes with every save,
-    delete, progress report and import, so a cached dashboard is never served after one."""
-    with connection.cursor() as cursor:
-        cursor.execute(_version_sql(connection.vendor))
-        return tuple(cursor.fetchone())
-
-
-@functools.cache
-def _version_sql(vendor: str) -> str:
-    # Built once per process: reading a model's history manager is not free.
-    tracked = [ItemScore, Division, Plan, Finding, Action, ReportingRound, ProgressUpdate]
-    quote = connection.ops.quote_name
-    tables = [(model.history.model._meta.db_table, "history_id") for model in tracked]
-    tables.append((ImportRecord._meta.db_table, ImportRecord._meta.pk.column))
-    newest = ", ".join(f"(SELECT MAX({quote(pk)}) FROM {quote(table)})" for table, pk in tables)
-    return f"SELECT {newest}"
 
 
 def share_done(done: int, total: int, cancelled: int) -> Decimal | None:

@@ -29,6 +29,7 @@ from assessments.models import (
 )
 from assessments.tables import CellError, TableError
 from assessments.thaidates import fiscal_year_of
+from plans import dataversions
 from plans.loaders import ensure_plan, load_divisions, load_plan, read_plan_table
 from plans.models import (
     Action,
@@ -246,4 +247,5 @@ def load_demo(
         load_simulated(manifest, today or timezone.localdate())
     if with_users:
         ensure_demo_users(*demo_accounts(manifest))
+    dataversions.touch_all()  # the updates above send no signals
     return DemoCounts.now()

@@ -943,3 +943,66 @@ class ProgressUpdate(models.Model):
         if is_late(self.reported_at, None, rounds_end):
             return str(AFTER_PLAN)
         return "—"
+
+
+class DataVersion(models.Model):
+    """How many times the dashboards' data of one organization and fiscal year has changed
+    (``plans.dataversions`` keeps it; a row with no organization stands for the year's
+    catalog, which every organization's pages of that year read).
+
+    ``changes`` only grows, by one per change, in the transaction of the change: the sum over
+    the rows a page reads grows with every committed change, whatever the order in which
+    concurrent transactions commit (a timestamp alone could commit out of order and be
+    missed). ``changed``, the time of the latest change, tells the versions of two databases
+    apart (a restored backup counts from lower numbers again) and tells an admin when."""
+
+    # No database constraint, and kept when the organization goes: a change counted while an
+    # organization is being deleted (its plans' deletes bump it) must not fail the delete,
+    # and the overview, which sums every row of the year, must see the deletion as a change.
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=gettext_lazy("หน่วยงาน"),
+    )
+    fiscal_year = models.PositiveSmallIntegerField(gettext_lazy("ปีงบประมาณ"))
+    changes = models.PositiveBigIntegerField(gettext_lazy("จำนวนครั้งที่เปลี่ยน"), default=0)
+    changed = models.DateTimeField(gettext_lazy("เปลี่ยนล่าสุด"))
+
+    class Meta:
+        verbose_name = gettext_lazy("รุ่นข้อมูลของแดชบอร์ด")
+        verbose_name_plural = gettext_lazy("รุ่นข้อมูลของแดชบอร์ด")
+        constraints = [
+            # The upsert's conflict targets; the first also serves a page's read of its rows.
+            models.UniqueConstraint(
+                fields=["organization", "fiscal_year"], name="plans_dataversion_one_per_year"
+            ),
+            models.UniqueConstraint(
+                fields=["fiscal_year"],
+                condition=Q(organization__isnull=True),
+                name="plans_dataversion_one_catalog_per_year",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organization_id or '*'} {self.fiscal_year}: {self.changes}"
+
+
+class YearVersion(models.Model):
+    """How many times anything of one fiscal year has changed, in any organization: the
+    overview's version (``plans.dataversions``), one row to read whatever the number of
+    organizations."""
+
+    fiscal_year = models.PositiveSmallIntegerField(gettext_lazy("ปีงบประมาณ"), unique=True)
+    changes = models.PositiveBigIntegerField(gettext_lazy("จำนวนครั้งที่เปลี่ยน"), default=0)
+    changed = models.DateTimeField(gettext_lazy("เปลี่ยนล่าสุด"))
+
+    class Meta:
+        verbose_name = gettext_lazy("รุ่นข้อมูลของแดชบอร์ดทั้งปี")
+        verbose_name_plural = gettext_lazy("รุ่นข้อมูลของแดชบอร์ดทั้งปี")
+
+    def __str__(self):
+        return f"{self.fiscal_year}: {self.changes}"

@@ -20,6 +20,7 @@ from assessments.thaidates import (
     fiscal_year_bounds,
     format_month,
 )
+from plans import dataversions
 from plans.documents.report import office_name
 from plans.models import Action, Finding, Plan, ReportingRound
 
@@ -300,6 +301,7 @@ def carry(preview: Preview, action: Action, item: Item) -> CarriedAction:
 
 
 @transaction.atomic
+@dataversions.batch()  # one count for the whole new plan
 def apply(
     preview: Preview,
     items: list[Item] | None = None,

@@ -35,6 +35,7 @@ from assessments.models import (
     Tool,
 )
 from assessments.thaidates import BANGKOK, as_date, fiscal_year_bounds, format_month
+from plans import dataversions
 from plans.models import (
     Action,
     Division,
@@ -242,6 +243,7 @@ def generate(
                 today,
             )
     _insert(rows, counts)
+    dataversions.touch_all()  # bulk_create sends no signals
     return counts
 
 

@@ -1,11 +1,16 @@
 """Dashboards for managers: a district's scores, a plan's progress, the BMA-wide overview.
 
-Each page is cached until its data changes: the views hand the template lazy objects and a
-cache key (``_cache``), so on a hit nothing is read or computed beyond the access checks and
-one query for the data version. Who may see the page is always checked before the cache.
+Each page is cached until its data changes (``plans.dataversions``: a version per
+organization and year): the views hand the template lazy objects and a cache key
+(``_cache``), so on a hit nothing is read or computed beyond the access checks and one query
+for the data version; a browser that still has the page (If-None-Match with its ETag) gets a
+304 without it being rendered. Who may see the page is always checked first.
 """
 
+import hashlib
+
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -13,31 +18,87 @@ from django.db.models import Max, OuterRef, Q, Subquery
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
+from django.utils.cache import get_conditional_response, patch_cache_control, quote_etag
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from assessments.models import Assessment, Organization, sees_all_organizations
-from plans import dashboard_charts, dashboards, starting
+from plans import dashboard_charts, dashboards, dataversions, starting
 from plans.access import assessment_or_404, plan_or_404
 from plans.charts import heat_legend
 from plans.filters import ActionScopeFilter
 from plans.models import Action, Plan, plan_organizations
 
 
-def _cache(request, *parts) -> dict:
-    """The template's cache timeout and key: the page, its query string, the data version,
-    the day (overdue counts change at midnight) and the language (a page cached in Thai is
-    not served to someone who chose English)."""
-    query = sorted(request.GET.items())
-    key = [
-        *parts,
-        query,
-        dashboards.data_version(),
-        timezone.localdate().isoformat(),
-        translation.get_language(),
+def _cache(request, *parts, version: dataversions.Part | None = None, private=()) -> dict:
+    """The template's cache timeout and key, and the page's ETag, after the access checks.
+
+    ``parts`` name the page (``"scores", assessment.pk``); ``version`` is its data version
+    (``dataversions.for_scores(assessment)``, ``for_progress(plan)``, ``for_year(year)``);
+    without one the page is the overview of the year ``parts[1]``
+    (``_cache(request, "overview", year)`` means ``version=dataversions.for_year(year)``).
+    ``private`` holds what the page shows this user outside the cached part (the scores
+    page's "start the next plan" button).
+
+    The cached body is shared by everyone who reads the page: its key is the page, its query
+    string, its data version, the day (overdue counts change at midnight) and the language
+    (a page cached in Thai is not served to someone who chose English). The ETag adds what
+    the page around the body shows this user (menu, name, role, the CSRF secret of the
+    forms): the membership and the versions come from one query."""
+    if version is None:
+        version = dataversions.for_year(parts[1])
+    user = request.user
+    menu = dataversions.member_parts(user.pk)
+    if sees_all_organizations(user):
+        menu.append(dataversions.newest_assessment_year_part())
+    data, *menu_version = dataversions.read(version, *menu)
+    query = sorted(request.GET.lists())
+    today = timezone.localdate().isoformat()
+    language = translation.get_language()
+    key = [*parts, query, data, today, language]
+    seen_by = [
+        user.pk,
+        user.get_username(),
+        user.get_full_name(),
+        user.is_staff,
+        user.is_superuser,
+        menu_version,
+        list(private),
+        _csrf_secret(request),
     ]
-    return {"cache_seconds": settings.ITA_DASHBOARD_CACHE_SECONDS, "cache_key": key}
+    digest = hashlib.sha256(repr((key, seen_by)).encode()).hexdigest()[:32]
+    return {
+        "cache_seconds": settings.ITA_DASHBOARD_CACHE_SECONDS,
+        "cache_key": key,
+        "etag": quote_etag(digest),
+    }
+
+
+def _csrf_secret(request) -> str:
+    """The secret of the CSRF tokens in the page's forms, if the browser keeps one.
+
+    A client that keeps no CSRF cookie gets a new secret with every page: left out, so that
+    it can still be answered 304 (it could not send the page's forms anyway). A browser's
+    first visit thus costs one more full page: its next request brings the cookie."""
+    return request.META.get("CSRF_COOKIE", "")
+
+
+def _respond(request, template: str, context: dict):
+    """Answer 304 when the browser's copy (its If-None-Match) is still the page, else render
+    the page with its ETag. Either way the browser must ask again next time (no-cache): the
+    ETag changes with the data, the user and the day.
+
+    Not while messages wait to be shown: the page would have to show them."""
+    etag = context["etag"]
+    response = None
+    if not len(messages.get_messages(request)):
+        response = get_conditional_response(request, etag=etag)
+    if response is None:
+        response = render(request, template, context)
+    response["ETag"] = etag
+    patch_cache_control(response, private=True, no_cache=True)
+    return response
 
 
 @login_required
@@ -62,9 +123,15 @@ def scores(request, organization: str, year: int):
         .order_by("framework__name"),
         # Per user, so outside the cached part of the page.
         "start_due": _start_due(request.user, assessment),
-        **_cache(request, "scores", assessment.pk),
     }
-    return render(request, "plans/scores.html", context)
+    context |= _cache(
+        request,
+        "scores",
+        assessment.pk,
+        version=dataversions.for_scores(assessment),
+        private=[context["start_due"]],
+    )
+    return _respond(request, "plans/scores.html", context)
 
 
 def _start_due(user, assessment) -> bool:
@@ -95,9 +162,9 @@ def progress(request, organization: str, year: int):
         "filter": filters,
         "charts": SimpleLazyObject(lambda: dashboard_charts.progress_charts(page)),
         "shown": dashboards.LIST_SHOWN,
-        **_cache(request, "progress", plan.pk),
+        **_cache(request, "progress", plan.pk, version=dataversions.for_progress(plan)),
     }
-    return render(request, "plans/progress.html", context)
+    return _respond(request, "plans/progress.html", context)
 
 
 def _require_overview(user):
@@ -152,9 +219,9 @@ def overview(request, year: int):
         "heat_legend": SimpleLazyObject(lambda: heat_legend(pass_mark=data.pass_mark)),
         "years": years,
         # Only users who see every district get here, so one cached page serves them all.
-        **_cache(request, "overview", year),
+        **_cache(request, "overview", year, version=dataversions.for_year(year)),
     }
-    return render(request, "plans/overview.html", context)
+    return _respond(request, "plans/overview.html", context)
 
 
 DISTRICTS_PAGE_SIZE = 25
