@@ -15,12 +15,47 @@ from plans.division_names import ALL_DIVISIONS
 from plans.models import Action, Finding, Plan
 
 
+def shared_division_names(action: Action) -> list[str]:
+    """The names of the action's other responsible divisions, in the divisions' order: those
+    ``attach_shared_divisions`` put on it, or else read through the relation."""
+    names = getattr(action, "shared_division_names", None)
+    if names is None:
+        names = [division.name for division in action.divisions.all()]
+    return names
+
+
+def attach_shared_divisions(plan: Plan, actions) -> None:
+    """Give every action of the plan its ``shared_division_names`` with one query on the link
+    table: a prefetch of ``divisions`` would build one queryset per action."""
+    names: dict[int, list[str]] = {}
+    links = (
+        Action.divisions.through.objects.filter(action__finding__plan=plan)
+        .order_by("division__organization", "division__order", "division__name")
+        .values_list("action_id", "division__name")
+    )
+    for action_id, name in links:
+        names.setdefault(action_id, []).append(name)
+    for action in actions:
+        action.shared_division_names = names.get(action.pk, [])
+
+
+def plan_actions(plan: Plan) -> list[Action]:
+    """The actions of a plan in table order, with their lead and shared divisions; two queries."""
+    actions = list(
+        Action.objects.filter(finding__plan=plan)
+        .select_related("lead_division")
+        .order_by("finding", "order", "id")
+    )
+    attach_shared_divisions(plan, actions)
+    return actions
+
+
 def responsible_text(action: Action) -> str:
     """The responsible cell as the document writes it: "ฝ่ายปกครอง /ทุกฝ่าย"."""
     names = []
     if action.lead_division:
         names.append(action.lead_division.name)
-    names += [division.name for division in action.divisions.all()]
+    names += shared_division_names(action)
     if action.all_divisions:
         names.append(ALL_DIVISIONS)
     return " /".join(names)
@@ -85,8 +120,7 @@ def findings(plan: Plan, actions=None, *, include_empty: bool = True) -> list[tu
         "order", "item__order"
     )
     if actions is None:
-        queryset = queryset.prefetch_related("actions__lead_division", "actions__divisions")
-        return [(finding, list(finding.actions.all())) for finding in queryset]
+        actions = plan_actions(plan)
     by_finding: dict[int, list] = {}
     for action in actions:
         by_finding.setdefault(action.finding_id, []).append(action)
