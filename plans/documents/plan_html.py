@@ -121,7 +121,7 @@ def plan_page_table(
     ``can_edit`` (edit links per finding) and ``reportable`` (the actions they may report on).
 
     The actions need ``carried_from_year`` (the plan year of the action they carry over, or
-    None) and their shared divisions attached (``plan_table.attach_shared_divisions``)."""
+    None) and their divisions attached (``plan_table.attach_divisions``)."""
     action_url = url_pattern("action_detail")
     report_url = url_pattern("progress_create")
     edit_url = url_pattern("finding_edit")
@@ -193,3 +193,93 @@ def plan_page_table(
         "nothing": _("ไม่มีรายการที่ตรงกับตัวกรอง"),
     }
     return _render("plan_page_table.jinja", sections=table, labels=labels)
+
+
+# ------------------------------------------------------------------------------- the report
+
+
+@dataclass(slots=True)
+class ReportRow:
+    code: str
+    label: str
+    score: str | None
+    span: int
+    analysis: list[tuple[str, bool]]
+    issues: list[tuple[str, bool]]
+    lines: list[ActionLine]
+
+
+def text_lines(text: str) -> list[tuple[str, bool]]:
+    """A cell's lines, each marked whether it is a bullet ("- …")."""
+    return [(line, line[:2] == "- ") for line in text.splitlines()]
+
+
+def report_plan_table(sections: list[Section], headers: list[str]) -> SafeString:
+    """The report's plan table: a section per tool with the official finding blocks."""
+    table = [
+        TableSection(
+            code=section.tool.code,
+            name=section.tool.name,
+            groups=[
+                TableGroup(
+                    number=group.indicator.number,
+                    name=group.indicator.name,
+                    average=score_text(group.average),
+                    rows=[
+                        ReportRow(
+                            code=block.finding.item.code,
+                            label=block.finding.item.name or block.finding.item.text,
+                            score=score_text(block.score),
+                            span=block.span,
+                            analysis=text_lines(block.finding.analysis),
+                            issues=text_lines(block.finding.issues),
+                            lines=block.lines,
+                        )
+                        for block in group.rows
+                    ],
+                )
+                for group in section.indicators
+            ],
+        )
+        for section in sections
+    ]
+    labels = {
+        "tool": _("หัวข้อ"),
+        "indicator": _("ตัวชี้วัดที่"),
+        "average": _("คะแนนเฉลี่ย"),
+        "empty": _("แผนนี้ยังไม่มีประเด็นการปรับปรุง"),
+    }
+    return _render("report_plan_table.jinja", sections=table, headers=headers, labels=labels)
+
+
+def figure(value) -> str:
+    """A score cell of the report: two decimals, "-" where there is none."""
+    return "-" if value is None else floatformat(value, 2)
+
+
+def report_score_tables(tools) -> SafeString:
+    """The score table of each tool (``report.ToolScore``): indicators, items and the total."""
+    heading = _("ประเด็นการประเมิน %(code)s (%(name)s)")
+    total = _("คะแนน %(code)s (น้ำหนักร้อยละ %(weight)s)")
+    table = [
+        {
+            "heading": heading % {"code": tool.code, "name": tool.name},
+            "total_label": total % {"code": tool.code, "weight": floatformat(tool.weight, -2)},
+            "score": figure(tool.score),
+            "indicators": [
+                {
+                    "number": indicator.number,
+                    "name": indicator.name,
+                    "score": figure(indicator.score),
+                    "rows": [
+                        {"code": item.code, "label": item.label, "score": figure(item.score)}
+                        for item in indicator.items
+                    ],
+                }
+                for indicator in tool.indicators
+            ],
+        }
+        for tool in tools
+    ]
+    labels = {"score": _("คะแนนที่ได้"), "indicator": _("ตัวชี้วัดที่")}
+    return _render("report_score_tables.jinja", tools=table, labels=labels)

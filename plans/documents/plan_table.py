@@ -12,41 +12,49 @@ from dataclasses import dataclass, field
 from assessments.rollup import score_report
 from assessments.thaidates import format_window
 from plans.division_names import ALL_DIVISIONS
-from plans.models import Action, Finding, Plan
+from plans.models import Action, Division, Finding, Plan
 
 
 def shared_division_names(action: Action) -> list[str]:
     """The names of the action's other responsible divisions, in the divisions' order: those
-    ``attach_shared_divisions`` put on it, or else read through the relation."""
+    ``attach_divisions`` put on it, or else read through the relation."""
     names = getattr(action, "shared_division_names", None)
     if names is None:
         names = [division.name for division in action.divisions.all()]
     return names
 
 
-def attach_shared_divisions(plan: Plan, actions) -> None:
-    """Give every action of the plan its ``shared_division_names`` with one query on the link
-    table: a prefetch of ``divisions`` would build one queryset per action."""
-    names: dict[int, list[str]] = {}
-    links = (
-        Action.divisions.through.objects.filter(action__finding__plan=plan)
-        .order_by("division__organization", "division__order", "division__name")
-        .values_list("action_id", "division__name")
+def attach_divisions(plan: Plan, actions) -> None:
+    """Give the plan's actions their lead division and their ``shared_division_names``.
+
+    Two small queries whatever the plan's size: the links to shared divisions, then the
+    divisions named (lead or shared), each read once. A ``select_related`` would build a
+    division per action row, and a prefetch of ``divisions`` one queryset per action."""
+    links = list(
+        Action.divisions.through.objects.filter(action__finding__plan=plan).values_list(
+            "action_id", "division_id"
+        )
     )
-    for action_id, name in links:
-        names.setdefault(action_id, []).append(name)
+    wanted = {action.lead_division_id for action in actions} | {pk for _action, pk in links}
+    wanted.discard(None)
+    # In the divisions' own order (organization, order, name), as the relation lists them.
+    divisions = {division.pk: division for division in Division.objects.filter(pk__in=wanted)}
+    rank = {pk: place for place, pk in enumerate(divisions)}
+    shared: dict[int, list[int]] = {}
+    for action_id, division_id in links:
+        shared.setdefault(action_id, []).append(division_id)
+    lead = Action.lead_division.field
     for action in actions:
-        action.shared_division_names = names.get(action.pk, [])
+        if action.lead_division_id is not None:
+            lead.set_cached_value(action, divisions[action.lead_division_id])
+        ids = sorted(shared.get(action.pk, ()), key=rank.__getitem__)
+        action.shared_division_names = [divisions[pk].name for pk in ids]
 
 
 def plan_actions(plan: Plan) -> list[Action]:
-    """The actions of a plan in table order, with their lead and shared divisions; two queries."""
-    actions = list(
-        Action.objects.filter(finding__plan=plan)
-        .select_related("lead_division")
-        .order_by("finding", "order", "id")
-    )
-    attach_shared_divisions(plan, actions)
+    """The actions of a plan in table order, with their lead and shared divisions."""
+    actions = list(Action.objects.filter(finding__plan=plan).order_by("finding", "order", "id"))
+    attach_divisions(plan, actions)
     return actions
 
 

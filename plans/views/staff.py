@@ -148,10 +148,8 @@ def plan_detail(request, organization: str, year: int):
     """The seven-column table of a plan, grouped by tool and indicator, with filters."""
     user, today = request.user, _today()
     plan = plan_or_404(user, organization, year)
-    actions = (
-        Action.objects.filter(finding__plan=plan)
-        .select_related("lead_division")
-        .annotate(carried_from_year=F("carried_from__finding__plan__fiscal_year"))
+    actions = Action.objects.filter(finding__plan=plan).annotate(
+        carried_from_year=F("carried_from__finding__plan__fiscal_year")
     )
     filters = PlanActionFilter(
         request.GET,
@@ -161,7 +159,7 @@ def plan_detail(request, organization: str, year: int):
         today=today,
     )
     shown = list(filters.qs.order_by("finding__order", "order"))
-    plan_table.attach_shared_divisions(plan, shown)
+    plan_table.attach_divisions(plan, shown)
     filtered = any(value for value in request.GET.values())
     findings = plan_table.findings(plan, shown, include_empty=not filtered)
     sections = plan_table.sections(plan, findings)
