@@ -9,10 +9,20 @@ three show the same lines in the same order.
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
+from django.db.models import Q
+
 from assessments.rollup import score_report
 from assessments.thaidates import format_window
 from plans.division_names import ALL_DIVISIONS
 from plans.models import Action, Division, Finding, Plan
+
+
+def shared_division_ids(action: Action) -> list[int]:
+    """The ids of the action's other responsible divisions (see ``shared_division_names``)."""
+    ids = getattr(action, "shared_division_ids", None)
+    if ids is None:
+        ids = [division.pk for division in action.divisions.all()]
+    return ids
 
 
 def shared_division_names(action: Action) -> list[str]:
@@ -25,20 +35,27 @@ def shared_division_names(action: Action) -> list[str]:
 
 
 def attach_divisions(plan: Plan, actions) -> None:
-    """Give the plan's actions their lead division and their ``shared_division_names``.
+    """Give the plan's actions their lead division and their ``shared_division_ids`` and
+    ``shared_division_names``.
 
     Two small queries whatever the plan's size: the links to shared divisions, then the
-    divisions named (lead or shared), each read once. A ``select_related`` would build a
+    divisions (each read once). A ``select_related`` would build a
     division per action row, and a prefetch of ``divisions`` one queryset per action."""
     links = list(
         Action.divisions.through.objects.filter(action__finding__plan=plan).values_list(
             "action_id", "division_id"
         )
     )
-    wanted = {action.lead_division_id for action in actions} | {pk for _action, pk in links}
-    wanted.discard(None)
-    # In the divisions' own order (organization, order, name), as the relation lists them.
-    divisions = {division.pk: division for division in Division.objects.filter(pk__in=wanted)}
+    named = {action.lead_division_id for action in actions} | {pk for _action, pk in links}
+    named.discard(None)
+    # The plan's organization's divisions, and any other one named (always one query), in
+    # the divisions' own order (organization, order, name), as the relation lists them.
+    divisions = {
+        division.pk: division
+        for division in Division.objects.filter(
+            Q(organization_id=plan.organization_id) | Q(pk__in=named)
+        )
+    }
     rank = {pk: place for place, pk in enumerate(divisions)}
     shared: dict[int, list[int]] = {}
     for action_id, division_id in links:
@@ -47,8 +64,8 @@ def attach_divisions(plan: Plan, actions) -> None:
     for action in actions:
         if action.lead_division_id is not None:
             lead.set_cached_value(action, divisions[action.lead_division_id])
-        ids = sorted(shared.get(action.pk, ()), key=rank.__getitem__)
-        action.shared_division_names = [divisions[pk].name for pk in ids]
+        action.shared_division_ids = sorted(shared.get(action.pk, ()), key=rank.__getitem__)
+        action.shared_division_names = [divisions[pk].name for pk in action.shared_division_ids]
 
 
 def plan_actions(plan: Plan) -> list[Action]:
