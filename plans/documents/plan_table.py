@@ -70,7 +70,9 @@ def attach_divisions(plan: Plan, actions) -> None:
 
 def plan_actions(plan: Plan) -> list[Action]:
     """The actions of a plan in table order, with their lead and shared divisions."""
-    actions = list(Action.objects.filter(finding__plan=plan).order_by("finding", "order", "id"))
+    # By the finding's id, not the finding: that would join the plan, organization and item
+    # to sort by the findings' own order, which ``findings`` gives the blocks anyway.
+    actions = list(Action.objects.filter(finding__plan=plan).order_by("finding_id", "order", "id"))
     attach_divisions(plan, actions)
     return actions
 
