@@ -4,6 +4,7 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.forms.renderers import Jinja2
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -106,6 +107,15 @@ class ActionFilter(ActionScopeFilter):
         return queryset.overdue(self.today) if value else queryset
 
 
+# Django's own Jinja2 templates of the form widgets: the same HTML, written several times
+# faster than through the Django template engine (one included template per option).
+_JINJA_WIDGETS = Jinja2()
+
+
+class JinjaRenderedForm(forms.Form):
+    default_renderer = _JINJA_WIDGETS
+
+
 class PlanActionFilter(ActionFilter):
     """The plan page's filters: the staff filters plus a reporting round."""
 
@@ -121,6 +131,7 @@ class PlanActionFilter(ActionFilter):
 
     class Meta(ActionFilter.Meta):
         fields = [*ActionFilter.Meta.fields, "round", "reported"]
+        form = JinjaRenderedForm
 
     def __init__(self, *args, rounds=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -9,10 +9,72 @@ three show the same lines in the same order.
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
+from django.db.models import Q
+
 from assessments.rollup import score_report
 from assessments.thaidates import format_window
 from plans.division_names import ALL_DIVISIONS
-from plans.models import Action, Finding, Plan
+from plans.models import Action, Division, Finding, Plan
+
+
+def shared_division_ids(action: Action) -> list[int]:
+    """The ids of the action's other responsible divisions (see ``shared_division_names``)."""
+    ids = getattr(action, "shared_division_ids", None)
+    if ids is None:
+        ids = [division.pk for division in action.divisions.all()]
+    return ids
+
+
+def shared_division_names(action: Action) -> list[str]:
+    """The names of the action's other responsible divisions, in the divisions' order: those
+    ``attach_divisions`` put on it, or else read through the relation."""
+    names = getattr(action, "shared_division_names", None)
+    if names is None:
+        names = [division.name for division in action.divisions.all()]
+    return names
+
+
+def attach_divisions(plan: Plan, actions) -> None:
+    """Give the plan's actions their lead division and their ``shared_division_ids`` and
+    ``shared_division_names``.
+
+    Two small queries whatever the plan's size: the links to shared divisions, then the
+    divisions (each read once). A ``select_related`` would build a
+    division per action row, and a prefetch of ``divisions`` one queryset per action."""
+    links = list(
+        Action.divisions.through.objects.filter(action__finding__plan=plan).values_list(
+            "action_id", "division_id"
+        )
+    )
+    named = {action.lead_division_id for action in actions} | {pk for _action, pk in links}
+    named.discard(None)
+    # The plan's organization's divisions, and any other one named (always one query), in
+    # the divisions' own order (organization, order, name), as the relation lists them.
+    divisions = {
+        division.pk: division
+        for division in Division.objects.filter(
+            Q(organization_id=plan.organization_id) | Q(pk__in=named)
+        )
+    }
+    rank = {pk: place for place, pk in enumerate(divisions)}
+    shared: dict[int, list[int]] = {}
+    for action_id, division_id in links:
+        shared.setdefault(action_id, []).append(division_id)
+    lead = Action.lead_division.field
+    for action in actions:
+        if action.lead_division_id is not None:
+            lead.set_cached_value(action, divisions[action.lead_division_id])
+        action.shared_division_ids = sorted(shared.get(action.pk, ()), key=rank.__getitem__)
+        action.shared_division_names = [divisions[pk].name for pk in action.shared_division_ids]
+
+
+def plan_actions(plan: Plan) -> list[Action]:
+    """The actions of a plan in table order, with their lead and shared divisions."""
+    # By the finding's id, not the finding: that would join the plan, organization and item
+    # to sort by the findings' own order, which ``findings`` gives the blocks anyway.
+    actions = list(Action.objects.filter(finding__plan=plan).order_by("finding_id", "order", "id"))
+    attach_divisions(plan, actions)
+    return actions
 
 
 def responsible_text(action: Action) -> str:
@@ -20,7 +82,7 @@ def responsible_text(action: Action) -> str:
     names = []
     if action.lead_division:
         names.append(action.lead_division.name)
-    names += [division.name for division in action.divisions.all()]
+    names += shared_division_names(action)
     if action.all_divisions:
         names.append(ALL_DIVISIONS)
     return " /".join(names)
@@ -85,8 +147,7 @@ def findings(plan: Plan, actions=None, *, include_empty: bool = True) -> list[tu
         "order", "item__order"
     )
     if actions is None:
-        queryset = queryset.prefetch_related("actions__lead_division", "actions__divisions")
-        return [(finding, list(finding.actions.all())) for finding in queryset]
+        actions = plan_actions(plan)
     by_finding: dict[int, list] = {}
     for action in actions:
         by_finding.setdefault(action.finding_id, []).append(action)

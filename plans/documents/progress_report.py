@@ -296,7 +296,7 @@ def _count_divisions(line: Line, district, by_division, latest) -> None:
     status (the progress dashboard's rule, as of the report's day)."""
     action = line.line.action
     as_of = _StatusOf(action, line.status)
-    shared = {action.pk: [division.pk for division in action.divisions.all()]}
+    shared = {action.pk: plan_table.shared_division_ids(action)}
     for division in dashboards.answering_divisions(action, shared, district):
         by_division[division.pk].counts[dashboards.division_status(as_of, division, latest)] += 1
 

@@ -25,7 +25,7 @@ from assessments import scoring
 from assessments.models import Organization
 from assessments.rollup import score_report
 from assessments.thaidates import format_date
-from plans.documents import plan_table, planrows, xlsx
+from plans.documents import plan_html, plan_table, planrows, xlsx
 from plans.models import Plan
 
 TEMPLATE = "plans/report.html"
@@ -60,21 +60,6 @@ class ToolScore:
     indicators: list[IndicatorScore] = field(default_factory=list)
 
 
-@dataclass
-class ReportGroup:
-    number: int
-    name: str
-    average: Decimal | None
-    rows: list[plan_table.Row]
-
-
-@dataclass
-class ReportSection:
-    code: str
-    name: str
-    groups: list[ReportGroup]
-
-
 def office_name(organization: Organization) -> str:
     """Name the office as the document does: "สำนักงานเขตพระโขนง" for the district เขตพระโขนง
     ("Phra Khanong District Office" in English, where the office has an English name)."""
@@ -98,31 +83,14 @@ def subtitle(plan: Plan) -> str:
     }
 
 
-def plan_sections(plan: Plan, summary) -> list[ReportSection]:
-    """The plan table grouped by tool and indicator: the finding blocks of the plan page."""
-    return [
-        ReportSection(
-            code=section.tool.code,
-            name=section.tool.name,
-            groups=[
-                ReportGroup(
-                    number=group.indicator.number,
-                    name=group.indicator.name,
-                    average=group.average,
-                    rows=group.rows,
-                )
-                for group in section.indicators
-            ],
-        )
-        for section in plan_table.sections(plan, plan_table.findings(plan), summary)
-    ]
-
-
-def _items_by_indicator(plan: Plan) -> dict[int, list]:
-    items = plan.assessment.framework.items.select_related("indicator").order_by("order", "code")
+def _items_by_indicator(plan: Plan) -> dict[int, list[ItemLine]]:
+    """The framework's items per indicator number, as score lines still without their score."""
+    items = plan.assessment.framework.items.order_by("order", "code").values_list(
+        "indicator__number", "code", "name", "text"
+    )
     by_indicator: dict[int, list] = {}
-    for item in items:
-        by_indicator.setdefault(item.indicator.number, []).append(item)
+    for number, code, name, text in items:
+        by_indicator.setdefault(number, []).append(ItemLine(code, name or text, None))
     return by_indicator
 
 
@@ -139,7 +107,7 @@ def score_tables(plan: Plan, report) -> list[ToolScore]:
                 name=indicator.name,
                 score=summary.indicators.get(indicator.number),
                 items=[
-                    ItemLine(item.code, item.name or item.text, summary.items.get(item.code))
+                    ItemLine(item.code, item.label, summary.items.get(item.code))
                     for item in items.get(indicator.number, [])
                 ],
             )
@@ -170,14 +138,20 @@ def report_context(plan: Plan, *, pdf: bool = False, notes: bool = False) -> dic
 
     The scores' data-quality notes belong on the scores page; ``notes`` adds them here."""
     report = score_report(plan.assessment)
+    headers = planrows.column_headings(plan.fiscal_year)
+    # The finding blocks of the plan page, printed by Jinja2 (plans/documents/plan_html.py).
+    sections = plan_table.sections(plan, plan_table.findings(plan), report.summary)
+    tools = score_tables(plan, report)
     return {
         "plan": plan,
         "framework": plan.assessment.framework,
         "office": office_name(plan.organization),
         "subtitle": subtitle(plan),
-        "headers": planrows.column_headings(plan.fiscal_year),
-        "sections": plan_sections(plan, report.summary),
-        "tools": score_tables(plan, report),
+        "headers": headers,
+        "sections": sections,
+        "plan_table": plan_html.report_plan_table(sections, headers),
+        "tools": tools,
+        "score_tables": plan_html.report_score_tables(tools),
         "summary": report.summary,
         "notes": notes,
         "warnings": report.warnings if notes else [],

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET
 from assessments.models import Assessment, Organization, sees_all_organizations
 from plans import dashboards, history, homepage, navigation, progress, starting
 from plans.access import plan_or_404, refuse_if_closed, require_editable, visible_or_404
-from plans.documents import plan_table, planrows, xlsx
+from plans.documents import plan_html, plan_table, planrows, xlsx
 from plans.filters import ActionFilter, PlanActionFilter
 from plans.forms import ActionForm, FindingForm, ProgressForm
 from plans.models import (
@@ -148,10 +148,8 @@ def plan_detail(request, organization: str, year: int):
     """The seven-column table of a plan, grouped by tool and indicator, with filters."""
     user, today = request.user, _today()
     plan = plan_or_404(user, organization, year)
-    actions = (
-        Action.objects.filter(finding__plan=plan)
-        .select_related("lead_division", "carried_from__finding__plan")
-        .prefetch_related("divisions")
+    actions = Action.objects.filter(finding__plan=plan).annotate(
+        carried_from_year=F("carried_from__finding__plan__fiscal_year")
     )
     filters = PlanActionFilter(
         request.GET,
@@ -161,17 +159,24 @@ def plan_detail(request, organization: str, year: int):
         today=today,
     )
     shown = list(filters.qs.order_by("finding__order", "order"))
+    plan_table.attach_divisions(plan, shown)
     filtered = any(value for value in request.GET.values())
     findings = plan_table.findings(plan, shown, include_empty=not filtered)
+    sections = plan_table.sections(plan, findings)
+    can_edit = Plan.objects.editable_by(user).filter(pk=plan.pk).exists()
+    reportable = set(
+        Action.objects.editable_by(user).filter(finding__plan=plan).values_list("pk", flat=True)
+    )
     context = {
         "plan": plan,
         "filter": filters,
-        "sections": plan_table.sections(plan, findings),
-        "headers": planrows.column_headings(plan.fiscal_year),
-        "can_edit": Plan.objects.editable_by(user).filter(pk=plan.pk).exists(),
-        "reportable": set(
-            Action.objects.editable_by(user).filter(finding__plan=plan).values_list("pk", flat=True)
+        "sections": sections,
+        "table": plan_html.plan_page_table(
+            sections, can_edit=can_edit, reportable=reportable, today=today
         ),
+        "headers": planrows.column_headings(plan.fiscal_year),
+        "can_edit": can_edit,
+        "reportable": reportable,
         "today": today,
         "shown": len(shown),
         "may_approve": plan.may_approve(user) and plan.approve_refusal() is None,
