@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils.translation import gettext
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from assessments import summaries
 from assessments.models import (
     Assessment,
     Framework,
@@ -321,6 +322,7 @@ def apply_import(plan: ScoreImport, user=None) -> tuple[int, int]:
         bulk_create_with_history(new, ItemScore, batch_size=1000, default_user=user)
     if changed:
         bulk_update_with_history(changed, ItemScore, ["score"], batch_size=1000, default_user=user)
+    summaries.refresh(assessments.values())  # the overview's stored totals and levels
     return len(new), len(changed)
 
 
