@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from assessments.models import Assessment, Organization, sees_all_organizations
-from plans import dashboard_charts, dashboards, starting
+from plans import dashboard_charts, dashboards, overview_html, starting
 from plans.access import assessment_or_404, plan_or_404
 from plans.charts import heat_legend
 from plans.filters import ActionScopeFilter
@@ -151,6 +151,7 @@ def overview(request, year: int):
             page=request.GET.get("page"),
         )
     )
+    heat = SimpleLazyObject(lambda: dashboard_charts.heat_map(data))
     filters = urlencode(
         [(name, request.GET[name]) for name in ("parent", "kind", "q") if name in request.GET]
     )
@@ -162,7 +163,10 @@ def overview(request, year: int):
         "filters": filters,
         "sort": sort,
         "sorts": dashboard_charts.sort_links(sort, dashboards.OVERVIEW_SORTS, filters),
-        "heat": SimpleLazyObject(lambda: dashboard_charts.heat_map(data)),
+        "heat": heat,
+        # The two big table bodies, built in Python (plans.overview_html).
+        "table_rows": SimpleLazyObject(lambda: overview_html.table_rows(data.rows, year)),
+        "heat_rows": SimpleLazyObject(lambda: overview_html.heat_rows(heat)),
         "heat_legend": SimpleLazyObject(lambda: heat_legend(pass_mark=data.pass_mark)),
         "years": years,
         # Only users who see every organization get here, so one cached page serves them all.
