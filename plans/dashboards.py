@@ -734,22 +734,26 @@ def overview_rows(assessments, today: date) -> list[DistrictRow]:
     the tallies of its plans' actions, in three queries."""
     found = list(assessments.select_related("organization", "framework", "summary"))
     rows = {a.pk: DistrictRow(a, _summary(a)) for a in found}
+    plans = {}
     for plan in Plan.objects.filter(assessment__in=rows).order_by("fiscal_year"):
         rows[plan.assessment_id].plan = plan
+        plans[plan.pk] = rows[plan.assessment_id]
+    # By plan (one join less than by assessment); an assessment's plans add up.
     tallies = (
-        Action.objects.filter(finding__plan__assessment__in=rows)
-        .values("finding__plan__assessment_id")
+        Action.objects.filter(finding__plan__in=plans)
+        .values_list("finding__plan_id")
         .annotate(
             total=Count("pk"),
             done=Count("pk", filter=Q(status=Status.DONE)),
             cancelled=Count("pk", filter=Q(status=Status.CANCELLED)),
             overdue=Count("pk", filter=overdue_condition(today)),
         )
+        .order_by()
     )
-    for tally in tallies:
-        row = rows[tally["finding__plan__assessment_id"]]
-        row.actions, row.done = tally["total"], tally["done"]
-        row.cancelled, row.overdue = tally["cancelled"], tally["overdue"]
+    for plan_id, total, done, cancelled, overdue in tallies:
+        row = plans[plan_id]
+        row.actions, row.done = row.actions + total, row.done + done
+        row.cancelled, row.overdue = row.cancelled + cancelled, row.overdue + overdue
     return list(rows.values())
 
 
@@ -769,9 +773,12 @@ def _summary(assessment: Assessment) -> AssessmentSummary:
         return AssessmentSummary(assessment=assessment)
 
 
-def overview_headline(assessed, expected, year: int, today: date) -> OverviewHeadline:
+def overview_headline(
+    assessed, expected, year: int, today: date, with_plans: bool = False
+) -> OverviewHeadline:
     """Counts, pass share, average and levels of ``assessed`` (a queryset of assessments) and
-    the agencies of ``expected`` with no assessment in ``year``: five aggregate queries."""
+    the agencies of ``expected`` with no assessment in ``year`` (three aggregate queries; two
+    more for the plans and their overdue actions ``with_plans``)."""
     figures = assessed.aggregate(
         assessed=Count("pk"),
         scored=Count("summary__total"),
@@ -784,9 +791,13 @@ def overview_headline(assessed, expected, year: int, today: date) -> OverviewHea
         .annotate(count=Count("pk"), top=Max("summary__total"))
         .order_by("-top", "summary__level")
     )
-    plans = Plan.objects.filter(assessment__in=assessed)
-    with_plan = plans.values("assessment_id").distinct().count()
-    overdue = Action.objects.filter(finding__plan__in=plans).filter(overdue_condition(today))
+    with_plan = overdue = 0
+    if with_plans:  # the central home shows them; the overview's rows have their own
+        plans = Plan.objects.filter(assessment__in=assessed)
+        with_plan = plans.values("assessment_id").distinct().count()
+        overdue = (
+            Action.objects.filter(finding__plan__in=plans).filter(overdue_condition(today)).count()
+        )
     average = None
     if figures["scored"]:
         average = (figures["sum"] / figures["scored"]).quantize(Decimal("0.01"))
@@ -798,7 +809,7 @@ def overview_headline(assessed, expected, year: int, today: date) -> OverviewHea
         average=average,
         levels=[(label, count) for label, count, _top in levels],
         with_plan=with_plan,
-        overdue=overdue.count(),
+        overdue=overdue,
     )
 
 
@@ -859,6 +870,8 @@ def overview(
 class _Listing:
     """The assessed agencies (ids, in order) followed by those without data, sliced by the
     paginator with one query for each part the page shows."""
+
+    ordered = True  # for the paginator: both parts are sorted
 
     def __init__(self, ordered, unassessed, headline: OverviewHeadline):
         self.ordered, self.unassessed, self.headline = ordered, unassessed, headline

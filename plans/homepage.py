@@ -130,7 +130,9 @@ def bma_summary(user, year: int, today: date) -> BmaSummary:
         framework__fiscal_year=year, organization__in=scope.organizations(visible)
     )
     summaries.refresh_missing(assessed)
-    figures = dashboards.overview_headline(assessed, scope.expected(visible), year, today)
+    figures = dashboards.overview_headline(
+        assessed, scope.expected(visible), year, today, with_plans=True
+    )
     lowest = assessed.filter(summary__total__isnull=False).order_by(
         "summary__total", "organization__code"
     )
