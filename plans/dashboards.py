@@ -874,7 +874,7 @@ class _Listing:
     ordered = True  # for the paginator: both parts are sorted
 
     def __init__(self, ordered, unassessed, headline: OverviewHeadline):
-        self.ordered, self.unassessed, self.headline = ordered, unassessed, headline
+        self.assessed, self.unassessed, self.headline = ordered, unassessed, headline
 
     def count(self) -> int:
         return self.headline.agencies
@@ -883,7 +883,7 @@ class _Listing:
         start, stop, assessed = part.start or 0, part.stop, self.headline.assessed
         found = []
         if start < assessed:
-            ids = self.ordered.values_list("pk", flat=True)[start : min(stop, assessed)]
+            ids = self.assessed.values_list("pk", flat=True)[start : min(stop, assessed)]
             found += [("row", pk) for pk in ids]
         if stop > assessed:
             orgs = self.unassessed[max(start - assessed, 0) : stop - assessed]
