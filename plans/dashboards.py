@@ -615,19 +615,24 @@ class OverviewScope:
     kind: str = ""
     query: str = ""
 
-    def organizations(self, visible):
-        found = visible
+    def condition(self, prefix: str = "") -> Q:
+        """The scope as a filter on organizations, or on rows ``prefix`` leads to them
+        ("organization__"): joined, so the database starts from the parent or kind index."""
+        found = Q()
         if self.parent is not None:
-            found = found.filter(parent=self.parent)
+            found &= Q(**{f"{prefix}parent": self.parent})
         if self.kind:
-            found = found.filter(kind=self.kind)
+            found &= Q(**{f"{prefix}kind": self.kind})
         if self.query:
-            found = found.filter(
-                Q(name_th__icontains=self.query)
-                | Q(name_en__icontains=self.query)
-                | Q(code__icontains=self.query)
+            found &= (
+                Q(**{f"{prefix}name_th__icontains": self.query})
+                | Q(**{f"{prefix}name_en__icontains": self.query})
+                | Q(**{f"{prefix}code__icontains": self.query})
             )
         return found
+
+    def organizations(self, visible):
+        return visible.filter(self.condition())
 
     def expected(self, visible):
         """The agencies counted as "no data" when they have no assessment that year: those of
@@ -777,20 +782,26 @@ def overview_headline(
     assessed, expected, year: int, today: date, with_plans: bool = False
 ) -> OverviewHeadline:
     """Counts, pass share, average and levels of ``assessed`` (a queryset of assessments) and
-    the agencies of ``expected`` with no assessment in ``year`` (three aggregate queries; two
+    the agencies of ``expected`` with no assessment in ``year`` (two aggregate queries; two
     more for the plans and their overdue actions ``with_plans``)."""
-    figures = assessed.aggregate(
-        assessed=Count("pk"),
-        scored=Count("summary__total"),
-        passing=Count("pk", filter=Q(summary__passed=True)),
-        sum=Sum("summary__total"),
+    # One pass over the set: each level's count, scored, passing, sum and best total.
+    groups = list(
+        assessed.values_list("summary__level")
+        .annotate(
+            count=Count("pk"),
+            scored=Count("summary__total"),
+            passing=Count("pk", filter=Q(summary__passed=True)),
+            sum=Sum("summary__total"),
+            top=Max("summary__total"),
+        )
+        .order_by()
     )
-    levels = (
-        assessed.exclude(summary__level="")
-        .values_list("summary__level")
-        .annotate(count=Count("pk"), top=Max("summary__total"))
-        .order_by("-top", "summary__level")
-    )
+    figures = {
+        key: sum((group[index] or 0) for group in groups)
+        for index, key in enumerate(["assessed", "scored", "passing", "sum"], start=1)
+    }
+    ranked = sorted((g for g in groups if g[0]), key=lambda g: (-(g[5] or -1), g[0]))
+    levels = [(label, count) for label, count, *_rest in ranked]
     with_plan = overdue = 0
     if with_plans:  # the central home shows them; the overview's rows have their own
         plans = Plan.objects.filter(assessment__in=assessed)
@@ -807,7 +818,7 @@ def overview_headline(
         scored=figures["scored"],
         passing=figures["passing"],
         average=average,
-        levels=[(label, count) for label, count, _top in levels],
+        levels=levels,
         with_plan=with_plan,
         overdue=overdue,
     )
@@ -824,17 +835,17 @@ def overview(
     year: int,
     today: date,
     sort: str = "-total",
-    organizations=None,
+    scope: OverviewScope | None = None,
     expected=None,
     page=1,
     size: int = OVERVIEW_PAGE_SIZE,
 ) -> Overview:
     """One page of the overview of ``year``: the assessments (visible to the user) of the
-    ``organizations`` in scope sorted by ``sort`` (a key of ``OVERVIEW_SORTS``, "-" for
+    agencies in ``scope`` sorted by ``sort`` (a key of ``OVERVIEW_SORTS``, "-" for
     descending), then those of ``expected`` with no assessment that year, by code."""
     assessed = assessments.filter(framework__fiscal_year=year)
-    if organizations is not None:
-        assessed = assessed.filter(organization__in=organizations)
+    if scope is not None:
+        assessed = assessed.filter(scope.condition("organization__"))
     summaries.refresh_missing(assessed)
     expected = expected if expected is not None else Organization.objects.none()
     headline = overview_headline(assessed, expected, year, today)

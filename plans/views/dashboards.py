@@ -146,7 +146,7 @@ def overview(request, year: int):
             year,
             timezone.localdate(),
             sort,
-            organizations=scope.organizations(visible),
+            scope=scope,
             expected=scope.expected(visible),
             page=request.GET.get("page"),
         )
