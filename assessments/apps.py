@@ -8,6 +8,6 @@ class AssessmentsConfig(AppConfig):
     verbose_name = _("ผลการประเมิน ITA")
 
     def ready(self):
-        from assessments import admin_dates
+        from assessments import admin_dates, summaries  # noqa: F401 (summaries: its signals)
 
         admin_dates.install()

@@ -559,6 +559,43 @@ class Assessment(models.Model):
         return f"{self.organization.name_th} — ITA {self.framework.fiscal_year}"
 
 
+class AssessmentSummary(models.Model):
+    """An assessment's figures as the roll-up computes them (``assessments.scoring``), stored
+    so that the overview of thousands of agencies sorts, filters and counts them in SQL.
+    Written only by ``assessments.summaries.refresh`` whenever scores or the rules change."""
+
+    assessment = models.OneToOneField(
+        Assessment,
+        verbose_name=_("ผลการประเมิน"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="summary",
+    )
+    total = models.DecimalField(_("คะแนนรวม"), **SCORE_DIGITS, null=True, blank=True)
+    level = models.CharField(_("ระดับ"), max_length=50, blank=True)
+    # The total reaches the framework's pass mark (None while the total is unknown).
+    passed = models.BooleanField(_("ผ่านเกณฑ์"), null=True)
+    # Rounded figures by indicator number and by tool code, as strings ("84.50"; None unknown).
+    indicators = models.JSONField(_("คะแนนรายตัวชี้วัด"), default=dict)
+    tools = models.JSONField(_("คะแนนรายเครื่องมือ"), default=dict)
+
+    class Meta:
+        verbose_name = _("สรุปผลการประเมิน")
+        verbose_name_plural = _("สรุปผลการประเมิน")
+        indexes = [models.Index(fields=["total"], name="assessment_summary_total")]
+
+    def __str__(self):
+        return f"{self.assessment_id}: {self.total} {self.level}"
+
+    @property
+    def indicator_scores(self) -> dict[int, Decimal | None]:
+        """The indicators' rounded scores by number, as ``scoring.Summary.indicators``."""
+        return {
+            int(number): None if score is None else Decimal(score)
+            for number, score in self.indicators.items()
+        }
+
+
 class AssessmentPartQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Return the rows of the assessments the user may read."""

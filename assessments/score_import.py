@@ -25,6 +25,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from assessments import summaries
 from assessments.models import (
     Assessment,
     Framework,
@@ -523,6 +524,7 @@ def apply_import(plan: ScoreImport, user=None) -> tuple[int, int]:
     }
     # The bulk writes above send no signals: the dashboards' data versions are counted here.
     dataversions.touch(plan.touched_organization_years)
+    summaries.refresh(plan.touched_assessments)  # the overview's stored totals and levels
     return created, updated
 
 

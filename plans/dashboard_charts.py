@@ -115,38 +115,46 @@ class HeatRow:
 
 
 def heat_map(data: dashboards.Overview) -> list[HeatRow]:
-    """District × indicator scores with the colour class of each cell."""
+    """Agency × indicator scores of the page's rows, by code, with each cell's colour class."""
     pass_mark = data.pass_mark
-    numbers = [indicator.number for indicator in data.indicators]
-    return [
-        HeatRow(
-            row,
-            [
-                # Formatted here: 500 cells through the floatformat filter cost more than
-                # the rest of the page.
-                ("—" if score is None else f"{score:.2f}", heat_color(score, pass_mark=pass_mark))
-                for score in (row.summary.indicators.get(number) for number in numbers)
-            ],
+    numbers = [number for number, _name in data.indicators]
+    heat = []
+    for row in sorted(data.rows, key=lambda row: row.assessment.organization.code):
+        scores = row.summary.indicator_scores
+        heat.append(
+            HeatRow(
+                row,
+                [
+                    # Formatted here: 500 cells through the floatformat filter cost more than
+                    # the rest of the page.
+                    (
+                        "—" if score is None else f"{score:.2f}",
+                        heat_color(score, pass_mark=pass_mark),
+                    )
+                    for score in (scores.get(number) for number in numbers)
+                ],
+            )
         )
-        for row in sorted(data.rows, key=lambda row: row.assessment.organization.code)
-    ]
+    return heat
 
 
 @dataclass(frozen=True)
 class SortLink:
-    query: str  # ?sort=… for the column's link
+    query: str  # ?sort=… for the column's link (after the page's filters, if any)
     aria: str  # aria-sort of the column header
     arrow: str
 
 
-def sort_links(current: str, sorts) -> dict[str, SortLink]:
-    """For each sortable column: the link that sorts by it (flipping the current order)."""
+def sort_links(current: str, sorts, filters: str = "") -> dict[str, SortLink]:
+    """For each sortable column: the link that sorts by it (flipping the current order),
+    keeping the page's ``filters`` (an encoded query string) and going back to page 1."""
+    start = f"?{filters}&sort=" if filters else "?sort="
     links = {}
     for key in sorts:
         if current == key:
-            links[key] = SortLink(f"?sort=-{key}", "ascending", "▲")
+            links[key] = SortLink(f"{start}-{key}", "ascending", "▲")
         elif current == f"-{key}":
-            links[key] = SortLink(f"?sort={key}", "descending", "▼")
+            links[key] = SortLink(f"{start}{key}", "descending", "▼")
         else:
-            links[key] = SortLink(f"?sort={key}", "none", "")
+            links[key] = SortLink(f"{start}{key}", "none", "")
     return links

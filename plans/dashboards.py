@@ -19,12 +19,34 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.core.paginator import Paginator
+from django.db.models import (
+    Count,
+    DecimalField,
+    F,
+    FloatField,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce, NullIf
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext
 
-from assessments import scoring
-from assessments.models import Assessment, Item, ItemLink, ItemScore
-from assessments.rollup import ScoreReport, framework_spec, framework_specs, score_report
+from assessments import scoring, summaries
+from assessments.models import (
+    Assessment,
+    AssessmentSummary,
+    Indicator,
+    Item,
+    ItemLink,
+    ItemScore,
+    Organization,
+)
+from assessments.rollup import ScoreReport, framework_specs, score_report
 from assessments.thaidates import as_date, fiscal_year_bounds
 from plans.models import (
     AFTER_PLAN,
@@ -34,6 +56,7 @@ from plans.models import (
     Plan,
     ProgressUpdate,
     is_late,
+    membership_of,
     overdue_condition,
 )
 
@@ -534,13 +557,19 @@ def month_ends(start: date, end: date) -> list[date]:
     return ends
 
 
-# --- BMA-wide overview ----------------------------------------------------------------------
+# --- The overview of every agency ------------------------------------------------------------
+#
+# Thousands of agencies (about 8,300 nationally): the overview reads each assessment's stored
+# summary (``assessments.summaries``), counts, sorts and pages in SQL, and reads the plan
+# tallies only for the page's rows. A page costs the same for 50 agencies as for 8,300.
+
+OVERVIEW_PAGE_SIZE = 50
 
 
 @dataclass
 class DistrictRow:
     assessment: Assessment
-    summary: scoring.Summary
+    summary: AssessmentSummary
     plan: Plan | None = None
     actions: int = 0
     done: int = 0
@@ -552,80 +581,301 @@ class DistrictRow:
         return share_done(self.done, self.actions, self.cancelled)
 
 
+@dataclass(frozen=True)
+class OverviewScope:
+    """Which agencies the overview lists: the children of ``parent`` (its direct ones: the
+    departments of a ministry, the local bodies of a province, the BMA's districts), of one
+    ``kind``, whose name or code contains ``query``; all of them when nothing is set."""
+
+    parent: Organization | None = None
+    kind: str = ""
+    query: str = ""
+
+    def condition(self, prefix: str = "") -> Q:
+        """The scope as a filter on organizations, or on rows ``prefix`` leads to them
+        ("organization__"): joined, so the database starts from the parent or kind index."""
+        found = Q()
+        if self.parent is not None:
+            found &= Q(**{f"{prefix}parent": self.parent})
+        if self.kind:
+            found &= Q(**{f"{prefix}kind": self.kind})
+        if self.query:
+            found &= (
+                Q(**{f"{prefix}name_th__icontains": self.query})
+                | Q(**{f"{prefix}name_en__icontains": self.query})
+                | Q(**{f"{prefix}code__icontains": self.query})
+            )
+        return found
+
+    def organizations(self, visible):
+        return visible.filter(self.condition())
+
+    def expected(self, visible):
+        """The agencies counted as "no data" when they have no assessment that year: those of
+        the scope, without the central offices that run the tracker (unless asked for)."""
+        found = self.organizations(visible)
+        return found if self.kind else found.exclude(kind=Organization.Kind.CENTRAL)
+
+
+def overview_scope(user, visible, params) -> OverviewScope:
+    """The overview's scope from a query string (``parent``, ``kind``, ``q``). Without
+    ``parent``, a user whose own organization has children (the BMA central office) sees
+    those: its 50 districts; ``?parent=`` (empty) asks for every agency."""
+    kind = params.get("kind", "")
+    kind = kind if kind in Organization.Kind.values else ""
+    query = params.get("q", "").strip()
+    if "parent" in params:
+        code = params["parent"].strip()
+        parent = get_object_or_404(visible, code=code) if code else None
+    else:
+        member = membership_of(user)
+        parent = None
+        if member is not None and visible.filter(parent=member.organization_id).exists():
+            parent = member.organization
+    return OverviewScope(parent=parent, kind=kind, query=query)
+
+
+@dataclass
+class OverviewHeadline:
+    """The figures of the whole filtered set (not only the page), counted in SQL."""
+
+    assessed: int = 0
+    unassessed: int = 0
+    scored: int = 0
+    passing: int = 0
+    average: Decimal | None = None
+    levels: list = field(default_factory=list)  # (label, count), highest level first
+    with_plan: int = 0
+    overdue: int = 0
+
+    @property
+    def agencies(self) -> int:
+        return self.assessed + self.unassessed
+
+    @property
+    def pass_share(self) -> Decimal | None:
+        return share_done(self.passing, self.scored, 0)
+
+
 @dataclass
 class Overview:
     year: int
-    rows: list[DistrictRow]
-    specs: dict
-    indicators: list  # the indicator specs of the (first) framework, for the heat map columns
-    # The districts with no score that year: listed, after the others, as "ไม่มีข้อมูล".
+    rows: list[DistrictRow]  # the page's assessed agencies, in the chosen order
+    indicators: list  # (number, name) of the page's framework, for the heat map columns
+    pass_mark: Decimal | None
+    headline: OverviewHeadline
+    page: object  # a Paginator page over the assessed agencies, then those without data
+    # The page's agencies with no score that year: after the others, as "ไม่มีข้อมูล".
     unassessed: list = field(default_factory=list)
 
-    @property
-    def pass_mark(self) -> Decimal | None:
-        return next(iter(self.specs.values())).pass_mark if self.specs else None
+
+def _tallies():
+    return (
+        Action.objects.filter(finding__plan__assessment=OuterRef("pk"))
+        .order_by()
+        .values("finding__plan__assessment")
+    )
 
 
+def _sort_total(today):
+    return Coalesce("summary__total", Value(Decimal(-1)), output_field=DecimalField())
+
+
+def _sort_progress(today):
+    done = Cast(Count("pk", filter=Q(status=Status.DONE)), FloatField())
+    base = Count("pk") - Count("pk", filter=Q(status=Status.CANCELLED))
+    share = done * Value(100.0) / NullIf(base, Value(0))
+    return Coalesce(
+        Subquery(_tallies().annotate(share=share).values("share"), output_field=FloatField()),
+        Value(-1.0),
+    )
+
+
+def _sort_count(condition=None):
+    def key(today):
+        counted = Count("pk", filter=condition(today) if condition else None)
+        return Coalesce(Subquery(_tallies().annotate(n=counted).values("n")), Value(0))
+
+    return key
+
+
+# Each sortable column and how SQL orders by it; ties in code order.
 OVERVIEW_SORTS = {
-    "code": lambda row: row.assessment.organization.code,
-    "name": lambda row: row.assessment.organization.name_th,
-    "total": lambda row: row.summary.total if row.summary.total is not None else Decimal(-1),
-    "progress": lambda row: row.percent_done if row.percent_done is not None else Decimal(-1),
-    "overdue": lambda row: row.overdue,
-    "actions": lambda row: row.actions,
+    "code": lambda today: F("organization__code"),
+    "name": lambda today: F("organization__name_th"),
+    "total": _sort_total,
+    "progress": _sort_progress,
+    "overdue": _sort_count(overdue_condition),
+    "actions": _sort_count(),
 }
 
 
-def overview(assessments, year: int, today: date, sort: str = "-total", districts=None) -> Overview:
-    """Every visible district's total, level and plan progress for one assessment year; with
-    ``districts`` (a queryset of organizations), also those of them with no score that year."""
-    assessments = list(
-        assessments.filter(framework__fiscal_year=year).select_related("organization", "framework")
-    )
-    frameworks = {a.framework_id: a.framework for a in assessments}
-    specs = {pk: framework_spec(framework) for pk, framework in frameworks.items()}
-    scores: dict[int, dict] = defaultdict(dict)
-    for assessment_id, code, score in ItemScore.objects.filter(
-        assessment__in=assessments
-    ).values_list("assessment_id", "item__code", "score"):
-        scores[assessment_id][code] = score
-    rows = {
-        a.pk: DistrictRow(a, scoring.summarize(specs[a.framework_id], scores[a.pk]))
-        for a in assessments
-    }
-    for plan in Plan.objects.filter(assessment__in=assessments).order_by("fiscal_year"):
+def overview_rows(assessments, today: date) -> list[DistrictRow]:
+    """The rows of these assessments (a queryset, in its order): summary, latest plan and
+    the tallies of its plans' actions, in three queries."""
+    found = list(assessments.select_related("organization", "framework", "summary"))
+    rows = {a.pk: DistrictRow(a, _summary(a)) for a in found}
+    plans = {}
+    for plan in Plan.objects.filter(assessment__in=rows).order_by("fiscal_year"):
         rows[plan.assessment_id].plan = plan
+        plans[plan.pk] = rows[plan.assessment_id]
+    # By plan (one join less than by assessment); an assessment's plans add up.
     tallies = (
-        Action.objects.filter(finding__plan__assessment__in=assessments)
-        .values("finding__plan__assessment_id")
+        Action.objects.filter(finding__plan__in=plans)
+        .values_list("finding__plan_id")
         .annotate(
             total=Count("pk"),
             done=Count("pk", filter=Q(status=Status.DONE)),
             cancelled=Count("pk", filter=Q(status=Status.CANCELLED)),
             overdue=Count("pk", filter=overdue_condition(today)),
         )
+        .order_by()
     )
-    for tally in tallies:
-        row = rows[tally["finding__plan__assessment_id"]]
-        row.actions, row.done = tally["total"], tally["done"]
-        row.cancelled, row.overdue = tally["cancelled"], tally["overdue"]
-    key = sort.lstrip("-")
-    ordered = sorted(
-        rows.values(),
-        key=OVERVIEW_SORTS.get(key, OVERVIEW_SORTS["total"]),
-        reverse=sort.startswith("-"),
+    for plan_id, total, done, cancelled, overdue in tallies:
+        row = plans[plan_id]
+        row.actions, row.done = row.actions + total, row.done + done
+        row.cancelled, row.overdue = row.cancelled + cancelled, row.overdue + overdue
+    return list(rows.values())
+
+
+def rows_in_order(ids: list[int], today: date) -> list[DistrictRow]:
+    """``overview_rows`` of these assessment ids, in this order."""
+    by_id = {
+        row.assessment.pk: row
+        for row in overview_rows(Assessment.objects.filter(pk__in=ids), today)
+    }
+    return [by_id[pk] for pk in ids]
+
+
+def _summary(assessment: Assessment) -> AssessmentSummary:
+    try:
+        return assessment.summary
+    except AssessmentSummary.DoesNotExist:  # refreshed by the caller; an empty one meanwhile
+        return AssessmentSummary(assessment=assessment)
+
+
+def overview_headline(
+    assessed, expected, year: int, today: date, with_plans: bool = False
+) -> OverviewHeadline:
+    """Counts, pass share, average and levels of ``assessed`` (a queryset of assessments) and
+    the agencies of ``expected`` with no assessment in ``year`` (two aggregate queries; two
+    more for the plans and their overdue actions ``with_plans``)."""
+    # One pass over the set: each level's count, scored, passing, sum and best total.
+    groups = list(
+        assessed.values_list("summary__level")
+        .annotate(
+            count=Count("pk"),
+            scored=Count("summary__total"),
+            passing=Count("pk", filter=Q(summary__passed=True)),
+            sum=Sum("summary__total"),
+            top=Max("summary__total"),
+        )
+        .order_by()
     )
-    first_spec = next(iter(specs.values()), None)
-    assessed = {a.organization_id for a in assessments}
+    figures = {
+        key: sum((group[index] or 0) for group in groups)
+        for index, key in enumerate(["assessed", "scored", "passing", "sum"], start=1)
+    }
+    ranked = sorted((g for g in groups if g[0]), key=lambda g: (-(g[5] or -1), g[0]))
+    levels = [(label, count) for label, count, *_rest in ranked]
+    with_plan = overdue = 0
+    if with_plans:  # the central home shows them; the overview's rows have their own
+        plans = Plan.objects.filter(assessment__in=assessed)
+        with_plan = plans.values("assessment_id").distinct().count()
+        overdue = (
+            Action.objects.filter(finding__plan__in=plans).filter(overdue_condition(today)).count()
+        )
+    average = None
+    if figures["scored"]:
+        average = (figures["sum"] / figures["scored"]).quantize(Decimal("0.01"))
+    return OverviewHeadline(
+        assessed=figures["assessed"],
+        unassessed=_unassessed(expected, year).count(),
+        scored=figures["scored"],
+        passing=figures["passing"],
+        average=average,
+        levels=levels,
+        with_plan=with_plan,
+        overdue=overdue,
+    )
+
+
+def _unassessed(expected, year: int):
+    return expected.exclude(
+        pk__in=Assessment.objects.filter(framework__fiscal_year=year).values("organization_id")
+    )
+
+
+def overview(
+    assessments,
+    year: int,
+    today: date,
+    sort: str = "-total",
+    scope: OverviewScope | None = None,
+    expected=None,
+    page=1,
+    size: int = OVERVIEW_PAGE_SIZE,
+) -> Overview:
+    """One page of the overview of ``year``: the assessments (visible to the user) of the
+    agencies in ``scope`` sorted by ``sort`` (a key of ``OVERVIEW_SORTS``, "-" for
+    descending), then those of ``expected`` with no assessment that year, by code."""
+    assessed = assessments.filter(framework__fiscal_year=year)
+    if scope is not None:
+        assessed = assessed.filter(scope.condition("organization__"))
+    summaries.refresh_missing(assessed)
+    expected = expected if expected is not None else Organization.objects.none()
+    headline = overview_headline(assessed, expected, year, today)
+    key = sort.lstrip("-") if sort.lstrip("-") in OVERVIEW_SORTS else "total"
+    order = OVERVIEW_SORTS[key](today)
+    ordered = assessed.annotate(sort_key=order).order_by(
+        F("sort_key").desc() if sort.startswith("-") else F("sort_key").asc(),
+        "organization__code",
+        "pk",
+    )
+    listing = _Listing(ordered, _unassessed(expected, year).order_by("code"), headline)
+    current = Paginator(listing, size).get_page(page)
+    rows = rows_in_order([pk for kind, pk in current.object_list if kind == "row"], today)
+    missing = [org for kind, org in current.object_list if kind == "org"]
+    framework = min(rows, key=lambda row: row.assessment.organization.code).assessment.framework
     return Overview(
         year=year,
-        rows=ordered,
-        specs=specs,
-        indicators=list(first_spec.indicators) if first_spec else [],
-        unassessed=[]
-        if districts is None
-        else [org for org in districts.order_by("code") if org.pk not in assessed],
+        rows=rows,
+        indicators=list(
+            Indicator.objects.filter(framework=framework)
+            .order_by("number")
+            .values_list("number", "name")
+        )
+        if rows
+        else [],
+        pass_mark=framework.pass_mark if rows else None,
+        headline=headline,
+        page=current,
+        unassessed=missing,
     )
+
+
+class _Listing:
+    """The assessed agencies (ids, in order) followed by those without data, sliced by the
+    paginator with one query for each part the page shows."""
+
+    ordered = True  # for the paginator: both parts are sorted
+
+    def __init__(self, ordered, unassessed, headline: OverviewHeadline):
+        self.assessed, self.unassessed, self.headline = ordered, unassessed, headline
+
+    def count(self) -> int:
+        return self.headline.agencies
+
+    def __getitem__(self, part: slice) -> list:
+        start, stop, assessed = part.start or 0, part.stop, self.headline.assessed
+        found = []
+        if start < assessed:
+            ids = self.assessed.values_list("pk", flat=True)[start : min(stop, assessed)]
+            found += [("row", pk) for pk in ids]
+        if stop > assessed:
+            orgs = self.unassessed[max(start - assessed, 0) : stop - assessed]
+            found += [("org", org) for org in orgs]
+        return found
 
 
 def overview_year(year: int) -> int | None:

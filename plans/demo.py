@@ -212,6 +212,10 @@ def load_demo(
             {"code": organization["code"]},
             {key: value for key, value in organization.items() if key != "code"},
         )
+    # The districts belong to the BMA: the central managers' overview lists them by default.
+    Organization.objects.filter(kind=Organization.Kind.DISTRICT, parent=None).update(
+        parent=Organization.objects.filter(code="10").first()
+    )
     for entry in manifest.get("divisions", []):
         load_divisions(Organization.objects.get(code=entry["organization"]), entry["names"])
     for folder in manifest.get("frameworks", []):

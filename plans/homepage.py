@@ -6,7 +6,8 @@
   them (``plans.dashboards.answering_divisions``), and whether next year's plan is due;
 - district manager: the district's headline figures (latest total and level, % done and
   overdue of the current plan), as the BMA overview computes them;
-- central: the BMA overview of the latest year, summed up.
+- central: the overview of the latest year in its default scope (the BMA's districts), summed
+  up in SQL.
 """
 
 from collections import Counter
@@ -14,6 +15,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from django.db.models import F
+
+from assessments import summaries
 from assessments.models import Assessment, Organization
 from plans import dashboards, navigation
 from plans.models import Action, Plan, ReportingRound, overdue_condition
@@ -75,10 +79,12 @@ class Headline:
 
 
 def _district_row(organization: Organization, year: int, today: date):
-    rows = dashboards.overview(
-        Assessment.objects.filter(organization=organization), year, today
-    ).rows
-    return rows[0] if rows else None
+    """The district's overview row of ``year`` (its highest total if it has two editions)."""
+    assessments = Assessment.objects.filter(organization=organization, framework__fiscal_year=year)
+    summaries.refresh_missing(assessments)
+    best = assessments.order_by(F("summary__total").desc(nulls_last=True), "pk")
+    ids = list(best.values_list("pk", flat=True)[:1])
+    return dashboards.rows_in_order(ids, today)[0] if ids else None
 
 
 def headline(organization: Organization, years: navigation.DistrictYears, today: date):
@@ -114,23 +120,38 @@ class BmaSummary:
     most_overdue: list = field(default_factory=list)  # DistrictRow, most overdue first
 
 
-def bma_summary(overview: dashboards.Overview) -> BmaSummary:
-    rows = overview.rows
-    scored = [row for row in rows if row.summary.total is not None]
-    pass_mark = overview.pass_mark
-    total = sum((row.summary.total for row in scored), Decimal(0))
+def bma_summary(user, year: int, today: date) -> BmaSummary:
+    """The overview of ``year`` summed up for a central manager, in the overview's default
+    scope (the BMA's districts for its central office): its headline, the lowest totals and
+    the most overdue, each read in SQL."""
+    visible = Organization.objects.visible_to(user)
+    scope = dashboards.overview_scope(user, visible, {})
+    assessed = Assessment.objects.visible_to(user).filter(
+        scope.condition("organization__"), framework__fiscal_year=year
+    )
+    summaries.refresh_missing(assessed)
+    figures = dashboards.overview_headline(
+        assessed, scope.expected(visible), year, today, with_plans=True
+    )
+    lowest = assessed.filter(summary__total__isnull=False).order_by(
+        "summary__total", "organization__code"
+    )
+    overdue = dashboards.OVERVIEW_SORTS["overdue"](today)
+    most_overdue = (
+        assessed.annotate(overdue=overdue)
+        .filter(overdue__gt=0)
+        .order_by("-overdue", F("summary__total").desc(nulls_last=True), "organization__code")
+    )
     return BmaSummary(
-        year=overview.year,
-        districts=len(rows) + len(overview.unassessed),
-        assessed=len(rows),
-        passing=sum(
-            1 for row in scored if pass_mark is not None and row.summary.total >= pass_mark
+        year=year,
+        districts=figures.agencies,
+        assessed=figures.assessed,
+        passing=figures.passing,
+        average=figures.average,
+        with_plan=figures.with_plan,
+        overdue=figures.overdue,
+        lowest=dashboards.rows_in_order(list(lowest.values_list("pk", flat=True)[:SHOWN]), today),
+        most_overdue=dashboards.rows_in_order(
+            list(most_overdue.values_list("pk", flat=True)[:SHOWN]), today
         ),
-        average=(total / len(scored)).quantize(Decimal("0.01")) if scored else None,
-        with_plan=sum(1 for row in rows if row.plan is not None),
-        overdue=sum(row.overdue for row in rows),
-        lowest=sorted(scored, key=lambda row: row.summary.total)[:SHOWN],
-        most_overdue=sorted((row for row in rows if row.overdue), key=lambda row: -row.overdue)[
-            :SHOWN
-        ],
     )

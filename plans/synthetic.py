@@ -24,6 +24,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from assessments import summaries
 from assessments.models import (
     Assessment,
     Framework,
@@ -630,3 +631,4 @@ def _insert(rows: _Rows, counts: dict[str, int]) -> None:
     with _reported_at_as_given():
         ProgressUpdate.objects.bulk_create(rows.updates, batch_size=BATCH_SIZE)
     counts["progress_updates"] += len(rows.updates)
+    summaries.refresh(assessment.pk for assessment in rows.assessments)

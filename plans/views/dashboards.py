@@ -8,6 +8,7 @@ for the data version; a browser that still has the page (If-None-Match with its 
 """
 
 import hashlib
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -24,11 +25,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from assessments.models import Assessment, Organization, sees_all_organizations
-from plans import dashboard_charts, dashboards, dataversions, starting
+from plans import dashboard_charts, dashboards, dataversions, overview_html, starting
 from plans.access import assessment_or_404, plan_or_404
 from plans.charts import heat_legend
 from plans.filters import ActionScopeFilter
-from plans.models import Action, Plan, plan_organizations
+from plans.models import Action, Plan, membership_of, plan_organizations
 
 
 def _cache(request, *parts, version: dataversions.Part | None = None, private=()) -> dict:
@@ -186,7 +187,9 @@ def overview_latest(request):
 @login_required
 @require_GET
 def overview(request, year: int):
-    """Every district's total, level and plan progress, and a district × indicator heat map."""
+    """Every agency's total, level and plan progress, and an agency × indicator heat map: a
+    page of 50, filtered by parent (``?parent=<code>``, its direct children; ``?parent=`` for
+    every agency), kind (``?kind=``) and name or code (``?q=``), sorted by ``?sort=``."""
     _require_overview(request.user)
     years = list(
         Assessment.objects.values_list("framework__fiscal_year", flat=True)
@@ -201,27 +204,55 @@ def overview(request, year: int):
         return redirect("overview", year=answered)
     sort = request.GET.get("sort", "-total")
     user = request.user
+    visible = Organization.objects.visible_to(user)
+    scope = SimpleLazyObject(lambda: dashboards.overview_scope(user, visible, request.GET))
     data = SimpleLazyObject(
         lambda: dashboards.overview(
             Assessment.objects.visible_to(user),
             year,
             timezone.localdate(),
             sort,
-            districts=Organization.objects.visible_to(user).filter(kind=Organization.Kind.DISTRICT),
+            scope=scope,
+            expected=scope.expected(visible),
+            page=request.GET.get("page"),
         )
+    )
+    heat = SimpleLazyObject(lambda: dashboard_charts.heat_map(data))
+    filters = urlencode(
+        [(name, request.GET[name]) for name in ("parent", "kind", "q") if name in request.GET]
     )
     context = {
         "year": year,
         "overview": data,
+        "scope": scope,
+        "kinds": Organization.Kind.choices,
+        "filters": filters,
         "sort": sort,
-        "sorts": dashboard_charts.sort_links(sort, dashboards.OVERVIEW_SORTS),
-        "heat": SimpleLazyObject(lambda: dashboard_charts.heat_map(data)),
+        "sorts": dashboard_charts.sort_links(sort, dashboards.OVERVIEW_SORTS, filters),
+        "heat": heat,
+        # The two big table bodies, built in Python (plans.overview_html).
+        "table_rows": SimpleLazyObject(lambda: overview_html.table_rows(data.rows, year)),
+        "heat_rows": SimpleLazyObject(lambda: overview_html.heat_rows(heat)),
         "heat_legend": SimpleLazyObject(lambda: heat_legend(pass_mark=data.pass_mark)),
         "years": years,
-        # Only users who see every district get here, so one cached page serves them all.
-        **_cache(request, "overview", year, version=dataversions.for_year(year)),
+        # Only users who see every organization get here, so one cached page serves them all.
+        # The default scope is the user's organization's children: part of the key.
+        **_cache(
+            request,
+            "overview",
+            year,
+            _default_scope_key(request),
+            version=dataversions.for_year(year),
+        ),
     }
     return _respond(request, "plans/overview.html", context)
+
+
+def _default_scope_key(request):
+    if "parent" in request.GET:
+        return None
+    member = membership_of(request.user)
+    return member.organization_id if member else None
 
 
 DISTRICTS_PAGE_SIZE = 25

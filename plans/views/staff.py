@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from assessments.models import Assessment, Organization, sees_all_organizations
-from plans import dashboards, history, homepage, navigation, progress, starting
+from plans import history, homepage, navigation, progress, starting
 from plans.access import plan_or_404, refuse_if_closed, require_editable, visible_or_404
 from plans.documents import plan_html, plan_table, planrows, xlsx
 from plans.filters import ActionFilter, PlanActionFilter
@@ -63,13 +63,7 @@ def home(request):
     if sees_all_organizations(user):
         year = navigation.latest_assessment_year()
         if year is not None:
-            districts = Organization.objects.visible_to(user).filter(
-                kind=Organization.Kind.DISTRICT
-            )
-            overview = dashboards.overview(
-                Assessment.objects.visible_to(user), year, today, districts=districts
-            )
-            context["bma"] = homepage.bma_summary(overview)
+            context["bma"] = homepage.bma_summary(user, year, today)
     return render(request, "plans/home.html", context)
 
 
