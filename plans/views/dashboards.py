@@ -29,10 +29,16 @@ from plans import dashboard_charts, dashboards, dataversions, overview_html, sta
 from plans.access import assessment_or_404, plan_or_404
 from plans.charts import heat_legend
 from plans.filters import ActionScopeFilter
-from plans.models import Action, Plan, membership_of, plan_organizations
+from plans.models import Action, Plan, plan_organizations
 
 
-def _cache(request, *parts, version: dataversions.Part | None = None, private=()) -> dict:
+def _cache(
+    request,
+    *parts,
+    version: dataversions.Part | None = None,
+    private=(),
+    member_scoped: bool = False,
+) -> dict:
     """The template's cache timeout and key, and the page's ETag, after the access checks.
 
     ``parts`` name the page (``"scores", assessment.pk``); ``version`` is its data version
@@ -40,7 +46,8 @@ def _cache(request, *parts, version: dataversions.Part | None = None, private=()
     without one the page is the overview of the year ``parts[1]``
     (``_cache(request, "overview", year)`` means ``version=dataversions.for_year(year)``).
     ``private`` holds what the page shows this user outside the cached part (the scores
-    page's "start the next plan" button).
+    page's "start the next plan" button). ``member_scoped``: the body itself depends on the
+    reader's membership (the overview's default scope is their organization's children).
 
     The cached body is shared by everyone who reads the page: its key is the page, its query
     string, its data version, the day (overdue counts change at midnight) and the language
@@ -58,6 +65,8 @@ def _cache(request, *parts, version: dataversions.Part | None = None, private=()
     today = timezone.localdate().isoformat()
     language = translation.get_language()
     key = [*parts, query, data, today, language]
+    if member_scoped:
+        key.append(menu_version[0])  # the membership: role / organization / division
     seen_by = [
         user.pk,
         user.get_username(),
@@ -241,18 +250,11 @@ def overview(request, year: int):
             request,
             "overview",
             year,
-            _default_scope_key(request),
             version=dataversions.for_year(year),
+            member_scoped="parent" not in request.GET,
         ),
     }
     return _respond(request, "plans/overview.html", context)
-
-
-def _default_scope_key(request):
-    if "parent" in request.GET:
-        return None
-    member = membership_of(request.user)
-    return member.organization_id if member else None
 
 
 DISTRICTS_PAGE_SIZE = 25
