@@ -3,9 +3,11 @@
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.urls import reverse
+from django.utils.text import Truncator
 from django.utils.translation import gettext, gettext_lazy
 
-from assessments.thaidates import format_month
+from assessments.thaidates import format_date, format_month
 from plans import dashboards
 from plans.charts import Bar, Segment, bar_chart, heat_color, line_chart, stacked_bar_chart
 from plans.models import Action
@@ -106,6 +108,48 @@ def progress_charts(page: dashboards.ProgressPage) -> dict:
         if page.completion
         else None,
     }
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    """One line of the progress page's overdue and due-soon lists, as shown."""
+
+    code: str  # the item's
+    url: str
+    text: str  # cut at 120 characters
+    division: str  # the lead division's name, "" for none
+    all_divisions: bool
+    due: str  # Buddhist Era, "—" for none
+    status: str
+    status_label: str
+    overdue: bool
+    progress: int
+
+
+_PK = 987654321  # a stand-in id: the action's address is reversed once per list
+
+
+def action_rows(page: dashboards.ProgressPage, actions) -> list[ActionRow]:
+    """The rows of a list of the page's actions (``item_code`` read with them), formatted
+    here: a reverse(), a Thai date and an include per row were most of the page's time."""
+    names = {division.pk: division.name for division, _counts in page.divisions}
+    address = reverse("action_detail", args=[_PK])
+    today = page.today
+    return [
+        ActionRow(
+            code=action.item_code,
+            url=address.replace(str(_PK), str(action.pk)),
+            text=Truncator(action.text).chars(120),
+            division=names.get(action.lead_division_id, ""),
+            all_divisions=action.all_divisions,
+            due=format_date(action.due_on) or "—",
+            status=action.status,
+            status_label=str(action.get_status_display()),
+            overdue=bool(action.due_on) and action.is_open and action.due_on < today,
+            progress=action.progress,
+        )
+        for action in actions
+    ]
 
 
 @dataclass(frozen=True)

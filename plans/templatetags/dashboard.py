@@ -5,6 +5,7 @@ from decimal import Decimal
 from django import template
 
 from assessments.models import sees_all_organizations
+from plans import dashboard_charts
 
 register = template.Library()
 
@@ -26,3 +27,9 @@ def signed(value, places: int = 2):
 def sees_all_districts(user) -> bool:
     """Whether the BMA-wide overview is for this user."""
     return sees_all_organizations(user)
+
+
+@register.simple_tag
+def action_rows(page, actions, shown):
+    """The first ``shown`` of a progress page's ``actions`` as rows ready to print."""
+    return dashboard_charts.action_rows(page, actions[:shown])
