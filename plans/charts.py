@@ -571,6 +571,8 @@ def stacked_bar_chart(
     done_percent: cancelled items are left out of the denominator) and the table gets a
     "% เสร็จ" column; without it, each row ends with its total."""
     rows = [StackRow(*row) for row in rows]
+    # Labels translated once, not once per bar in every tooltip.
+    segments = [Segment(segment.key, str(segment.label), segment.tone) for segment in segments]
     keys = [segment.key for segment in segments]
     ends = [_stack_end(row.counts, keys) for row in rows]
     summary = summary or _stack_summary(rows, segments)

@@ -19,13 +19,14 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db import connection
 from django.db.models import Count, F, Q
 from django.utils.translation import gettext
 
 from assessments import scoring
-from assessments.models import Assessment, ImportRecord, Item, ItemLink, ItemScore
+from assessments.models import Assessment, ImportRecord, ItemLink, ItemScore
 from assessments.rollup import ScoreReport, framework_spec, framework_specs, score_report
 from assessments.thaidates import as_date, fiscal_year_bounds
 from plans.models import (
@@ -80,9 +81,18 @@ def percent_done(counts: Counter) -> Decimal | None:
 # --- Scores ---------------------------------------------------------------------------------
 
 
+class ItemName(NamedTuple):
+    """What the scores page shows of an item (read as a plain row, not a model instance)."""
+
+    pk: int
+    code: str
+    name: str
+    text: str
+
+
 @dataclass(frozen=True)
 class ItemRow:
-    item: Item
+    item: ItemName
     score: Decimal
     previous: Decimal | None
     passes: bool
@@ -147,7 +157,7 @@ class ScoresPage:
             return None
         return self.report.summary.total - self.previous.summary.total
 
-    def with_items(self, steps) -> list[tuple[scoring.LiftStep, Item]]:
+    def with_items(self, steps) -> list[tuple[scoring.LiftStep, ItemName]]:
         """Pair lift steps with their items, for names."""
         items = {row.item.code: row.item for row in self.items}
         return [(step, items[step.gain.code]) for step in steps]
@@ -346,7 +356,10 @@ def scores_page(assessment: Assessment) -> ScoresPage:
             passes=summary.items[item.code] >= pass_mark,
             has_action=item.pk in acted_on,
         )
-        for item in assessment.framework.items.select_related("indicator").order_by("order")
+        for item in map(
+            ItemName._make,
+            assessment.framework.items.order_by("order").values_list("pk", "code", "name", "text"),
+        )
         if item.code in summary.items
     ]
     exact_scores = current.item_scores
