@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.template.defaultfilters import floatformat, truncatechars
 from django.urls import reverse
 from django.utils.text import Truncator
 from django.utils.translation import gettext, gettext_lazy
@@ -26,6 +27,27 @@ ROUND_SEGMENTS = [
 ]
 LIFT_SHOWN = dashboards.WEAKEST_SHOWN
 POINTS = Decimal("0.01")
+
+
+def signed(value, places: int = 2) -> str:
+    """A change with its sign ("+1.25", "−0.50", "0.00"); "" when unknown."""
+    if value is None or value == "":
+        return ""
+    value = Decimal(value).quantize(Decimal(1).scaleb(-int(places)))
+    if value > 0:
+        return f"+{value}"
+    if value < 0:
+        return f"−{-value}"
+    return f"{abs(value)}"
+
+
+def _score(value) -> str:
+    """A score as ``{{ value|floatformat:2|default:"—" }}`` shows it."""
+    return floatformat(value, 2) or "—"
+
+
+def _item_name(item, length: int) -> str:
+    return truncatechars(item.name or item.text, length)
 
 
 def whole(percent: Decimal) -> int:
@@ -108,6 +130,65 @@ def progress_charts(page: dashboards.ProgressPage) -> dict:
         if page.completion
         else None,
     }
+
+
+@dataclass(frozen=True)
+class ScoresTables:
+    """The scores page's tables with every figure formatted as the page shows it: a filter
+    per cell (floatformat, signed, truncatechars) cost more than the rest of the page."""
+
+    indicators: list[tuple]  # label, weight, score, points, change, passes
+    trend: list[tuple]  # kind, label, [value per year]
+    weakest: list[tuple]  # code, name, score, change, has action
+    unplanned: list[tuple]  # code, name, score
+
+
+def scores_tables(page: dashboards.ScoresPage) -> ScoresTables:
+    return ScoresTables(
+        indicators=[
+            (
+                f"{row.key}. {row.name}",
+                floatformat(row.weight, 0),
+                _score(row.score),
+                _score(row.points),
+                signed(row.change) or "—",
+                row.passes,
+            )
+            for row in page.indicators
+        ],
+        trend=[(row.kind, row.label, [_score(v) for v in row.values]) for row in page.trend.rows],
+        weakest=[
+            (
+                row.item.code,
+                _item_name(row.item, 120),
+                floatformat(row.score, 2),
+                signed(row.change) or "—",
+                row.has_action,
+            )
+            for row in page.weakest
+        ],
+        unplanned=[
+            (row.item.code, _item_name(row.item, 120), floatformat(row.score, 2))
+            for row in page.unplanned
+        ],
+    )
+
+
+def lift_rows(steps, to_next_level) -> list[tuple]:
+    """The lift table's rows: (in reach of the next level, code, name, the item's score and
+    target, gain, running total, level), formatted as shown."""
+    return [
+        (
+            step in to_next_level,
+            step.gain.code,
+            _item_name(item, 80),
+            f"{floatformat(step.gain.score, 2)} → {floatformat(step.gain.target, 0)}",
+            floatformat(step.gain.points, 2),
+            floatformat(step.total, 2),
+            step.level,
+        )
+        for step, item in steps
+    ]
 
 
 @dataclass(frozen=True)
