@@ -367,7 +367,8 @@ def scores_page(assessment: Assessment) -> ScoresPage:
     return ScoresPage(
         report=report,
         previous=previous,
-        plans=list(assessment.plans.order_by("fiscal_year")),
+        # With their office: the page links each plan by its code.
+        plans=list(assessment.plans.select_related("organization").order_by("fiscal_year")),
         tools=[
             _figure(
                 tool,
