@@ -108,6 +108,17 @@ def district_years(organization: Organization) -> DistrictYears:
     return DistrictYears(plans=plans, assessments=assessments)
 
 
+def request_district_years(request, organization: Organization) -> DistrictYears:
+    """``district_years`` read once per request: on a district member's page of their own
+    district the menu and the page's links ask for the same office's years."""
+    if request is None:
+        return district_years(organization)
+    read = request.__dict__.setdefault("_district_years", {})
+    if organization.pk not in read:
+        read[organization.pk] = district_years(organization)
+    return read[organization.pk]
+
+
 def role_label(user, member) -> str:
     if member is not None:
         return member.get_role_display()
@@ -202,8 +213,9 @@ def in_district(member) -> bool:
     )
 
 
-def menu_for(user, today: date | None = None) -> Menu | None:
-    """The top menu of a signed-in user (None for a visitor)."""
+def menu_for(user, today: date | None = None, request=None) -> Menu | None:
+    """The top menu of a signed-in user (None for a visitor); with the ``request``, the
+    district's years are shared with the page's own links."""
     if not user.is_authenticated:
         return None
     today = today or timezone.localdate()
@@ -211,7 +223,7 @@ def menu_for(user, today: date | None = None) -> Menu | None:
     member, latest_year = _member_and_latest_year(user, seeing_all)
     menu = Menu(name=user.get_full_name() or user.get_username(), role=role_label(user, member))
     if in_district(member):
-        years = district_years(member.organization)
+        years = request_district_years(request, member.organization)
         start_due = (
             member.role in PLAN_EDITOR_ROLES and starting.plan_due(member.organization) is not None
         )
