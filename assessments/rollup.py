@@ -105,13 +105,16 @@ def score_report(
     assessment: Assessment,
     spec: scoring.FrameworkSpec | None = None,
     item_scores: dict | None = None,
+    summary: scoring.Summary | None = None,
 ) -> ScoreReport:
-    """Compute the assessment's figures and compare them with the reported ones (``spec`` and
-    ``item_scores`` when the caller has already read them)."""
+    """Compute the assessment's figures and compare them with the reported ones (``spec``,
+    ``item_scores`` and their ``summary`` when the caller has already read or worked them
+    out)."""
     spec = spec or framework_spec(assessment.framework)
     if item_scores is None:
         item_scores = dict(assessment.scores.values_list("item__code", "score"))
-    summary = scoring.summarize(spec, item_scores)
+    if summary is None:
+        summary = scoring.summarize(spec, item_scores)
     reported = reported_figures(assessment)
     return ScoreReport(
         assessment=assessment,

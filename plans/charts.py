@@ -16,7 +16,9 @@ instead of being cut short; the CSS shows one of the two.
 
 from __future__ import annotations
 
+import functools
 import html
+import itertools
 import math
 import unicodedata
 import uuid
@@ -363,7 +365,18 @@ class _Rows:
             return ROW
         return len(self.lines[index]) * LABEL_LINE + BAR + 12
 
+    @functools.cached_property
+    def _tops(self) -> list[int]:
+        # Each row's offset from the first (whole numbers, so the sums are exact): summed
+        # once, not again for every row.
+        return list(
+            itertools.accumulate((self._height(i) for i in range(len(self.lines))), initial=0)
+        )
+
     def band(self, index: int) -> float:
+        tops = self._tops
+        if index < len(tops):
+            return self.top + tops[index]
         return self.top + sum(self._height(i) for i in range(index))
 
     def middle(self, index: int) -> float:

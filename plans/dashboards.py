@@ -322,7 +322,7 @@ def scores_page(assessment: Assessment) -> ScoresPage:
     previous = next(
         (year for year in years if year.assessment.framework.fiscal_year == this_year - 1), None
     )
-    report = score_report(assessment, current.spec, current.item_scores)
+    report = score_report(assessment, current.spec, current.item_scores, current.summary)
     spec, summary = report.spec, report.summary
     pass_mark = spec.pass_mark
     before = previous.summary if previous else None
