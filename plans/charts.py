@@ -672,6 +672,7 @@ def _segments(
     up to the full bar whatever the rounding."""
     middle, top = layout.middle(index), layout.bar_top(index)
     parts, running = [], 0
+    tip_text = _("%(label)s · %(segment)s: %(count)s จาก %(total)s")  # once a bar
     for segment, count in zip(segments, counts, strict=True):
         start = round(layout.plot_width * running / total, 2)
         running += count
@@ -697,7 +698,7 @@ def _segments(
                 "middle",
                 SMALL,
             )
-        tip = _("%(label)s · %(segment)s: %(count)s จาก %(total)s") % {
+        tip = tip_text % {
             "label": label,
             "segment": segment.label,
             "count": f"{count:,}",
