@@ -33,29 +33,34 @@ def framework_specs(frameworks) -> dict[int, scoring.FrameworkSpec]:
         item_codes[indicator_id].append(code)
         if kind == Item.Kind.CHECKLIST:
             checklist[framework_id].add(code)
+    # Plain rows, not model instances: every dashboard reads the specs of several years.
     tools: dict[int, list] = defaultdict(list)
-    for tool in Tool.objects.filter(framework_id__in=ids).order_by("order", "code"):
-        tools[tool.framework_id].append(
-            scoring.ToolSpec(code=tool.code, weight=tool.weight, name=tool.name)
-        )
-    indicators: dict[int, list] = defaultdict(list)
-    for indicator in (
-        Indicator.objects.filter(framework_id__in=ids).select_related("tool").order_by("number")
+    for framework_id, code, weight, name in (
+        Tool.objects.filter(framework_id__in=ids)
+        .order_by("order", "code")
+        .values_list("framework_id", "code", "weight", "name")
     ):
-        indicators[indicator.framework_id].append(
+        tools[framework_id].append(scoring.ToolSpec(code=code, weight=weight, name=name))
+    indicators: dict[int, list] = defaultdict(list)
+    for pk, framework_id, number, tool_code, weight, name in (
+        Indicator.objects.filter(framework_id__in=ids)
+        .order_by("number")
+        .values_list("pk", "framework_id", "number", "tool__code", "weight", "name")
+    ):
+        indicators[framework_id].append(
             scoring.IndicatorSpec(
-                number=indicator.number,
-                tool_code=indicator.tool.code,
-                weight=indicator.weight,
-                item_codes=tuple(item_codes.get(indicator.pk, ())),
-                name=indicator.name,
+                number=number,
+                tool_code=tool_code,
+                weight=weight,
+                item_codes=tuple(item_codes.get(pk, ())),
+                name=name,
             )
         )
     bands: dict[int, list] = defaultdict(list)
-    for band in LevelBand.objects.filter(framework_id__in=ids):
-        bands[band.framework_id].append(
-            scoring.Band(band.label, band.min_score, band.min_each_tool)
-        )
+    for framework_id, label, min_score, min_each_tool in LevelBand.objects.filter(
+        framework_id__in=ids
+    ).values_list("framework_id", "label", "min_score", "min_each_tool"):
+        bands[framework_id].append(scoring.Band(label, min_score, min_each_tool))
     return {
         framework.pk: scoring.FrameworkSpec(
             tools=tuple(tools[framework.pk]),
@@ -71,18 +76,18 @@ def framework_specs(frameworks) -> dict[int, scoring.FrameworkSpec]:
 def reported_figures(assessment: Assessment) -> list[scoring.Reported]:
     """Return the assessment's officially printed figures as scoring inputs."""
     figures = []
-    for row in ReportedScore.objects.filter(assessment=assessment).select_related(
-        "item", "indicator", "tool"
+    for scope, item, indicator, tool, value, basis, source in ReportedScore.objects.filter(
+        assessment=assessment
+    ).values_list(
+        "scope", "item__code", "indicator__number", "tool__code", "value", "basis", "source"
     ):
         key = {
-            ReportedScore.Scope.ITEM: row.item.code if row.item else None,
-            ReportedScore.Scope.INDICATOR: row.indicator.number if row.indicator else None,
-            ReportedScore.Scope.TOOL: row.tool.code if row.tool else None,
-        }.get(row.scope)
+            ReportedScore.Scope.ITEM: item,
+            ReportedScore.Scope.INDICATOR: indicator,
+            ReportedScore.Scope.TOOL: tool,
+        }.get(scope)
         figures.append(
-            scoring.Reported(
-                scope=row.scope, key=key, value=row.value, basis=row.basis, source=row.source
-            )
+            scoring.Reported(scope=scope, key=key, value=value, basis=basis, source=source)
         )
     return figures
 
@@ -100,13 +105,16 @@ def score_report(
     assessment: Assessment,
     spec: scoring.FrameworkSpec | None = None,
     item_scores: dict | None = None,
+    summary: scoring.Summary | None = None,
 ) -> ScoreReport:
-    """Compute the assessment's figures and compare them with the reported ones (``spec`` and
-    ``item_scores`` when the caller has already read them)."""
+    """Compute the assessment's figures and compare them with the reported ones (``spec``,
+    ``item_scores`` and their ``summary`` when the caller has already read or worked them
+    out)."""
     spec = spec or framework_spec(assessment.framework)
     if item_scores is None:
         item_scores = dict(assessment.scores.values_list("item__code", "score"))
-    summary = scoring.summarize(spec, item_scores)
+    if summary is None:
+        summary = scoring.summarize(spec, item_scores)
     reported = reported_figures(assessment)
     return ScoreReport(
         assessment=assessment,

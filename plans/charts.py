@@ -16,6 +16,9 @@ instead of being cut short; the CSS shows one of the two.
 
 from __future__ import annotations
 
+import functools
+import html
+import itertools
 import math
 import unicodedata
 import uuid
@@ -69,6 +72,17 @@ class Chart:
         """(href, first cell, other cells) per row: the first cell is the row header."""
         links = list(self.links) + [""] * (len(self.rows) - len(self.links))
         return [(href, row[0], row[1:]) for href, row in zip(links, self.rows, strict=False)]
+
+    @property
+    def table_body(self) -> SafeString:
+        """The rows of the table as HTML, every cell escaped: written here rather than by
+        a loop in the template, which cost as much as drawing the chart."""
+        lines = []
+        for href, first, cells in self.table_rows:
+            header = f'<a href="{_e(href)}">{_e(first)}</a>' if href else _e(first)
+            data = "".join(f"<td>{_e(cell)}</td>" for cell in cells)
+            lines.append(f'<tr><th scope="row">{header}</th>{data}</tr>')
+        return mark_safe("\n".join(lines))
 
 
 @dataclass(frozen=True)
@@ -125,16 +139,31 @@ _WIDE = {"%": 0.9, ELLIPSIS: 0.75, "ฌ": 0.83, "ญ": 0.83, "ฒ": 0.83, "ณ":
 _DIGIT = 0.55
 
 
+def _char_ems(char: str) -> float:
+    if unicodedata.category(char) in ("Mn", "Me", "Cf"):
+        return 0.0  # Thai vowels and tone marks sit above or below their consonant
+    if char.isdigit():
+        return _DIGIT
+    return _NARROW.get(char) or _WIDE.get(char) or 0.6
+
+
+# Worked out once for ASCII and the Thai block: a chart measures every label letter by
+# letter, and asking unicodedata for each letter cost more than drawing the chart.
+_EMS = {char: _char_ems(char) for char in map(chr, [*range(32, 127), *range(0x0E00, 0x0E80)])}
+_EMS.update((char, _char_ems(char)) for char in (*_WIDE, *_NARROW))
+
+
+def _ems(char: str) -> float:
+    ems = _EMS.get(char)
+    return _char_ems(char) if ems is None else ems
+
+
 def text_width(text: str, size: float = FONT) -> float:
     """An estimate of the drawn width of text in Sarabun, slightly generous on purpose."""
-    ems = 0.0
+    ems, known = 0.0, _EMS.get
     for char in text:
-        if unicodedata.category(char) in ("Mn", "Me", "Cf"):
-            continue  # Thai vowels and tone marks sit above or below their consonant
-        if char.isdigit():
-            ems += _DIGIT
-        else:
-            ems += _NARROW.get(char) or _WIDE.get(char) or 0.6
+        width = known(char)
+        ems += _char_ems(char) if width is None else width
     return ems * size
 
 
@@ -143,13 +172,14 @@ def fit(text: str, max_width: float, size: float = FONT) -> str:
     if text_width(text, size) <= max_width:
         return text
     room = max_width - text_width(ELLIPSIS, size)
-    kept = ""
+    ems, end = 0.0, 0
     for char in text:
-        if text_width(kept + char, size) > room:
+        ems += _ems(char)  # the width of text[: end + 1], summed as text_width sums it
+        if ems * size > room:
             break
-        kept += char
+        end += 1
     # A Thai leading vowel belongs to the next consonant, which was cut: drop it too.
-    return kept.rstrip(" เแโใไ") + ELLIPSIS
+    return text[:end].rstrip(" เแโใไ") + ELLIPSIS
 
 
 _LEADING_VOWELS = "เแโใไ"
@@ -162,8 +192,11 @@ def _is_mark(char: str) -> bool:
 def _break_at(text: str, max_width: float, size: float) -> int:
     """Where to end the first line of text: after the last space that fits, else after the
     last letter that fits, never between a letter and its marks or after a leading vowel."""
-    end = 0
-    while end < len(text) and text_width(text[: end + 1], size) <= max_width:
+    end, ems = 0, 0.0
+    while end < len(text):
+        ems += _ems(text[end])  # the width of text[: end + 1]
+        if ems * size > max_width:
+            break
         end += 1
     while end < len(text) and _is_mark(text[end]):
         end -= 1  # the marks that fit belong to a letter that goes on the next line
@@ -228,6 +261,14 @@ def _join(parts: Iterable[SafeString]) -> SafeString:
     return mark_safe("".join(parts))
 
 
+def _e(value) -> str:
+    """conditional_escape without its wrappers: a chart escapes a few hundred short texts, and
+    format_html's per-argument cost was most of the drawing's time."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
+
+
 def _svg(
     kind: str,
     title: str,
@@ -238,54 +279,39 @@ def _svg(
 ):
     # Ids must be unique on a page that shows several charts, possibly of the same data.
     uid = f"chart-{uuid.uuid4().hex}"
-    return format_html(
-        '<svg xmlns="http://www.w3.org/2000/svg" class="chart-svg chart-{} chart-{}" '
-        'viewBox="0 0 {} {}" width="100%" font-size="{}" role="img" '
-        'aria-labelledby="{}-title {}-desc">'
-        '<title id="{}-title">{}</title><desc id="{}-desc">{}</desc>{}</svg>',
-        kind,
-        "wide" if width == WIDTH else "narrow",
-        _n(width),
-        _n(height),
-        FONT,
-        uid,
-        uid,
-        uid,
-        title,
-        uid,
-        summary,
-        _join(body),
+    return mark_safe(
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart-svg chart-{_e(kind)} '
+        f'chart-{"wide" if width == WIDTH else "narrow"}" '
+        f'viewBox="0 0 {_n(width)} {_n(height)}" width="100%" font-size="{FONT}" role="img" '
+        f'aria-labelledby="{uid}-title {uid}-desc">'
+        f'<title id="{uid}-title">{_e(title)}</title><desc id="{uid}-desc">{_e(summary)}</desc>'
+        f"{_join(body)}</svg>"
     )
 
 
+# The shapes below take coordinates (numbers, written by _n) and class names; only the class
+# names and texts are escaped.
+
+
 def _rect(x: float, y: float, width: float, height: float, css: str, extra: SafeString = ""):
-    return format_html(
-        '<rect class="{}" x="{}" y="{}" width="{}" height="{}"{}/>',
-        css,
-        _n(x),
-        _n(y),
-        _n(width),
-        _n(height),
-        extra,  # attributes already built by format_html
+    # extra: attributes already built by format_html
+    return mark_safe(
+        f'<rect class="{_e(css)}" x="{_n(x)}" y="{_n(y)}" width="{_n(width)}" '
+        f'height="{_n(height)}"{_e(extra)}/>'
     )
 
 
 def _text(x: float, y: float, text: str, css: str, anchor: str = "start", size: int = 0):
-    size_attribute = format_html(' font-size="{}"', size) if size else ""
-    return format_html(
-        '<text class="{}" x="{}" y="{}" text-anchor="{}"{}>{}</text>',
-        css,
-        _n(x),
-        _n(y),
-        anchor,
-        size_attribute,
-        text,
+    size_attribute = f' font-size="{_e(size)}"' if size else ""
+    return mark_safe(
+        f'<text class="{_e(css)}" x="{_n(x)}" y="{_n(y)}" text-anchor="{_e(anchor)}"'
+        f"{size_attribute}>{_e(text)}</text>"
     )
 
 
 def _line(x1: float, y1: float, x2: float, y2: float, css: str):
-    return format_html(
-        '<line class="{}" x1="{}" y1="{}" x2="{}" y2="{}"/>', css, _n(x1), _n(y1), _n(x2), _n(y2)
+    return mark_safe(
+        f'<line class="{_e(css)}" x1="{_n(x1)}" y1="{_n(y1)}" x2="{_n(x2)}" y2="{_n(y2)}"/>'
     )
 
 
@@ -303,7 +329,7 @@ def _linked(href: str, content: SafeString) -> SafeString:
     # the links stay out of the tab order and the table under the chart repeats them.
     if not href:
         return content
-    return format_html('<a class="chart-link" href="{}" tabindex="-1">{}</a>', href, content)
+    return mark_safe(f'<a class="chart-link" href="{_e(href)}" tabindex="-1">{_e(content)}</a>')
 
 
 # --- Horizontal rows: label | bar | value -----------------------------------------------------
@@ -339,7 +365,18 @@ class _Rows:
             return ROW
         return len(self.lines[index]) * LABEL_LINE + BAR + 12
 
+    @functools.cached_property
+    def _tops(self) -> list[int]:
+        # Each row's offset from the first (whole numbers, so the sums are exact): summed
+        # once, not again for every row.
+        return list(
+            itertools.accumulate((self._height(i) for i in range(len(self.lines))), initial=0)
+        )
+
     def band(self, index: int) -> float:
+        tops = self._tops
+        if index < len(tops):
+            return self.top + tops[index]
         return self.top + sum(self._height(i) for i in range(index))
 
     def middle(self, index: int) -> float:
@@ -478,9 +515,9 @@ def _bar_row(
         shapes.append(_rect(rows.plot_x, top, width, BAR, _tone("chart-bar", bar.tone)))
         texts.append(_text(rows.plot_x + width + GAP, _baseline(middle), shown, "chart-value"))
     tip = f"{bar.label}: {shown}"
-    template = '<g class="chart-row"><title>{}</title>{}</g>'
-    shapes_group = _linked(bar.href, format_html(template, tip, _join(shapes)))
-    texts_group = _linked(bar.href, format_html(template, tip, _join(texts)))
+    title = f'<g class="chart-row"><title>{_e(tip)}</title>'
+    shapes_group = _linked(bar.href, mark_safe(f"{title}{_join(shapes)}</g>"))
+    texts_group = _linked(bar.href, mark_safe(f"{title}{_join(texts)}</g>"))
     return shapes_group, texts_group
 
 
@@ -558,6 +595,8 @@ def stacked_bar_chart(
     done_percent: cancelled items are left out of the denominator) and the table gets a
     "% เสร็จ" column; without it, each row ends with its total."""
     rows = [StackRow(*row) for row in rows]
+    # Labels translated once, not once per bar in every tooltip.
+    segments = [Segment(segment.key, str(segment.label), segment.tone) for segment in segments]
     keys = [segment.key for segment in segments]
     ends = [_stack_end(row.counts, keys) for row in rows]
     summary = summary or _stack_summary(rows, segments)
@@ -618,7 +657,7 @@ def _stack_row(
     parts.append(
         _text(layout.plot_x + layout.plot_width + GAP, _baseline(middle), end, "chart-total")
     )
-    return _linked(row.href, format_html('<g class="chart-row">{}</g>', _join(parts)))
+    return _linked(row.href, mark_safe(f'<g class="chart-row">{_join(parts)}</g>'))
 
 
 def _segments(
@@ -633,6 +672,7 @@ def _segments(
     up to the full bar whatever the rounding."""
     middle, top = layout.middle(index), layout.bar_top(index)
     parts, running = [], 0
+    tip_text = _("%(label)s · %(segment)s: %(count)s จาก %(total)s")  # once a bar
     for segment, count in zip(segments, counts, strict=True):
         start = round(layout.plot_width * running / total, 2)
         running += count
@@ -646,7 +686,7 @@ def _segments(
             width,
             BAR,
             _tone("chart-seg", segment.tone),
-            format_html(' data-key="{}"', segment.key),
+            mark_safe(f' data-key="{_e(segment.key)}"'),
         )
         number = ""
         if width >= text_width(f"{count:,}", SMALL) + 6:
@@ -658,13 +698,13 @@ def _segments(
                 "middle",
                 SMALL,
             )
-        tip = _("%(label)s · %(segment)s: %(count)s จาก %(total)s") % {
+        tip = tip_text % {
             "label": label,
             "segment": segment.label,
             "count": f"{count:,}",
             "total": f"{total:,}",
         }
-        parts.append(format_html("<g><title>{}</title>{}{}</g>", tip, shape, number))
+        parts.append(mark_safe(f"<g><title>{_e(tip)}</title>{shape}{_e(number)}</g>"))
     return parts
 
 

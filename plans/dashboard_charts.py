@@ -3,9 +3,12 @@
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.template.defaultfilters import floatformat, truncatechars
+from django.urls import reverse
+from django.utils.text import Truncator
 from django.utils.translation import gettext, gettext_lazy
 
-from assessments.thaidates import format_month
+from assessments.thaidates import format_date, format_month
 from plans import dashboards
 from plans.charts import Bar, Segment, bar_chart, heat_color, line_chart, stacked_bar_chart
 from plans.models import Action
@@ -24,6 +27,27 @@ ROUND_SEGMENTS = [
 ]
 LIFT_SHOWN = dashboards.WEAKEST_SHOWN
 POINTS = Decimal("0.01")
+
+
+def signed(value, places: int = 2) -> str:
+    """A change with its sign ("+1.25", "−0.50", "0.00"); "" when unknown."""
+    if value is None or value == "":
+        return ""
+    value = Decimal(value).quantize(Decimal(1).scaleb(-int(places)))
+    if value > 0:
+        return f"+{value}"
+    if value < 0:
+        return f"−{-value}"
+    return f"{abs(value)}"
+
+
+def _score(value) -> str:
+    """A score as ``{{ value|floatformat:2|default:"—" }}`` shows it."""
+    return floatformat(value, 2) or "—"
+
+
+def _item_name(item, length: int) -> str:
+    return truncatechars(item.name or item.text, length)
 
 
 def whole(percent: Decimal) -> int:
@@ -106,6 +130,107 @@ def progress_charts(page: dashboards.ProgressPage) -> dict:
         if page.completion
         else None,
     }
+
+
+@dataclass(frozen=True)
+class ScoresTables:
+    """The scores page's tables with every figure formatted as the page shows it: a filter
+    per cell (floatformat, signed, truncatechars) cost more than the rest of the page."""
+
+    indicators: list[tuple]  # label, weight, score, points, change, passes
+    trend: list[tuple]  # kind, label, [value per year]
+    weakest: list[tuple]  # code, name, score, change, has action
+    unplanned: list[tuple]  # code, name, score
+
+
+def scores_tables(page: dashboards.ScoresPage) -> ScoresTables:
+    return ScoresTables(
+        indicators=[
+            (
+                f"{row.key}. {row.name}",
+                floatformat(row.weight, 0),
+                _score(row.score),
+                _score(row.points),
+                signed(row.change) or "—",
+                row.passes,
+            )
+            for row in page.indicators
+        ],
+        trend=[(row.kind, row.label, [_score(v) for v in row.values]) for row in page.trend.rows],
+        weakest=[
+            (
+                row.item.code,
+                _item_name(row.item, 120),
+                floatformat(row.score, 2),
+                signed(row.change) or "—",
+                row.has_action,
+            )
+            for row in page.weakest
+        ],
+        unplanned=[
+            (row.item.code, _item_name(row.item, 120), floatformat(row.score, 2))
+            for row in page.unplanned
+        ],
+    )
+
+
+def lift_rows(steps, to_next_level) -> list[tuple]:
+    """The lift table's rows: (in reach of the next level, code, name, the item's score and
+    target, gain, running total, level), formatted as shown."""
+    return [
+        (
+            step in to_next_level,
+            step.gain.code,
+            _item_name(item, 80),
+            f"{floatformat(step.gain.score, 2)} → {floatformat(step.gain.target, 0)}",
+            floatformat(step.gain.points, 2),
+            floatformat(step.total, 2),
+            step.level,
+        )
+        for step, item in steps
+    ]
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    """One line of the progress page's overdue and due-soon lists, as shown."""
+
+    code: str  # the item's
+    url: str
+    text: str  # cut at 120 characters
+    division: str  # the lead division's name, "" for none
+    all_divisions: bool
+    due: str  # Buddhist Era, "—" for none
+    status: str
+    status_label: str
+    overdue: bool
+    progress: int
+
+
+_PK = 987654321  # a stand-in id: the action's address is reversed once per list
+
+
+def action_rows(page: dashboards.ProgressPage, actions) -> list[ActionRow]:
+    """The rows of a list of the page's actions (``item_code`` read with them), formatted
+    here: a reverse(), a Thai date and an include per row were most of the page's time."""
+    names = {division.pk: division.name for division, _counts in page.divisions}
+    address = reverse("action_detail", args=[_PK])
+    today = page.today
+    return [
+        ActionRow(
+            code=action.item_code,
+            url=address.replace(str(_PK), str(action.pk)),
+            text=Truncator(action.text).chars(120),
+            division=names.get(action.lead_division_id, ""),
+            all_divisions=action.all_divisions,
+            due=format_date(action.due_on) or "—",
+            status=action.status,
+            status_label=str(action.get_status_display()),
+            overdue=bool(action.due_on) and action.is_open and action.due_on < today,
+            progress=action.progress,
+        )
+        for action in actions
+    ]
 
 
 @dataclass(frozen=True)

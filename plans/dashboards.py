@@ -18,6 +18,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.core.paginator import Paginator
 from django.db.models import (
@@ -41,7 +42,6 @@ from assessments.models import (
     Assessment,
     AssessmentSummary,
     Indicator,
-    Item,
     ItemLink,
     ItemScore,
     Organization,
@@ -80,9 +80,18 @@ def percent_done(counts: Counter) -> Decimal | None:
 # --- Scores ---------------------------------------------------------------------------------
 
 
+class ItemName(NamedTuple):
+    """What the scores page shows of an item (read as a plain row, not a model instance)."""
+
+    pk: int
+    code: str
+    name: str
+    text: str
+
+
 @dataclass(frozen=True)
 class ItemRow:
-    item: Item
+    item: ItemName
     score: Decimal
     previous: Decimal | None
     passes: bool
@@ -147,7 +156,7 @@ class ScoresPage:
             return None
         return self.report.summary.total - self.previous.summary.total
 
-    def with_items(self, steps) -> list[tuple[scoring.LiftStep, Item]]:
+    def with_items(self, steps) -> list[tuple[scoring.LiftStep, ItemName]]:
         """Pair lift steps with their items, for names."""
         items = {row.item.code: row.item for row in self.items}
         return [(step, items[step.gain.code]) for step in steps]
@@ -312,7 +321,7 @@ def scores_page(assessment: Assessment) -> ScoresPage:
     previous = next(
         (year for year in years if year.assessment.framework.fiscal_year == this_year - 1), None
     )
-    report = score_report(assessment, current.spec, current.item_scores)
+    report = score_report(assessment, current.spec, current.item_scores, current.summary)
     spec, summary = report.spec, report.summary
     pass_mark = spec.pass_mark
     before = previous.summary if previous else None
@@ -346,7 +355,10 @@ def scores_page(assessment: Assessment) -> ScoresPage:
             passes=summary.items[item.code] >= pass_mark,
             has_action=item.pk in acted_on,
         )
-        for item in assessment.framework.items.select_related("indicator").order_by("order")
+        for item in map(
+            ItemName._make,
+            assessment.framework.items.order_by("order").values_list("pk", "code", "name", "text"),
+        )
         if item.code in summary.items
     ]
     exact_scores = current.item_scores
@@ -354,7 +366,8 @@ def scores_page(assessment: Assessment) -> ScoresPage:
     return ScoresPage(
         report=report,
         previous=previous,
-        plans=list(assessment.plans.order_by("fiscal_year")),
+        # With their office: the page links each plan by its code.
+        plans=list(assessment.plans.select_related("organization").order_by("fiscal_year")),
         tools=[
             _figure(
                 tool,
@@ -432,32 +445,45 @@ def division_status(action: Action, division: Division, latest: dict) -> str:
 
 def progress_page(plan: Plan, actions, today: date) -> ProgressPage:
     """Tally a plan's (already filtered) actions by division, status, round and month."""
+    # The item's code rides along as ``item_code``: selecting the finding, its item and the
+    # lead division with every action built three model instances more per action, which
+    # cost more than the rest of the page's reading (the lists name the lead division from
+    # ``district``).
     actions = list(
-        actions.select_related("finding__item", "lead_division").order_by(
+        actions.annotate(item_code=F("finding__item__code")).order_by(
             "due_on", "finding__order", "order"
         )
     )
     ids = [action.pk for action in actions]
     district = list(plan.organization.divisions.order_by("order", "name"))
+    # The plan's rows, kept for the actions shown: cheaper than a list of every id as
+    # parameters, twice.
+    shown = set(ids)
     shared: dict[int, list[int]] = defaultdict(list)
     for action_id, division_id in Action.divisions.through.objects.filter(
-        action_id__in=ids
+        action__finding__plan=plan
     ).values_list("action_id", "division_id"):
-        shared[action_id].append(division_id)
-    updates = list(
-        ProgressUpdate.objects.filter(action_id__in=ids)
+        if action_id in shown:
+            shared[action_id].append(division_id)
+    updates = [
+        update
+        for update in ProgressUpdate.objects.filter(action__finding__plan=plan)
         .order_by("reported_at", "pk")
         .values_list("action_id", "division_id", "round_id", "status", "reported_at")
-    )
+        if update[0] in shown
+    ]
     latest = {(a, d): status for a, d, _, status, _ in updates if d is not None}
     by_division = {division.pk: Counter() for division in district}
     for action in actions:
         for division in answering_divisions(action, shared, district):
             by_division[division.pk][division_status(action, division, latest)] += 1
     rounds = list(plan.rounds.order_by("starts_on"))
-    round_rows = [round_row(r, actions, updates) for r in rounds]
+    by_round = defaultdict(list)  # round_row reads only its own round's reports
+    for update in updates:
+        by_round[update[2]].append(update)
+    round_rows = [round_row(r, actions, by_round[r.pk]) for r in rounds]
     if rounds:
-        after = round_row(AfterPlan(max(r.ends_on for r in rounds)), actions, updates)
+        after = round_row(AfterPlan(max(r.ends_on for r in rounds)), actions, by_round[None])
         if after.counts:
             round_rows.append(after)
     return ProgressPage(

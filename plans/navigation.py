@@ -19,12 +19,13 @@ Each function reads a small, fixed number of rows whatever the number of distric
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.db.models import Exists, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from assessments.models import Assessment, Organization, sees_all_organizations
+from assessments.models import Assessment, Framework, Organization, sees_all_organizations
 from assessments.thaidates import fiscal_year_of
 from plans import starting
 from plans.models import PLAN_EDITOR_ROLES, Membership, Plan, membership_of
@@ -107,6 +108,17 @@ def district_years(organization: Organization) -> DistrictYears:
     return DistrictYears(plans=plans, assessments=assessments)
 
 
+def request_district_years(request, organization: Organization) -> DistrictYears:
+    """``district_years`` read once per request: on a district member's page of their own
+    district the menu and the page's links ask for the same office's years."""
+    if request is None:
+        return district_years(organization)
+    read = request.__dict__.setdefault("_district_years", {})
+    if organization.pk not in read:
+        read[organization.pk] = district_years(organization)
+    return read[organization.pk]
+
+
 def role_label(user, member) -> str:
     if member is not None:
         return member.get_role_display()
@@ -117,12 +129,37 @@ def role_label(user, member) -> str:
     return ""
 
 
-def latest_assessment_year() -> int | None:
+def _latest_year_query():
+    # Asked of the few editions, each of which either has an assessment or not: sorting every
+    # assessment of the country by year would grow with them, on every page.
     return (
-        Assessment.objects.order_by("-framework__fiscal_year")
-        .values_list("framework__fiscal_year", flat=True)
-        .first()
+        Framework.objects.filter(Exists(Assessment.objects.filter(framework=OuterRef("pk"))))
+        .order_by("-fiscal_year")
+        .values("fiscal_year")[:1]
     )
+
+
+def latest_assessment_year() -> int | None:
+    return _latest_year_query().values_list("fiscal_year", flat=True).first()
+
+
+def _member_and_latest_year(user, seeing_all: bool):
+    """The user's membership (with its organization) and, for whoever reads every
+    organization, the latest assessment year: one query for both, unless the request has
+    read the membership already. The membership is left on the user, as reading
+    ``user.membership`` would have left it."""
+    cache = Membership._meta.get_field("user").remote_field  # what user.membership reads
+    if user.is_active and not cache.is_cached(user):
+        rows = Membership.objects.filter(user=user).select_related("organization")
+        if seeing_all:
+            rows = rows.annotate(latest_year=Subquery(_latest_year_query()))
+        member = rows.first()
+        cache.set_cached_value(user, member)
+        if member is not None:
+            return member, getattr(member, "latest_year", None)
+    else:
+        member = membership_of(user)
+    return member, latest_assessment_year() if seeing_all else None
 
 
 def _district_links(member, years: DistrictYears, today: date, start_due: bool) -> list[Link]:
@@ -176,25 +213,24 @@ def in_district(member) -> bool:
     )
 
 
-def menu_for(user, today: date | None = None) -> Menu | None:
-    """The top menu of a signed-in user (None for a visitor)."""
+def menu_for(user, today: date | None = None, request=None) -> Menu | None:
+    """The top menu of a signed-in user (None for a visitor); with the ``request``, the
+    district's years are shared with the page's own links."""
     if not user.is_authenticated:
         return None
     today = today or timezone.localdate()
-    member = membership_of(user)
-    menu = Menu(name=user.get_full_name() or user.get_username(), role=role_label(user, member))
     seeing_all = sees_all_organizations(user)
+    member, latest_year = _member_and_latest_year(user, seeing_all)
+    menu = Menu(name=user.get_full_name() or user.get_username(), role=role_label(user, member))
     if in_district(member):
-        years = district_years(member.organization)
+        years = request_district_years(request, member.organization)
         start_due = (
             member.role in PLAN_EDITOR_ROLES and starting.plan_due(member.organization) is not None
         )
         menu.links += _district_links(member, years, today, start_due)
     if seeing_all:
         taken = set(menu.keys)
-        menu.links += [
-            link for link in _bma_links(user, latest_assessment_year()) if link.key not in taken
-        ]
+        menu.links += [link for link in _bma_links(user, latest_year) if link.key not in taken]
     if user.is_staff:
         menu.links.append(Link("admin", ADMIN, reverse("admin:index")))
     return menu

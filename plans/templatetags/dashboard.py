@@ -1,10 +1,9 @@
 """Template filters of the dashboards."""
 
-from decimal import Decimal
-
 from django import template
 
 from assessments.models import sees_all_organizations
+from plans import dashboard_charts
 
 register = template.Library()
 
@@ -12,17 +11,28 @@ register = template.Library()
 @register.filter
 def signed(value, places: int = 2):
     """Show a change with its sign ("+1.25", "−0.50", "0.00"); "" when unknown."""
-    if value is None or value == "":
-        return ""
-    value = Decimal(value).quantize(Decimal(1).scaleb(-int(places)))
-    if value > 0:
-        return f"+{value}"
-    if value < 0:
-        return f"−{-value}"
-    return f"{abs(value)}"
+    return dashboard_charts.signed(value, places)
 
 
 @register.filter
 def sees_all_districts(user) -> bool:
     """Whether the BMA-wide overview is for this user."""
     return sees_all_organizations(user)
+
+
+@register.simple_tag
+def action_rows(page, actions, shown):
+    """The first ``shown`` of a progress page's ``actions`` as rows ready to print."""
+    return dashboard_charts.action_rows(page, actions[:shown])
+
+
+@register.simple_tag
+def scores_tables(page):
+    """The scores page's tables, formatted (plans.dashboard_charts.scores_tables)."""
+    return dashboard_charts.scores_tables(page)
+
+
+@register.simple_tag
+def lift_rows(steps, to_next_level):
+    """The rows of the table of items that lift the total most."""
+    return dashboard_charts.lift_rows(steps, to_next_level)

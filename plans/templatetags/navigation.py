@@ -12,13 +12,13 @@ def main_menu(context):
     """The signed-in user's menu, read once per page."""
     request = context.get("request")
     user = getattr(request, "user", None) or context.get("user")
-    return navigation.menu_for(user) if user is not None else None
+    return navigation.menu_for(user, request=request) if user is not None else None
 
 
-@register.inclusion_tag("includes/district_nav.html")
-def district_nav(organization, current, year=None):
+@register.inclusion_tag("includes/district_nav.html", takes_context=True)
+def district_nav(context, organization, current, year=None):
     """Links from a district page to its siblings and its other years.
 
     Inside a dashboard's cached block it is read only when the page is computed."""
-    years = navigation.district_years(organization)
+    years = navigation.request_district_years(context.get("request"), organization)
     return {"nav": navigation.district_nav(organization, current, year, years)}

@@ -94,9 +94,9 @@ def _menu_queries(user_pk, django_assert_max_num_queries) -> int:
     from django.test.utils import CaptureQueriesContext
 
     user = get_user_model().objects.get(pk=user_pk)  # nothing cached on it
-    # membership, its organization, the two permission lists, plans, assessments, and
+    # membership with its organization, the two permission lists, plans, assessments, and
     # plan_due's latest assessment and whether its plan exists
-    with django_assert_max_num_queries(8), CaptureQueriesContext(connection) as queries:
+    with django_assert_max_num_queries(7), CaptureQueriesContext(connection) as queries:
         navigation.menu_for(user, TODAY)
     return len(queries.captured_queries)
 
