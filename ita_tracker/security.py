@@ -3,6 +3,7 @@ proxy and the page of a locked-out sign-in (for django-axes), and a hard cap on 
 request body, with Thai pages for the requests refused."""
 
 from django.conf import settings
+from django.contrib.auth.views import LogoutView
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -119,3 +120,16 @@ def signed_in_without_query(request) -> bool:
     if user is not None and getattr(user, "_wrapped", None) is not empty:
         return user.is_authenticated
     return settings.SESSION_COOKIE_NAME in request.COOKIES
+
+
+class SignOutView(LogoutView):
+    """Sign-out, which also empties this site's part of the browser's cache.
+
+    The dashboards are kept by the browser to revalidate (``no-cache`` with an ETag, see
+    ``PrivatePagesMiddleware``); on a shared office PC the Back button must not show them to
+    the next person after sign-out."""
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = '"cache"'
+        return response

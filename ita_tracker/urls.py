@@ -7,6 +7,7 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from ita_tracker import security
 from ita_tracker.health import health
 from plans.views import dashboards, plan_status, progress_reports
 from plans.views import people as people_views
@@ -123,7 +124,7 @@ urlpatterns = [
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
         name="login",
     ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/logout/", security.SignOutView.as_view(), name="logout"),
     path(
         "accounts/set-password/<uidb64>/<token>/",
         people_views.SetPasswordView.as_view(),
