@@ -514,10 +514,24 @@ class ItemLink(models.Model):
             raise ValidationError({"to_item": gettext("สองข้อต้องอยู่คนละชุดการประเมิน")})
 
 
+def visible_rows(queryset, user, path: str):
+    """``queryset`` limited to the rows of the organizations ``user`` may read, ``path``
+    leading from a row to its organization ("organization", "plan__organization", …).
+
+    The one place the reading rule meets every model's rows. Someone who reads every
+    organization gets the queryset as it is: no subquery and no join, which at national scale
+    (8,300 agencies) is most of the cost of the central pages' biggest queries."""
+    if not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    if sees_all_organizations(user):
+        return queryset
+    return queryset.filter(**{f"{path}__in": Organization.objects.visible_to(user)})
+
+
 class AssessmentQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Return the assessments of the organizations the user may read."""
-        return self.filter(organization__in=Organization.objects.visible_to(user))
+        return visible_rows(self, user, "organization")
 
     def editable_by(self, user):
         """Return the assessments whose scores the user may change (see Organization's rule)."""
@@ -599,7 +613,7 @@ class AssessmentSummary(models.Model):
 class AssessmentPartQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Return the rows of the assessments the user may read."""
-        return self.filter(assessment__in=Assessment.objects.visible_to(user))
+        return visible_rows(self, user, "assessment__organization")
 
     def editable_by(self, user):
         """Return the rows of the assessments whose scores the user may change."""

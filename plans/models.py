@@ -19,6 +19,7 @@ from assessments.models import (
     Organization,
     be_year_check,
     range_check,
+    visible_rows,
 )
 from assessments.thaidates import as_date, fiscal_year_bounds, format_date
 from plans.limits import (
@@ -34,10 +35,6 @@ PERCENT_RANGE = [MinValueValidator(0), MaxValueValidator(100)]
 
 def _percent_check(field: str, name: str) -> models.CheckConstraint:
     return range_check(field, 0, 100, name)
-
-
-def _visible_organizations(user):
-    return Organization.objects.visible_to(user)
 
 
 def membership_of(user):
@@ -86,7 +83,7 @@ class Versioned(models.Model):
 
 class DivisionQuerySet(models.QuerySet):
     def visible_to(self, user):
-        return self.filter(organization__in=_visible_organizations(user))
+        return visible_rows(self, user, "organization")
 
     def editable_by(self, user):
         """Return the divisions the user may change: the plan names them, so whoever edits a
@@ -128,7 +125,7 @@ class Division(models.Model):
 class MembershipQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Return the members of the organizations the user may read."""
-        return self.filter(organization__in=_visible_organizations(user))
+        return visible_rows(self, user, "organization")
 
     def editable_by(self, user):
         """Return the memberships the user may change: superusers all; a plan owner or admin
@@ -265,7 +262,7 @@ AFTER_PLAN = gettext_lazy("หลังสิ้นสุดแผน")
 class PlanQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Return the plans of the organizations the user may read."""
-        return self.filter(organization__in=_visible_organizations(user))
+        return visible_rows(self, user, "organization")
 
     def editable_by(self, user):
         """Return the plans whose findings and actions the user may write (and import into).
@@ -446,7 +443,7 @@ class Plan(models.Model):
 class FindingQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Return the findings of the plans the user may read."""
-        return self.filter(plan__organization__in=_visible_organizations(user))
+        return visible_rows(self, user, "plan__organization")
 
     def editable_by(self, user):
         """Return the findings of the plans the user may edit."""
@@ -548,7 +545,7 @@ def overdue_condition(today) -> Q:
 class ActionQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Return the actions of the plans the user may read."""
-        return self.filter(finding__plan__organization__in=_visible_organizations(user))
+        return visible_rows(self, user, "finding__plan__organization")
 
     def of_plans_editable_by(self, user):
         """Return the actions the user may change or delete as such: those of the plans they
@@ -779,7 +776,7 @@ class Action(Versioned):
 
 class ReportingRoundQuerySet(models.QuerySet):
     def visible_to(self, user):
-        return self.filter(plan__in=Plan.objects.visible_to(user))
+        return visible_rows(self, user, "plan__organization")
 
     def editable_by(self, user):
         """Return the rounds of the plans the user may edit."""
@@ -847,7 +844,7 @@ def evidence_upload_to(instance, filename):
 class ProgressUpdateQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Return the reports on actions the user may read."""
-        return self.filter(action__in=Action.objects.visible_to(user))
+        return visible_rows(self, user, "action__finding__plan__organization")
 
     def editable_by(self, user):
         """Return the reports the user may change or delete: those on the actions of plans
