@@ -165,22 +165,7 @@ def plan_page_table(
             lines=[line(official) for official in block.lines],
         )
 
-    table = [
-        TableSection(
-            code=section.tool.code,
-            name=section.tool.name,
-            groups=[
-                TableGroup(
-                    number=group.indicator.number,
-                    name=group.indicator.name,
-                    average=score_text(group.average),
-                    rows=[row(block) for block in group.rows],
-                )
-                for group in section.indicators
-            ],
-        )
-        for section in sections
-    ]
+    table = _sections(sections, row)
     labels = {
         "tool": _("หัวข้อ"),
         "indicator": _("ตัวชี้วัดที่"),
@@ -209,14 +194,9 @@ class ReportRow:
     lines: list[ActionLine]
 
 
-def text_lines(text: str) -> list[tuple[str, bool]]:
-    """A cell's lines, each marked whether it is a bullet ("- …")."""
-    return [(line, line[:2] == "- ") for line in text.splitlines()]
-
-
-def report_plan_table(sections: list[Section], headers: list[str]) -> SafeString:
-    """The report's plan table: a section per tool with the official finding blocks."""
-    table = [
+def _sections(sections: list[Section], row) -> list[TableSection]:
+    """The tools and indicators of a table, each finding block drawn by ``row``."""
+    return [
         TableSection(
             code=section.tool.code,
             name=section.tool.name,
@@ -225,24 +205,35 @@ def report_plan_table(sections: list[Section], headers: list[str]) -> SafeString
                     number=group.indicator.number,
                     name=group.indicator.name,
                     average=score_text(group.average),
-                    rows=[
-                        ReportRow(
-                            code=block.finding.item.code,
-                            label=block.finding.item.name or block.finding.item.text,
-                            score=score_text(block.score),
-                            span=block.span,
-                            analysis=text_lines(block.finding.analysis),
-                            issues=text_lines(block.finding.issues),
-                            lines=block.lines,
-                        )
-                        for block in group.rows
-                    ],
+                    rows=[row(block) for block in group.rows],
                 )
                 for group in section.indicators
             ],
         )
         for section in sections
     ]
+
+
+def text_lines(text: str) -> list[tuple[str, bool]]:
+    """A cell's lines, each marked whether it is a bullet ("- …")."""
+    return [(line, line[:2] == "- ") for line in text.splitlines()]
+
+
+def report_plan_table(sections: list[Section], headers: list[str]) -> SafeString:
+    """The report's plan table: a section per tool with the official finding blocks."""
+
+    def row(block: Row) -> ReportRow:
+        return ReportRow(
+            code=block.finding.item.code,
+            label=block.finding.item.name or block.finding.item.text,
+            score=score_text(block.score),
+            span=block.span,
+            analysis=text_lines(block.finding.analysis),
+            issues=text_lines(block.finding.issues),
+            lines=block.lines,
+        )
+
+    table = _sections(sections, row)
     labels = {
         "tool": _("หัวข้อ"),
         "indicator": _("ตัวชี้วัดที่"),

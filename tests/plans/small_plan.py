@@ -4,7 +4,7 @@ rows for the rule tests to read clearly (the demo data is loaded only where it i
 from datetime import date
 from types import SimpleNamespace
 
-from plans.models import Action, Finding, ReportingRound
+from plans.models import Action, Finding, ProgressUpdate, ReportingRound
 from tests.factories import (
     make_assessment,
     make_division,
@@ -72,3 +72,29 @@ def action_form_data(action, **changes) -> dict:
     }
     data.update(changes)
     return {key: value for key, value in data.items() if value != ""}
+
+
+def grow(world, count: int, *, carried: bool = False, reports: bool = False) -> None:
+    """Add ``count`` actions to the small plan over five findings, each with a shared
+    division; ``carried``: every third carried over from the plan's first action; ``reports``:
+    each with a progress report, every other one public."""
+    items = list(world.plan.assessment.framework.items.exclude(code="O1").order_by("order")[:5])
+    for number in range(count):
+        finding, _ = Finding.objects.get_or_create(plan=world.plan, item=items[number % 5])
+        action = Action.objects.create(
+            finding=finding,
+            text=f"การปรับปรุงที่ {number}",
+            lead_division=world.finance,
+            starts_on=date(2021, 10, 1),
+            due_on=date(2022, 3, 31),
+            carried_from=world.action if carried and number % 3 == 0 else None,
+        )
+        action.divisions.add(world.admin_division)
+        if reports:
+            ProgressUpdate.objects.create(
+                action=action,
+                progress=10,
+                status="in_progress",
+                note="x",
+                is_public=number % 2 == 0,
+            )

@@ -2,35 +2,17 @@
 their big tables print what the rows hold: escaped text, one line per action, the reader's
 links only."""
 
-from datetime import date
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from plans.documents import plan_table
-from plans.models import Action, Finding, Plan
+from plans.models import Action, Plan
 from tests.factories import make_division, make_user
-from tests.plans.small_plan import make_small_plan
+from tests.plans.small_plan import grow, make_small_plan
 
 pytestmark = pytest.mark.django_db
-
-
-def _grow(world, count: int) -> None:
-    """Add ``count`` actions over five findings, each with a shared division, some carried."""
-    items = list(world.plan.assessment.framework.items.exclude(code="O1").order_by("order")[:5])
-    for number in range(count):
-        finding, _ = Finding.objects.get_or_create(plan=world.plan, item=items[number % 5])
-        action = Action.objects.create(
-            finding=finding,
-            text=f"การปรับปรุงที่ {number}",
-            lead_division=world.finance,
-            starts_on=date(2021, 10, 1),
-            due_on=date(2022, 3, 31),
-            carried_from=world.action if number % 3 == 0 else None,
-        )
-        action.divisions.add(world.admin_division)
 
 
 def _queries(client, url: str) -> int:
@@ -44,9 +26,9 @@ def test_the_query_count_does_not_grow_with_the_actions(client, page):
     world = make_small_plan(status=Plan.Status.APPROVED)
     url = reverse(page, args=[world.organization.code, world.plan.fiscal_year])
     client.force_login(world.owner)
-    _grow(world, 2)
+    grow(world, 2, carried=True)
     small = _queries(client, url)
-    _grow(world, 38)
+    grow(world, 38, carried=True)
     large = _queries(client, url)
     assert large == small
     # Every action is printed: 1 + 40 lines (the report writes each as a "- " bullet).
@@ -70,7 +52,7 @@ def test_the_plan_table_escapes_what_people_typed(client):
 
 def test_edit_and_report_links_follow_the_readers_rights(client):
     world = make_small_plan()
-    _grow(world, 3)
+    grow(world, 3, carried=True)
     url = reverse("plan_detail", args=[world.organization.code, 2565])
     edit = reverse("finding_edit", args=[world.finding.pk])
     report = reverse("progress_create", args=[world.action.pk])
@@ -89,7 +71,7 @@ def test_edit_and_report_links_follow_the_readers_rights(client):
 
 def test_a_carried_action_links_to_the_action_it_carries_over(client):
     world = make_small_plan()
-    _grow(world, 1)
+    grow(world, 1, carried=True)
     client.force_login(world.owner)
     html = client.get(reverse("plan_detail", args=[world.organization.code, 2565])).content
     carried = reverse("action_detail", args=[world.action.pk])
