@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from assessments import summaries
 from assessments.models import (
@@ -632,3 +632,15 @@ def _insert(rows: _Rows, counts: dict[str, int]) -> None:
         ProgressUpdate.objects.bulk_create(rows.updates, batch_size=BATCH_SIZE)
     counts["progress_updates"] += len(rows.updates)
     summaries.refresh(assessment.pk for assessment in rows.assessments)
+    _analyze()
+
+
+def _analyze() -> None:
+    """Planner statistics after a bulk load of tens of thousands of rows.
+
+    Until autovacuum gets to them, PostgreSQL plans the tables as they were before, nearly
+    empty, and a join over the progress reports can take minutes instead of milliseconds;
+    inside a transaction (a test's, a rolled-back demo), autovacuum never sees them at all."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
