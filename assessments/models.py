@@ -37,12 +37,45 @@ def be_year_check(field: str, name: str) -> models.CheckConstraint:
 
 
 def sees_all_organizations(user) -> bool:
-    """Whether the user reads every organization's data (BMA central managers, superusers)."""
-    return (
-        user.is_authenticated
-        and user.is_active
-        and (user.is_superuser or user.has_perm("assessments.view_all_organizations"))
+    """Whether the user reads every organization's data (BMA central managers, superusers).
+
+    The permission ``assessments.view_all_organizations``, given to the user or to one of
+    their groups, as Django's ``ModelBackend`` grants it (the sign-in lockout backend grants
+    none). Asked with one small query and kept on the user object, which lives for one
+    request: every page asks it, and Django's ``has_perm`` would read all of the user's
+    permissions with two joins each time a request starts."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if user.is_superuser:
+        return True
+    known = getattr(user, "_sees_all_organizations", None)
+    if known is None:
+        known = user._sees_all_organizations = _granted_view_all(user.pk)
+    return known
+
+
+def _granted_view_all(user_id: int) -> bool:
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group, Permission
+    from django.db import connection
+
+    quote = connection.ops.quote_name
+    user_model = get_user_model()
+    permissions = quote(Permission._meta.db_table)
+    types = quote(Permission._meta.get_field("content_type").related_model._meta.db_table)
+    own = quote(user_model._meta.get_field("user_permissions").remote_field.through._meta.db_table)
+    groups = quote(user_model._meta.get_field("groups").remote_field.through._meta.db_table)
+    granted = quote(Group._meta.get_field("permissions").remote_field.through._meta.db_table)
+    sql = (
+        f"SELECT 1 FROM {permissions} p INNER JOIN {types} t ON t.id = p.content_type_id "
+        "WHERE t.app_label = %s AND p.codename = %s AND ("
+        f"p.id IN (SELECT permission_id FROM {own} WHERE user_id = %s) OR "
+        f"p.id IN (SELECT g.permission_id FROM {granted} g INNER JOIN {groups} m "
+        "ON m.group_id = g.group_id WHERE m.user_id = %s))"
     )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, ["assessments", "view_all_organizations", user_id, user_id])
+        return cursor.fetchone() is not None
 
 
 # Official codes are digits (1009) or Latin letters and digits: they appear in URLs and in

@@ -256,9 +256,10 @@ def newest_assessment_year_part() -> Part:
 
     quote = connection.ops.quote_name
     assessments, frameworks = quote(Assessment._meta.db_table), quote(Framework._meta.db_table)
+    # Asked of the few editions (is one of them used?), not of every assessment of the country.
     return Part(
-        f"SELECT MAX(f.fiscal_year) FROM {assessments} a "
-        f"INNER JOIN {frameworks} f ON a.framework_id = f.id"
+        f"SELECT MAX(f.fiscal_year) FROM {frameworks} f WHERE EXISTS "
+        f"(SELECT 1 FROM {assessments} a WHERE a.framework_id = f.id)"
     )
 
 
