@@ -189,7 +189,8 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Sessions live in the database, the one store every app server and worker shares: signing
 # out ends the session everywhere at once (a per-process cache would keep it alive elsewhere).
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Django's database sessions, read with one plain query (ita_tracker/sessions.py).
+SESSION_ENGINE = "ita_tracker.sessions"
 
 # A working day, and gone when the browser closes: a shared office PC does not stay signed in.
 SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_SECONDS", 8 * 60 * 60, minimum=300)
