@@ -129,8 +129,14 @@ def _public_plan(request, organization: str, year: int):
 
 
 def _plan_changed(request, organization: str, year: int, **_):
+    """When the published plan last changed, asked once per request (both validators and
+    the reports' ETag want it; the query reads every history table the page shows)."""
     plan = _public_plan(request, organization, year)
-    return publishing.last_changed(plan) if plan is not None else None
+    if plan is None:
+        return None
+    if not hasattr(plan, "_last_changed"):
+        plan._last_changed = publishing.last_changed(plan)
+    return plan._last_changed
 
 
 def _plan_etag(request, organization: str, year: int):
@@ -151,13 +157,8 @@ def plan(request, organization: str, year: int):
     if found is None:
         return not_found(request)
     report = score_report(found.assessment)
-    actions = (
-        Action.objects.filter(finding__plan=found)
-        .select_related("lead_division")
-        .prefetch_related("divisions")
-        .order_by("finding__order", "order")
-    )
-    shown = list(actions)
+    shown = list(Action.objects.filter(finding__plan=found).order_by("finding__order", "order"))
+    plan_table.attach_divisions(found, shown)
     publishing.attach_public_reports(shown)
     rows = plan_table.findings(found, shown)
     progress = dashboards.progress_page(found, Action.objects.filter(finding__plan=found), today())
