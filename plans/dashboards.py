@@ -443,8 +443,16 @@ def division_status(action: Action, division: Division, latest: dict) -> str:
     return latest.get((action.pk, division.pk), Status.NOT_STARTED)
 
 
-def progress_page(plan: Plan, actions, today: date) -> ProgressPage:
-    """Tally a plan's (already filtered) actions by division, status, round and month."""
+def district_divisions(plan: Plan) -> list[Division]:
+    """The divisions of the plan's organization, in the order the pages list them."""
+    return list(
+        Division.objects.filter(organization_id=plan.organization_id).order_by("order", "name")
+    )
+
+
+def progress_page(plan: Plan, actions, today: date, district=None) -> ProgressPage:
+    """Tally a plan's (already filtered) actions by division, status, round and month;
+    ``district`` is the organization's divisions if the caller has read them already."""
     # The item's code rides along as ``item_code``: selecting the finding, its item and the
     # lead division with every action built three model instances more per action, which
     # cost more than the rest of the page's reading (the lists name the lead division from
@@ -455,7 +463,8 @@ def progress_page(plan: Plan, actions, today: date) -> ProgressPage:
         )
     )
     ids = [action.pk for action in actions]
-    district = list(plan.organization.divisions.order_by("order", "name"))
+    if district is None:
+        district = district_divisions(plan)
     # The plan's rows, kept for the actions shown: cheaper than a list of every id as
     # parameters, twice.
     shown = set(ids)

@@ -28,7 +28,7 @@ from assessments.models import Assessment, Organization, sees_all_organizations
 from plans import dashboard_charts, dashboards, dataversions, overview_html, starting
 from plans.access import assessment_or_404, plan_or_404
 from plans.charts import heat_legend
-from plans.filters import ActionScopeFilter
+from plans.filters import ProgressFilter
 from plans.models import Action, Plan, plan_organizations
 
 
@@ -159,13 +159,18 @@ def progress(request, organization: str, year: int):
     """A plan's follow-up: divisions × status, rounds, overdue and due soon, completion."""
     today = timezone.localdate()
     plan = plan_or_404(request.user, organization, year)
-    filters = ActionScopeFilter(
+    # The district's divisions, read once (and only if the page is computed): the filter's
+    # choices and the page's rows.
+    district = SimpleLazyObject(lambda: dashboards.district_divisions(plan))
+    filters = ProgressFilter(
         request.GET,
         queryset=Action.objects.filter(finding__plan=plan),
-        divisions=plan.organization.divisions.all(),
+        divisions=district,
         today=today,
     )
-    page = SimpleLazyObject(lambda: dashboards.progress_page(plan, filters.qs, today))
+    page = SimpleLazyObject(
+        lambda: dashboards.progress_page(plan, filters.qs, today, district=district)
+    )
     context = {
         "plan": plan,
         "page": page,
