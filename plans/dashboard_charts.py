@@ -212,7 +212,8 @@ _PK = 987654321  # a stand-in id: the action's address is reversed once per list
 
 def action_rows(page: dashboards.ProgressPage, actions) -> list[ActionRow]:
     """The rows of a list of the page's actions (``item_code`` read with them), formatted
-    here: a reverse(), a Thai date and an include per row were most of the page's time."""
+    here: a reverse(), a Thai date and an include per row were most of the page's time
+    (``plans.progress_html`` writes them)."""
     names = {division.pk: division.name for division, _counts in page.divisions}
     address = reverse("action_detail", args=[_PK])
     today = page.today

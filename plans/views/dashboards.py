@@ -25,7 +25,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from assessments.models import Assessment, Organization, sees_all_organizations
-from plans import dashboard_charts, dashboards, dataversions, overview_html, starting
+from plans import (
+    dashboard_charts,
+    dashboards,
+    dataversions,
+    overview_html,
+    progress_html,
+    starting,
+)
 from plans.access import assessment_or_404, plan_or_404
 from plans.charts import heat_legend
 from plans.filters import ProgressFilter
@@ -176,7 +183,7 @@ def progress(request, organization: str, year: int):
         "page": page,
         "filter": filters,
         "charts": SimpleLazyObject(lambda: dashboard_charts.progress_charts(page)),
-        "shown": dashboards.LIST_SHOWN,
+        "lists": SimpleLazyObject(lambda: progress_html.action_lists(page, dashboards.LIST_SHOWN)),
         **_cache(request, "progress", plan.pk, version=dataversions.for_progress(plan)),
     }
     return _respond(request, "plans/progress.html", context)
