@@ -22,10 +22,13 @@ from typing import NamedTuple
 
 from django.core.paginator import Paginator
 from django.db.models import (
+    CharField,
     Count,
+    DateTimeField,
     DecimalField,
     F,
     FloatField,
+    IntegerField,
     Max,
     OuterRef,
     Q,
@@ -450,37 +453,57 @@ def district_divisions(plan: Plan) -> list[Division]:
     )
 
 
+class ActionFacts(NamedTuple):
+    """What the progress page reads of an action: a plain row, not a model instance (the
+    page only reads); the rules are ``Action``'s own."""
+
+    pk: int
+    text: str
+    lead_division_id: int | None
+    all_divisions: bool
+    starts_on: date | None
+    due_on: date | None
+    status: str
+    progress: int
+    completed_on: date | None
+    item_code: str
+
+    Status = Status
+    is_open = Action.is_open
+    is_overdue = Action.is_overdue
+    is_due_soon = Action.is_due_soon
+
+
 def progress_page(plan: Plan, actions, today: date, district=None) -> ProgressPage:
     """Tally a plan's (already filtered) actions by division, status, round and month;
     ``district`` is the organization's divisions if the caller has read them already."""
-    # The item's code rides along as ``item_code``: selecting the finding, its item and the
-    # lead division with every action built three model instances more per action, which
-    # cost more than the rest of the page's reading (the lists name the lead division from
+    # Read as rows with the item's code: selecting the finding, its item and the lead
+    # division with every action built three model instances more per action, which cost
+    # more than the rest of the page's reading (the lists name the lead division from
     # ``district``).
-    actions = list(
-        actions.annotate(item_code=F("finding__item__code")).order_by(
-            "due_on", "finding__order", "order"
-        )
-    )
-    ids = [action.pk for action in actions]
+    actions = [
+        ActionFacts._make(row)
+        for row in actions.annotate(item_code=F("finding__item__code"))
+        .order_by("due_on", "finding__order", "order")
+        .values_list(*ActionFacts._fields)
+    ]
     if district is None:
         district = district_divisions(plan)
-    # The plan's rows, kept for the actions shown: cheaper than a list of every id as
-    # parameters, twice.
-    shown = set(ids)
+    # The plan's reports and its shared divisions in one query (a shared row has no status),
+    # kept for the actions shown: cheaper than a list of every id as parameters, twice.
+    shown = {action.pk for action in actions}
     shared: dict[int, list[int]] = defaultdict(list)
-    for action_id, division_id in Action.divisions.through.objects.filter(
-        action__finding__plan=plan
-    ).values_list("action_id", "division_id"):
-        if action_id in shown:
-            shared[action_id].append(division_id)
-    updates = [
-        update
-        for update in ProgressUpdate.objects.filter(action__finding__plan=plan)
-        .order_by("reported_at", "pk")
-        .values_list("action_id", "division_id", "round_id", "status", "reported_at")
-        if update[0] in shown
-    ]
+    updates = []
+    for row in _reports_and_shares(plan):
+        if row[0] not in shown:
+            continue
+        if row[3]:
+            updates.append(row)
+        else:
+            shared[row[0]].append(row[1])
+    # The reports in the order they were made (sorted here: a union is ordered by the first
+    # query's columns only, and the shares have no time).
+    updates = [row[:5] for row in sorted(updates, key=lambda row: (row[4], row[5]))]
     latest = {(a, d): status for a, d, _, status, _ in updates if d is not None}
     by_division = {division.pk: Counter() for division in district}
     for action in actions:
@@ -506,6 +529,30 @@ def progress_page(plan: Plan, actions, today: date, district=None) -> ProgressPa
         completion=completion(plan, actions, updates, today),
         today=today,
     )
+
+
+def _reports_and_shares(plan: Plan) -> list[tuple]:
+    """(action, division, round, status, reported at, id) of every report on the plan and
+    (action, division, None, "", None, 0) of every division sharing one of its actions, in
+    no order."""
+    reports = (
+        ProgressUpdate.objects.filter(action__finding__plan=plan)
+        .order_by()
+        .values_list("action_id", "division_id", "round_id", "status", "reported_at", "pk")
+    )
+    shares = (
+        Action.divisions.through.objects.filter(action__finding__plan=plan)
+        .order_by()
+        .values_list(
+            "action_id",
+            "division_id",
+            Value(None, output_field=IntegerField()),
+            Value("", output_field=CharField()),
+            Value(None, output_field=DateTimeField()),
+            Value(0, output_field=IntegerField()),
+        )
+    )
+    return list(reports.union(shares, all=True))
 
 
 @dataclass(frozen=True)
