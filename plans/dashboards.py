@@ -430,11 +430,15 @@ class ProgressPage:
         return percent_done(self.totals)
 
 
-def answering_divisions(action: Action, shared: dict, district: list[Division]) -> list[Division]:
-    """The divisions that answer for an action (see the module's rules)."""
+def answering_divisions(
+    action: Action, shared: dict, district: list[Division], by_id: dict | None = None
+) -> list[Division]:
+    """The divisions that answer for an action (see the module's rules); ``by_id`` is
+    ``district`` by id, if the caller asks for many actions."""
     if action.all_divisions:
         return list(district)
-    by_id = {division.pk: division for division in district}
+    if by_id is None:
+        by_id = {division.pk: division for division in district}
     ids = [action.lead_division_id, *shared.get(action.pk, ())]
     return [by_id[pk] for pk in dict.fromkeys(ids) if pk in by_id]
 
@@ -503,11 +507,18 @@ def progress_page(plan: Plan, actions, today: date, district=None) -> ProgressPa
             shared[row[0]].append(row[1])
     # The reports in the order they were made (sorted here: a union is ordered by the first
     # query's columns only, and the shares have no time).
-    updates = [row[:5] for row in sorted(updates, key=lambda row: (row[4], row[5]))]
+    # Each report's day in Bangkok, taken once (the rounds and the months compare days).
+    updates = [
+        (action_id, division_id, round_id, status, as_date(reported_at))
+        for action_id, division_id, round_id, status, reported_at, _pk in sorted(
+            updates, key=lambda row: (row[4], row[5])
+        )
+    ]
     latest = {(a, d): status for a, d, _, status, _ in updates if d is not None}
     by_division = {division.pk: Counter() for division in district}
+    by_id = {division.pk: division for division in district}
     for action in actions:
-        for division in answering_divisions(action, shared, district):
+        for division in answering_divisions(action, shared, district, by_id):
             by_division[division.pk][division_status(action, division, latest)] += 1
     rounds = list(plan.rounds.order_by("starts_on"))
     by_round = defaultdict(list)  # round_row reads only its own round's reports
