@@ -18,12 +18,14 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import cached_property
 from typing import NamedTuple
 
 from django.core.paginator import Paginator
 from django.db.models import (
     CharField,
     Count,
+    DateField,
     DateTimeField,
     DecimalField,
     F,
@@ -58,6 +60,7 @@ from plans.models import (
     Finding,
     Plan,
     ProgressUpdate,
+    ReportingRound,
     is_late,
     membership_of,
     overdue_condition,
@@ -450,11 +453,53 @@ def division_status(action: Action, division: Division, latest: dict) -> str:
     return latest.get((action.pk, division.pk), Status.NOT_STARTED)
 
 
-def district_divisions(plan: Plan) -> list[Division]:
-    """The divisions of the plan's organization, in the order the pages list them."""
-    return list(
-        Division.objects.filter(organization_id=plan.organization_id).order_by("order", "name")
-    )
+class PlanSetting:
+    """A plan's district divisions (in the pages' order) and its rounds (by start), read in
+    one query when first asked for: the progress page's filter and tally need both."""
+
+    def __init__(self, plan: Plan):
+        self.plan = plan
+
+    @cached_property
+    def _rows(self) -> list[tuple]:
+        divisions = (
+            Division.objects.filter(organization_id=self.plan.organization_id)
+            .annotate(
+                kind=Value(0, output_field=IntegerField()),
+                starts=Value(None, output_field=DateField()),
+                ends=Value(None, output_field=DateField()),
+            )
+            .order_by()
+            .values_list("kind", "id", "name", "order", "starts", "ends")
+        )
+        rounds = (
+            ReportingRound.objects.filter(plan_id=self.plan.pk)
+            .annotate(
+                kind=Value(1, output_field=IntegerField()),
+                position=Value(0, output_field=IntegerField()),
+            )
+            .order_by()
+            .values_list("kind", "id", "name", "position", "starts_on", "ends_on")
+        )
+        # Ordered by the database (its collation orders the names, as before).
+        return list(divisions.union(rounds, all=True).order_by("kind", "order", "starts", "name"))
+
+    @cached_property
+    def divisions(self) -> list[Division]:
+        organization = self.plan.organization_id
+        return [
+            Division(pk=pk, organization_id=organization, name=name, order=order)
+            for kind, pk, name, order, _starts, _ends in self._rows
+            if kind == 0
+        ]
+
+    @cached_property
+    def rounds(self) -> list[ReportingRound]:
+        return [
+            ReportingRound(pk=pk, plan_id=self.plan.pk, name=name, starts_on=starts, ends_on=ends)
+            for kind, pk, name, _order, starts, ends in self._rows
+            if kind == 1
+        ]
 
 
 class ActionFacts(NamedTuple):
@@ -478,9 +523,11 @@ class ActionFacts(NamedTuple):
     is_due_soon = Action.is_due_soon
 
 
-def progress_page(plan: Plan, actions, today: date, district=None) -> ProgressPage:
+def progress_page(
+    plan: Plan, actions, today: date, setting: PlanSetting | None = None
+) -> ProgressPage:
     """Tally a plan's (already filtered) actions by division, status, round and month;
-    ``district`` is the organization's divisions if the caller has read them already."""
+    ``setting`` holds its divisions and rounds if the caller has asked for them already."""
     # Read as rows with the item's code: selecting the finding, its item and the lead
     # division with every action built three model instances more per action, which cost
     # more than the rest of the page's reading (the lists name the lead division from
@@ -491,8 +538,8 @@ def progress_page(plan: Plan, actions, today: date, district=None) -> ProgressPa
         .order_by("due_on", "finding__order", "order")
         .values_list(*ActionFacts._fields)
     ]
-    if district is None:
-        district = district_divisions(plan)
+    setting = setting or PlanSetting(plan)
+    district = setting.divisions
     # The plan's reports and its shared divisions in one query (a shared row has no status),
     # kept for the actions shown: cheaper than a list of every id as parameters, twice.
     shown = {action.pk for action in actions}
@@ -520,7 +567,7 @@ def progress_page(plan: Plan, actions, today: date, district=None) -> ProgressPa
     for action in actions:
         for division in answering_divisions(action, shared, district, by_id):
             by_division[division.pk][division_status(action, division, latest)] += 1
-    rounds = list(plan.rounds.order_by("starts_on"))
+    rounds = setting.rounds
     by_round = defaultdict(list)  # round_row reads only its own round's reports
     for update in updates:
         by_round[update[2]].append(update)

@@ -166,17 +166,17 @@ def progress(request, organization: str, year: int):
     """A plan's follow-up: divisions × status, rounds, overdue and due soon, completion."""
     today = timezone.localdate()
     plan = plan_or_404(request.user, organization, year)
-    # The district's divisions, read once (and only if the page is computed): the filter's
-    # choices and the page's rows.
-    district = SimpleLazyObject(lambda: dashboards.district_divisions(plan))
+    # The district's divisions and the plan's rounds, read in one query when the page is
+    # computed (not on a cache hit): the filter's choices and the page's rows.
+    setting = dashboards.PlanSetting(plan)
     filters = ProgressFilter(
         request.GET,
         queryset=Action.objects.filter(finding__plan=plan),
-        divisions=district,
+        divisions=SimpleLazyObject(lambda: setting.divisions),
         today=today,
     )
     page = SimpleLazyObject(
-        lambda: dashboards.progress_page(plan, filters.qs, today, district=district)
+        lambda: dashboards.progress_page(plan, filters.qs, today, setting=setting)
     )
     context = {
         "plan": plan,

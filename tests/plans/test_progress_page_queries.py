@@ -1,6 +1,6 @@
 """The progress dashboard computed: a fixed, small number of queries with or without its
-filters, the district's divisions read once, and the actions read as plain rows that keep
-Action's own rules."""
+filters, the district's divisions read once (with the plan's rounds), and the actions read
+as plain rows that keep Action's own rules."""
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -17,10 +17,10 @@ pytestmark = pytest.mark.django_db
 PROGRESS_URL = reverse("plan_progress", args=["1009", 2565])
 # The frame's (session, user, the central manager's permission reads, the plan, the
 # membership with the data versions, the menu's and the district bar's years: 9), then the
-# page's own four: the divisions, the actions, the reports with the shared divisions (one
-# union) and the rounds. It was 15 (the divisions twice, and a third time for a chosen one;
-# the reports and the shares apart).
-MOST_QUERIES = 13
+# page's own three: the divisions with the rounds, the actions, and the reports with the
+# shared divisions (each pair one union). It was 15 (the divisions twice, and a third time
+# for a chosen one; the rounds, the reports and the shares apart).
+MOST_QUERIES = 12
 
 
 def computed(client, settings, query=None) -> tuple:
@@ -40,6 +40,7 @@ def test_the_page_is_computed_in_a_fixed_number_of_queries(client, demo, setting
         # The filter's choices and the page's rows come from one read of the divisions,
         # and the chosen division is taken from it, not looked up again.
         assert sum('FROM "plans_division"' in sql for sql in queries) == 1, (query, queries)
+        assert sum('FROM "plans_reportinground"' in sql for sql in queries) == 1, queries
         assert sum('FROM "plans_progressupdate"' in sql for sql in queries) == 1, queries
 
 
@@ -83,4 +84,18 @@ def test_the_actions_are_plain_rows_with_the_models_rules(demo):
         assert row.is_due_soon(today) == action.is_due_soon(today)
     assert [row.pk for row in page.overdue] == [
         row.pk for row in page.actions if models[row.pk].is_overdue(today)
+    ]
+
+
+def test_the_divisions_and_rounds_read_together_keep_their_order(demo):
+    plan = Plan.objects.get(organization__code="1009", fiscal_year=2565)
+    setting = dashboards.PlanSetting(plan)
+    assert setting.divisions == list(plan.organization.divisions.order_by("order", "name"))
+    assert [d.name for d in setting.divisions] == list(
+        plan.organization.divisions.order_by("order", "name").values_list("name", flat=True)
+    )
+    rounds = list(plan.rounds.order_by("starts_on"))
+    assert rounds and setting.rounds == rounds
+    assert [(r.name, r.starts_on, r.ends_on) for r in setting.rounds] == [
+        (r.name, r.starts_on, r.ends_on) for r in rounds
     ]
