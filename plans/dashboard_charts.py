@@ -212,10 +212,12 @@ _PK = 987654321  # a stand-in id: the action's address is reversed once per list
 
 def action_rows(page: dashboards.ProgressPage, actions) -> list[ActionRow]:
     """The rows of a list of the page's actions (``item_code`` read with them), formatted
-    here: a reverse(), a Thai date and an include per row were most of the page's time."""
+    here: a reverse(), a Thai date and an include per row were most of the page's time
+    (``plans.progress_html`` writes them)."""
     names = {division.pk: division.name for division, _counts in page.divisions}
     address = reverse("action_detail", args=[_PK])
     today = page.today
+    status_labels = {value: str(label) for value, label in Action.Status.choices}
     return [
         ActionRow(
             code=action.item_code,
@@ -225,7 +227,7 @@ def action_rows(page: dashboards.ProgressPage, actions) -> list[ActionRow]:
             all_divisions=action.all_divisions,
             due=format_date(action.due_on) or "—",
             status=action.status,
-            status_label=str(action.get_status_display()),
+            status_label=status_labels[action.status],
             overdue=bool(action.due_on) and action.is_open and action.due_on < today,
             progress=action.progress,
         )

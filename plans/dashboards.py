@@ -18,14 +18,19 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import cached_property
 from typing import NamedTuple
 
 from django.core.paginator import Paginator
 from django.db.models import (
+    CharField,
     Count,
+    DateField,
+    DateTimeField,
     DecimalField,
     F,
     FloatField,
+    IntegerField,
     Max,
     OuterRef,
     Q,
@@ -55,6 +60,7 @@ from plans.models import (
     Finding,
     Plan,
     ProgressUpdate,
+    ReportingRound,
     is_late,
     membership_of,
     overdue_condition,
@@ -427,11 +433,15 @@ class ProgressPage:
         return percent_done(self.totals)
 
 
-def answering_divisions(action: Action, shared: dict, district: list[Division]) -> list[Division]:
-    """The divisions that answer for an action (see the module's rules)."""
+def answering_divisions(
+    action: Action, shared: dict, district: list[Division], by_id: dict | None = None
+) -> list[Division]:
+    """The divisions that answer for an action (see the module's rules); ``by_id`` is
+    ``district`` by id, if the caller asks for many actions."""
     if action.all_divisions:
         return list(district)
-    by_id = {division.pk: division for division in district}
+    if by_id is None:
+        by_id = {division.pk: division for division in district}
     ids = [action.lead_division_id, *shared.get(action.pk, ())]
     return [by_id[pk] for pk in dict.fromkeys(ids) if pk in by_id]
 
@@ -443,41 +453,121 @@ def division_status(action: Action, division: Division, latest: dict) -> str:
     return latest.get((action.pk, division.pk), Status.NOT_STARTED)
 
 
-def progress_page(plan: Plan, actions, today: date) -> ProgressPage:
-    """Tally a plan's (already filtered) actions by division, status, round and month."""
-    # The item's code rides along as ``item_code``: selecting the finding, its item and the
-    # lead division with every action built three model instances more per action, which
-    # cost more than the rest of the page's reading (the lists name the lead division from
-    # ``district``).
-    actions = list(
-        actions.annotate(item_code=F("finding__item__code")).order_by(
-            "due_on", "finding__order", "order"
+class PlanSetting:
+    """A plan's district divisions (in the pages' order) and its rounds (by start), read in
+    one query when first asked for: the progress page's filter and tally need both."""
+
+    def __init__(self, plan: Plan):
+        self.plan = plan
+
+    @cached_property
+    def _rows(self) -> list[tuple]:
+        divisions = (
+            Division.objects.filter(organization_id=self.plan.organization_id)
+            .annotate(
+                kind=Value(0, output_field=IntegerField()),
+                starts=Value(None, output_field=DateField()),
+                ends=Value(None, output_field=DateField()),
+            )
+            .order_by()
+            .values_list("kind", "id", "name", "order", "starts", "ends")
         )
-    )
-    ids = [action.pk for action in actions]
-    district = list(plan.organization.divisions.order_by("order", "name"))
-    # The plan's rows, kept for the actions shown: cheaper than a list of every id as
-    # parameters, twice.
-    shown = set(ids)
+        rounds = (
+            ReportingRound.objects.filter(plan_id=self.plan.pk)
+            .annotate(
+                kind=Value(1, output_field=IntegerField()),
+                position=Value(0, output_field=IntegerField()),
+            )
+            .order_by()
+            .values_list("kind", "id", "name", "position", "starts_on", "ends_on")
+        )
+        # Ordered by the database (its collation orders the names, as before).
+        return list(divisions.union(rounds, all=True).order_by("kind", "order", "starts", "name"))
+
+    @cached_property
+    def divisions(self) -> list[Division]:
+        organization = self.plan.organization_id
+        return [
+            Division(pk=pk, organization_id=organization, name=name, order=order)
+            for kind, pk, name, order, _starts, _ends in self._rows
+            if kind == 0
+        ]
+
+    @cached_property
+    def rounds(self) -> list[ReportingRound]:
+        return [
+            ReportingRound(pk=pk, plan_id=self.plan.pk, name=name, starts_on=starts, ends_on=ends)
+            for kind, pk, name, _order, starts, ends in self._rows
+            if kind == 1
+        ]
+
+
+class ActionFacts(NamedTuple):
+    """What the progress page reads of an action: a plain row, not a model instance (the
+    page only reads); the rules are ``Action``'s own."""
+
+    pk: int
+    text: str
+    lead_division_id: int | None
+    all_divisions: bool
+    starts_on: date | None
+    due_on: date | None
+    status: str
+    progress: int
+    completed_on: date | None
+    item_code: str
+
+    Status = Status
+    is_open = Action.is_open
+    is_overdue = Action.is_overdue
+    is_due_soon = Action.is_due_soon
+
+
+def progress_page(
+    plan: Plan, actions, today: date, setting: PlanSetting | None = None
+) -> ProgressPage:
+    """Tally a plan's (already filtered) actions by division, status, round and month;
+    ``setting`` holds its divisions and rounds if the caller has asked for them already."""
+    # Read as rows with the item's code: selecting the finding, its item and the lead
+    # division with every action built three model instances more per action, which cost
+    # more than the rest of the page's reading (the lists name the lead division from
+    # ``district``).
+    actions = [
+        ActionFacts._make(row)
+        for row in actions.annotate(item_code=F("finding__item__code"))
+        .order_by("due_on", "finding__order", "order")
+        .values_list(*ActionFacts._fields)
+    ]
+    setting = setting or PlanSetting(plan)
+    district = setting.divisions
+    # The plan's reports and its shared divisions in one query (a shared row has no status),
+    # kept for the actions shown: cheaper than a list of every id as parameters, twice.
+    shown = {action.pk for action in actions}
     shared: dict[int, list[int]] = defaultdict(list)
-    for action_id, division_id in Action.divisions.through.objects.filter(
-        action__finding__plan=plan
-    ).values_list("action_id", "division_id"):
-        if action_id in shown:
-            shared[action_id].append(division_id)
+    updates = []
+    for row in _reports_and_shares(plan):
+        if row[0] not in shown:
+            continue
+        if row[3]:
+            updates.append(row)
+        else:
+            shared[row[0]].append(row[1])
+    # The reports in the order they were made (sorted here: a union is ordered by the first
+    # query's columns only, and the shares have no time).
+    # Each report's day in Bangkok, taken once (the rounds and the months compare days).
     updates = [
-        update
-        for update in ProgressUpdate.objects.filter(action__finding__plan=plan)
-        .order_by("reported_at", "pk")
-        .values_list("action_id", "division_id", "round_id", "status", "reported_at")
-        if update[0] in shown
+        (action_id, division_id, round_id, status, as_date(reported_at))
+        for action_id, division_id, round_id, status, reported_at, _pk in sorted(
+            updates, key=lambda row: (row[4], row[5])
+        )
     ]
     latest = {(a, d): status for a, d, _, status, _ in updates if d is not None}
     by_division = {division.pk: Counter() for division in district}
+    by_id = {division.pk: division for division in district}
     for action in actions:
-        for division in answering_divisions(action, shared, district):
+        for division in answering_divisions(action, shared, district, by_id):
             by_division[division.pk][division_status(action, division, latest)] += 1
-    rounds = list(plan.rounds.order_by("starts_on"))
+    rounds = setting.rounds
     by_round = defaultdict(list)  # round_row reads only its own round's reports
     for update in updates:
         by_round[update[2]].append(update)
@@ -497,6 +587,30 @@ def progress_page(plan: Plan, actions, today: date) -> ProgressPage:
         completion=completion(plan, actions, updates, today),
         today=today,
     )
+
+
+def _reports_and_shares(plan: Plan) -> list[tuple]:
+    """(action, division, round, status, reported at, id) of every report on the plan and
+    (action, division, None, "", None, 0) of every division sharing one of its actions, in
+    no order."""
+    reports = (
+        ProgressUpdate.objects.filter(action__finding__plan=plan)
+        .order_by()
+        .values_list("action_id", "division_id", "round_id", "status", "reported_at", "pk")
+    )
+    shares = (
+        Action.divisions.through.objects.filter(action__finding__plan=plan)
+        .order_by()
+        .values_list(
+            "action_id",
+            "division_id",
+            Value(None, output_field=IntegerField()),
+            Value("", output_field=CharField()),
+            Value(None, output_field=DateTimeField()),
+            Value(0, output_field=IntegerField()),
+        )
+    )
+    return list(reports.union(shares, all=True))
 
 
 @dataclass(frozen=True)

@@ -116,6 +116,37 @@ class JinjaRenderedForm(forms.Form):
     default_renderer = _JINJA_WIDGETS
 
 
+class ProgressFilter(ActionScopeFilter):
+    """The progress dashboard's filters: its divisions are the list the page already read
+    (no query for the choices, none to look the chosen one up) and the widgets are written
+    by Jinja2; the same choices, messages and HTML as ``ActionScopeFilter``."""
+
+    division = django_filters.ChoiceFilter(
+        label=_("ฝ่าย"),
+        method="of_division",
+        empty_label=_("ทุกฝ่าย"),
+        # ModelChoiceField's wording, which this field had
+        error_messages={
+            "invalid_choice": forms.ModelChoiceField.default_error_messages["invalid_choice"]
+        },
+    )
+
+    class Meta(ActionScopeFilter.Meta):
+        form = JinjaRenderedForm
+
+    def __init__(self, *args, divisions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        # ``divisions`` may be lazy: a page answered from the cache never reads them.
+        self.divisions = divisions
+        self.filters["division"].extra["choices"] = lambda: [
+            (str(division.pk), division.name) for division in divisions
+        ]
+
+    def of_division(self, queryset, name, value):
+        chosen = next((d for d in self.divisions if str(d.pk) == value), None)
+        return queryset.of_division(chosen) if chosen else queryset
+
+
 class PlanActionFilter(ActionFilter):
     """The plan page's filters: the staff filters plus a reporting round."""
 

@@ -21,12 +21,6 @@ def sees_all_districts(user) -> bool:
 
 
 @register.simple_tag
-def action_rows(page, actions, shown):
-    """The first ``shown`` of a progress page's ``actions`` as rows ready to print."""
-    return dashboard_charts.action_rows(page, actions[:shown])
-
-
-@register.simple_tag
 def scores_tables(page):
     """The scores page's tables, formatted (plans.dashboard_charts.scores_tables)."""
     return dashboard_charts.scores_tables(page)

@@ -25,10 +25,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from assessments.models import Assessment, Organization, sees_all_organizations
-from plans import dashboard_charts, dashboards, dataversions, overview_html, starting
+from plans import (
+    dashboard_charts,
+    dashboards,
+    dataversions,
+    overview_html,
+    progress_html,
+    starting,
+)
 from plans.access import assessment_or_404, plan_or_404
 from plans.charts import heat_legend
-from plans.filters import ActionScopeFilter
+from plans.filters import ProgressFilter
 from plans.models import Action, Plan, plan_organizations
 
 
@@ -159,19 +166,24 @@ def progress(request, organization: str, year: int):
     """A plan's follow-up: divisions × status, rounds, overdue and due soon, completion."""
     today = timezone.localdate()
     plan = plan_or_404(request.user, organization, year)
-    filters = ActionScopeFilter(
+    # The district's divisions and the plan's rounds, read in one query when the page is
+    # computed (not on a cache hit): the filter's choices and the page's rows.
+    setting = dashboards.PlanSetting(plan)
+    filters = ProgressFilter(
         request.GET,
         queryset=Action.objects.filter(finding__plan=plan),
-        divisions=plan.organization.divisions.all(),
+        divisions=SimpleLazyObject(lambda: setting.divisions),
         today=today,
     )
-    page = SimpleLazyObject(lambda: dashboards.progress_page(plan, filters.qs, today))
+    page = SimpleLazyObject(
+        lambda: dashboards.progress_page(plan, filters.qs, today, setting=setting)
+    )
     context = {
         "plan": plan,
         "page": page,
         "filter": filters,
         "charts": SimpleLazyObject(lambda: dashboard_charts.progress_charts(page)),
-        "shown": dashboards.LIST_SHOWN,
+        "lists": SimpleLazyObject(lambda: progress_html.action_lists(page, dashboards.LIST_SHOWN)),
         **_cache(request, "progress", plan.pk, version=dataversions.for_progress(plan)),
     }
     return _respond(request, "plans/progress.html", context)

@@ -239,7 +239,7 @@ def test_progress_page_of_the_demo_plan(client, demo):
     filtered = client.get(PROGRESS_URL, {"division": finance.pk}).context["page"]
     assert len(filtered.actions) == Action.objects.of_division(finance).count()
     oit = client.get(PROGRESS_URL, {"tool": "OIT"}).context["page"]
-    assert {a.finding.item.code[0] for a in oit.actions} == {"O"}
+    assert {a.item_code[0] for a in oit.actions} == {"O"}
 
 
 # --- Overview -------------------------------------------------------------------------------
