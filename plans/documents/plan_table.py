@@ -8,10 +8,13 @@ three show the same lines in the same order.
 
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import Q
 
+from assessments.models import AssessmentSummary, ItemScore
 from assessments.rollup import score_report
+from assessments.scoring import round_score
 from assessments.thaidates import format_window
 from plans.division_names import ALL_DIVISIONS
 from plans.models import Action, Division, Finding, Plan
@@ -140,6 +143,40 @@ class Section:
     indicators: list[IndicatorGroup] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class TableScores:
+    """The figures the plan table prints: each item's score and each indicator's average
+    (rounded), by item code and indicator number, as in ``scoring.Summary``."""
+
+    items: dict
+    indicators: dict
+
+
+def table_scores(plan: Plan) -> TableScores:
+    """The plan table's figures in two small queries: the indicators' averages from the
+    assessment's stored summary (``assessments.summaries``, the one roll-up) and the items'
+    scores. The full roll-up (the framework's rules, the reported figures and their warnings:
+    six queries) is read only while an assessment has no stored summary yet."""
+    stored = (
+        AssessmentSummary.objects.filter(pk=plan.assessment_id)
+        .values_list("indicators", flat=True)
+        .first()
+    )
+    if stored is None:
+        summary = score_report(plan.assessment).summary
+        return TableScores(summary.items, summary.indicators)
+    items = ItemScore.objects.filter(assessment_id=plan.assessment_id).values_list(
+        "item__code", "score"
+    )
+    return TableScores(
+        items={code: round_score(score) for code, score in items},
+        indicators={
+            int(number): None if score is None else Decimal(score)
+            for number, score in stored.items()
+        },
+    )
+
+
 def findings(plan: Plan, actions=None, *, include_empty: bool = True) -> list[tuple]:
     """(finding, its actions) in plan order; with ``actions`` given, only those actions, and
     only the findings that have one unless ``include_empty``."""
@@ -160,8 +197,9 @@ def findings(plan: Plan, actions=None, *, include_empty: bool = True) -> list[tu
 
 def sections(plan: Plan, rows: list[tuple], summary=None) -> list[Section]:
     """Group (finding, actions) pairs by tool (in order of first appearance) and indicator;
-    ``summary`` is the plan assessment's score summary, computed here if not given."""
-    summary = summary or score_report(plan.assessment).summary
+    ``summary`` is the plan assessment's score summary (``scoring.Summary`` or
+    ``TableScores``), read here if not given."""
+    summary = summary or table_scores(plan)
     tools: OrderedDict = OrderedDict()
     for finding, actions in rows:
         indicator = finding.item.indicator

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from assessments import scoring
 from assessments.models import Organization
-from assessments.rollup import score_report
+from assessments.rollup import framework_spec, score_report
 from assessments.thaidates import format_date
 from plans.documents import plan_html, plan_table, planrows, xlsx
 from plans.models import Plan
@@ -133,11 +133,28 @@ def wants_notes(request) -> bool:
     return request is not None and request.GET.get("notes") == "1"
 
 
+@dataclass(frozen=True)
+class _Scores:
+    spec: scoring.FrameworkSpec
+    summary: scoring.Summary
+    warnings: list
+
+
+def _score_report(plan: Plan, notes: bool):
+    """The assessment's roll-up; its comparison with the reported figures (one more query
+    and the warnings) only where the notes are shown."""
+    if notes:
+        return score_report(plan.assessment)
+    spec = framework_spec(plan.assessment.framework)
+    item_scores = dict(plan.assessment.scores.values_list("item__code", "score"))
+    return _Scores(spec, scoring.summarize(spec, item_scores), [])
+
+
 def report_context(plan: Plan, *, pdf: bool = False, notes: bool = False) -> dict:
     """Everything the report template shows; a constant number of queries whatever the plan.
 
     The scores' data-quality notes belong on the scores page; ``notes`` adds them here."""
-    report = score_report(plan.assessment)
+    report = _score_report(plan, notes)
     headers = planrows.column_headings(plan.fiscal_year)
     # The finding blocks of the plan page, printed by Jinja2 (plans/documents/plan_html.py).
     sections = plan_table.sections(plan, plan_table.findings(plan), report.summary)
