@@ -116,7 +116,7 @@ def action_line(action: Action) -> ActionLine:
 class Row:
     """A finding block: the spanning cells come from ``finding``, one line per action."""
 
-    finding: Finding
+    finding: "FindingLine"
     score: object
     actions: list
     lines: list[ActionLine] = field(init=False)
@@ -177,12 +177,91 @@ def table_scores(plan: Plan) -> TableScores:
     )
 
 
+@dataclass(eq=False, slots=True)
+class ToolLine:
+    """What the table shows of a tool (one object per tool: grouped by identity)."""
+
+    code: str
+    name: str
+
+
+@dataclass(eq=False, slots=True)
+class IndicatorLine:
+    number: int
+    name: str
+    tool: ToolLine
+
+
+@dataclass(eq=False, slots=True)
+class ItemLine:
+    code: str
+    name: str
+    text: str
+    indicator: IndicatorLine
+
+
+@dataclass(eq=False, slots=True)
+class FindingLine:
+    """What the table shows of a finding: read as one row of values, not as four model
+    instances (finding, item, indicator, tool) per finding."""
+
+    pk: int
+    analysis: str
+    issues: str
+    item: ItemLine
+
+
+def finding_lines(plan: Plan) -> list[FindingLine]:
+    """The plan's findings in plan order with their item, indicator and tool (one query)."""
+    rows = (
+        Finding.objects.filter(plan=plan)
+        .order_by("order", "item__order")
+        .values_list(
+            "pk",
+            "analysis",
+            "issues",
+            "item__code",
+            "item__name",
+            "item__text",
+            "item__indicator_id",
+            "item__indicator__number",
+            "item__indicator__name",
+            "item__indicator__tool_id",
+            "item__indicator__tool__code",
+            "item__indicator__tool__name",
+        )
+    )
+    tools: dict[int, ToolLine] = {}
+    indicators: dict[int, IndicatorLine] = {}
+    lines = []
+    for (
+        pk,
+        analysis,
+        issues,
+        code,
+        name,
+        text,
+        indicator_id,
+        number,
+        indicator_name,
+        tool_id,
+        tool_code,
+        tool_name,
+    ) in rows:
+        indicator = indicators.get(indicator_id)
+        if indicator is None:
+            tool = tools.get(tool_id)
+            if tool is None:
+                tool = tools[tool_id] = ToolLine(tool_code, tool_name)
+            indicator = indicators[indicator_id] = IndicatorLine(number, indicator_name, tool)
+        lines.append(FindingLine(pk, analysis, issues, ItemLine(code, name, text, indicator)))
+    return lines
+
+
 def findings(plan: Plan, actions=None, *, include_empty: bool = True) -> list[tuple]:
     """(finding, its actions) in plan order; with ``actions`` given, only those actions, and
-    only the findings that have one unless ``include_empty``."""
-    queryset = plan.findings.select_related("item__indicator__tool").order_by(
-        "order", "item__order"
-    )
+    only the findings that have one unless ``include_empty``. The findings are ``FindingLine``
+    records: what the plan page, the report, the .xlsx and the progress reports print."""
     if actions is None:
         actions = plan_actions(plan)
     by_finding: dict[int, list] = {}
@@ -190,7 +269,7 @@ def findings(plan: Plan, actions=None, *, include_empty: bool = True) -> list[tu
         by_finding.setdefault(action.finding_id, []).append(action)
     return [
         (finding, by_finding.get(finding.pk, []))
-        for finding in queryset
+        for finding in finding_lines(plan)
         if include_empty or finding.pk in by_finding
     ]
 
