@@ -10,7 +10,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 
 from assessments.models import AssessmentSummary, ItemScore
 from assessments.rollup import score_report
@@ -116,7 +116,7 @@ def action_line(action: Action) -> ActionLine:
 class Row:
     """A finding block: the spanning cells come from ``finding``, one line per action."""
 
-    finding: "FindingLine"
+    finding: "FindingRecord"
     score: object
     actions: list
     lines: list[ActionLine] = field(init=False)
@@ -152,24 +152,24 @@ class TableScores:
     indicators: dict
 
 
-def table_scores(plan: Plan) -> TableScores:
-    """The plan table's figures in two small queries: the indicators' averages from the
-    assessment's stored summary (``assessments.summaries``, the one roll-up) and the items'
-    scores. The full roll-up (the framework's rules, the reported figures and their warnings:
-    six queries) is read only while an assessment has no stored summary yet."""
-    stored = (
-        AssessmentSummary.objects.filter(pk=plan.assessment_id)
-        .values_list("indicators", flat=True)
-        .first()
-    )
+def table_scores(plan: Plan, rows: list[tuple]) -> TableScores:
+    """The figures of the table's finding blocks, read with them (``findings(...,
+    scores=True)``, no query of its own): each item's score and the indicators' averages as
+    the assessment's stored summary has them (``assessments.summaries``, the one roll-up).
+    The full roll-up (the framework's rules, the reported figures and their warnings: six
+    queries) is read only while the assessment has no stored summary yet."""
+    if not rows:
+        return TableScores({}, {})
+    stored = rows[0][0].indicator_figures
     if stored is None:
         summary = score_report(plan.assessment).summary
         return TableScores(summary.items, summary.indicators)
-    items = ItemScore.objects.filter(assessment_id=plan.assessment_id).values_list(
-        "item__code", "score"
-    )
     return TableScores(
-        items={code: round_score(score) for code, score in items},
+        items={
+            finding.item.code: round_score(finding.score)
+            for finding, _actions in rows
+            if finding.score is not None
+        },
         indicators={
             int(number): None if score is None else Decimal(score)
             for number, score in stored.items()
@@ -178,7 +178,7 @@ def table_scores(plan: Plan) -> TableScores:
 
 
 @dataclass(eq=False, slots=True)
-class ToolLine:
+class ToolRecord:
     """What the table shows of a tool (one object per tool: grouped by identity)."""
 
     code: str
@@ -186,53 +186,70 @@ class ToolLine:
 
 
 @dataclass(eq=False, slots=True)
-class IndicatorLine:
+class IndicatorRecord:
     number: int
     name: str
-    tool: ToolLine
+    tool: ToolRecord
 
 
 @dataclass(eq=False, slots=True)
-class ItemLine:
+class ItemRecord:
     code: str
     name: str
     text: str
-    indicator: IndicatorLine
+    indicator: IndicatorRecord
 
 
 @dataclass(eq=False, slots=True)
-class FindingLine:
+class FindingRecord:
     """What the table shows of a finding: read as one row of values, not as four model
     instances (finding, item, indicator, tool) per finding."""
 
     pk: int
     analysis: str
     issues: str
-    item: ItemLine
+    item: ItemRecord
+    # With ``scores``: the item's score and the indicators' stored figures (by number, as
+    # strings; None while the assessment has no stored summary).
+    score: Decimal | None = None
+    indicator_figures: dict | None = None
 
 
-def finding_lines(plan: Plan) -> list[FindingLine]:
-    """The plan's findings in plan order with their item, indicator and tool (one query)."""
-    rows = (
-        Finding.objects.filter(plan=plan)
-        .order_by("order", "item__order")
-        .values_list(
-            "pk",
-            "analysis",
-            "issues",
-            "item__code",
-            "item__name",
-            "item__text",
-            "item__indicator_id",
-            "item__indicator__number",
-            "item__indicator__name",
-            "item__indicator__tool_id",
-            "item__indicator__tool__code",
-            "item__indicator__tool__name",
+def finding_records(plan: Plan, *, scores: bool = False) -> list[FindingRecord]:
+    """The plan's findings in plan order with their item, indicator and tool (one query);
+    with ``scores``, also what ``table_scores`` reads, in the same query."""
+    queryset = Finding.objects.filter(plan=plan)
+    figures = ["score", "indicator_figures"] if scores else []
+    if scores:
+        queryset = queryset.annotate(
+            score=Subquery(
+                ItemScore.objects.filter(
+                    assessment_id=plan.assessment_id, item_id=OuterRef("item_id")
+                )
+                .order_by()
+                .values("score")[:1]
+            ),
+            indicator_figures=Subquery(
+                AssessmentSummary.objects.filter(pk=plan.assessment_id).values("indicators")[:1]
+            ),
         )
+    rows = queryset.order_by("order", "item__order").values_list(
+        "pk",
+        "analysis",
+        "issues",
+        "item__code",
+        "item__name",
+        "item__text",
+        "item__indicator_id",
+        "item__indicator__number",
+        "item__indicator__name",
+        "item__indicator__tool_id",
+        "item__indicator__tool__code",
+        "item__indicator__tool__name",
+        *figures,
     )
-    tools: dict[int, ToolLine] = {}
-    indicators: dict[int, IndicatorLine] = {}
+    tools: dict[int, ToolRecord] = {}
+    indicators: dict[int, IndicatorRecord] = {}
     lines = []
     for (
         pk,
@@ -247,21 +264,26 @@ def finding_lines(plan: Plan) -> list[FindingLine]:
         tool_id,
         tool_code,
         tool_name,
+        *read,
     ) in rows:
         indicator = indicators.get(indicator_id)
         if indicator is None:
             tool = tools.get(tool_id)
             if tool is None:
-                tool = tools[tool_id] = ToolLine(tool_code, tool_name)
-            indicator = indicators[indicator_id] = IndicatorLine(number, indicator_name, tool)
-        lines.append(FindingLine(pk, analysis, issues, ItemLine(code, name, text, indicator)))
+                tool = tools[tool_id] = ToolRecord(tool_code, tool_name)
+            indicator = indicators[indicator_id] = IndicatorRecord(number, indicator_name, tool)
+        item = ItemRecord(code, name, text, indicator)
+        lines.append(FindingRecord(pk, analysis, issues, item, *read))
     return lines
 
 
-def findings(plan: Plan, actions=None, *, include_empty: bool = True) -> list[tuple]:
+def findings(
+    plan: Plan, actions=None, *, include_empty: bool = True, scores: bool = False
+) -> list[tuple]:
     """(finding, its actions) in plan order; with ``actions`` given, only those actions, and
-    only the findings that have one unless ``include_empty``. The findings are ``FindingLine``
-    records: what the plan page, the report, the .xlsx and the progress reports print."""
+    only the findings that have one unless ``include_empty``. The findings are ``FindingRecord``
+    records: what the plan page, the report, the .xlsx and the progress reports print; with
+    ``scores``, they carry the figures ``table_scores`` gives the table."""
     if actions is None:
         actions = plan_actions(plan)
     by_finding: dict[int, list] = {}
@@ -269,7 +291,7 @@ def findings(plan: Plan, actions=None, *, include_empty: bool = True) -> list[tu
         by_finding.setdefault(action.finding_id, []).append(action)
     return [
         (finding, by_finding.get(finding.pk, []))
-        for finding in finding_lines(plan)
+        for finding in finding_records(plan, scores=scores)
         if include_empty or finding.pk in by_finding
     ]
 
@@ -277,8 +299,8 @@ def findings(plan: Plan, actions=None, *, include_empty: bool = True) -> list[tu
 def sections(plan: Plan, rows: list[tuple], summary=None) -> list[Section]:
     """Group (finding, actions) pairs by tool (in order of first appearance) and indicator;
     ``summary`` is the plan assessment's score summary (``scoring.Summary`` or
-    ``TableScores``), read here if not given."""
-    summary = summary or table_scores(plan)
+    ``TableScores``), computed here if not given."""
+    summary = summary or score_report(plan.assessment).summary
     tools: OrderedDict = OrderedDict()
     for finding, actions in rows:
         indicator = finding.item.indicator

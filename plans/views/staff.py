@@ -155,8 +155,8 @@ def plan_detail(request, organization: str, year: int):
     shown = list(filters.qs.order_by("finding__order", "order"))
     plan_table.attach_divisions(plan, shown)
     filtered = any(value for value in request.GET.values())
-    findings = plan_table.findings(plan, shown, include_empty=not filtered)
-    sections = plan_table.sections(plan, findings, plan_table.table_scores(plan))
+    findings = plan_table.findings(plan, shown, include_empty=not filtered, scores=True)
+    sections = plan_table.sections(plan, findings, plan_table.table_scores(plan, findings))
     can_edit = Plan.objects.editable_by(user).filter(pk=plan.pk).exists()
     reportable = set(
         Action.objects.editable_by(user).filter(finding__plan=plan).values_list("pk", flat=True)
