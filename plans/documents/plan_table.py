@@ -7,7 +7,7 @@ three show the same lines in the same order.
 """
 
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
 from decimal import Decimal
 
 from django.db.models import OuterRef, Q, Subquery
@@ -102,12 +102,20 @@ class ActionLine:
     method: str = ""
 
 
-def action_line(action: Action) -> ActionLine:
+def action_line(action: Action, windows: dict | None = None) -> ActionLine:
+    """The printed line of an action; ``windows`` (dates → text, in the active language)
+    keeps the windows already formatted for the table: its actions share a few."""
+    dates = (action.starts_on, action.due_on)
+    window = windows.get(dates) if windows is not None else None
+    if window is None:
+        window = format_window(*dates)
+        if windows is not None:
+            windows[dates] = window
     return ActionLine(
         action=action,
         text=action.text,
         responsible=responsible_text(action),
-        window=format_window(action.starts_on, action.due_on),
+        window=window,
         method=action.follow_up_method,
     )
 
@@ -119,11 +127,13 @@ class Row:
     finding: "FindingRecord"
     score: object
     actions: list
+    windows: InitVar[dict | None] = None
     lines: list[ActionLine] = field(init=False)
 
-    def __post_init__(self):
+    def __post_init__(self, windows):
         # A finding without actions still takes one line, so its analysis is printed.
-        self.lines = [action_line(action) for action in self.actions] or [ActionLine(None)]
+        lines = [action_line(action, windows) for action in self.actions]
+        self.lines = lines or [ActionLine(None)]
 
     @property
     def span(self) -> int:
@@ -302,12 +312,14 @@ def sections(plan: Plan, rows: list[tuple], summary=None) -> list[Section]:
     ``TableScores``), computed here if not given."""
     summary = summary or score_report(plan.assessment).summary
     tools: OrderedDict = OrderedDict()
+    windows: dict = {}
     for finding, actions in rows:
         indicator = finding.item.indicator
         groups = tools.setdefault(indicator.tool, OrderedDict())
         if indicator not in groups:
             groups[indicator] = IndicatorGroup(indicator, summary.indicators.get(indicator.number))
-        groups[indicator].rows.append(Row(finding, summary.items.get(finding.item.code), actions))
+        score = summary.items.get(finding.item.code)
+        groups[indicator].rows.append(Row(finding, score, actions, windows))
     return [
         Section(tool, sorted(groups.values(), key=lambda group: group.indicator.number))
         for tool, groups in tools.items()
