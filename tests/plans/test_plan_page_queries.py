@@ -6,12 +6,14 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.template.defaultfilters import floatformat
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from assessments.models import AssessmentSummary, ItemScore
 from assessments.rollup import score_report
-from plans.documents import plan_table
+from plans.documents import plan_html, plan_table
 from plans.models import Action, Plan
 from tests.factories import make_division, make_user
 from tests.plans.small_plan import grow, make_small_plan
@@ -186,3 +188,13 @@ def test_findings_are_records_grouped_by_their_tool_and_indicator(django_assert_
     first, second = findings[0].item.indicator, findings[1].item.indicator
     assert first is second and first.number == 1 and first.tool.code == "IIT"
     assert [len(found) for _finding, found in rows] == [2, 1, 1, 1, 1, 1]
+
+
+@pytest.mark.parametrize("language", ["th", "en"])
+def test_the_tables_figures_print_as_floatformat_does(language):
+    values = [Decimal(text) for text in ("0", "0.005", "7.5", "65.255", "84.50", "99.994", "100")]
+    values += [Decimal(n) / 100 for n in range(0, 10001, 37)]
+    values += [Decimal("1234.5"), 84.5, 7]
+    with translation.override(language):
+        for value in values:
+            assert plan_html.two_places(value) == floatformat(value, 2), value
