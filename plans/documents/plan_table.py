@@ -66,16 +66,72 @@ def attach_divisions(plan: Plan, actions) -> None:
     lead = Action.lead_division.field
     for action in actions:
         if action.lead_division_id is not None:
-            lead.set_cached_value(action, divisions[action.lead_division_id])
+            if isinstance(action, Action):
+                lead.set_cached_value(action, divisions[action.lead_division_id])
+            else:
+                action.lead_division = divisions[action.lead_division_id]
         action.shared_division_ids = sorted(shared.get(action.pk, ()), key=rank.__getitem__)
         action.shared_division_names = [divisions[pk].name for pk in action.shared_division_ids]
 
 
-def plan_actions(plan: Plan) -> list[Action]:
-    """The actions of a plan in table order, with their lead and shared divisions."""
+@dataclass(slots=True)
+class ActionRecord:
+    """What the plan page and the report print of an action, read as one row of values
+    rather than a model instance each; its rules are the model's own (``is_open``,
+    ``is_overdue``). ``attach_divisions`` gives it its divisions."""
+
+    pk: int
+    finding_id: int
+    text: str
+    lead_division_id: int | None
+    all_divisions: bool
+    starts_on: object
+    due_on: object
+    follow_up_method: str
+    status: str
+    progress: int
+    carried_from_id: int | None
+    carried_from_year: int | None = None
+    lead_division: Division | None = None
+    shared_division_ids: list = field(default_factory=list)
+    shared_division_names: list = field(default_factory=list)
+
+    Status = Action.Status
+    is_open = Action.is_open
+    is_overdue = Action.is_overdue
+
+
+ACTION_RECORD_FIELDS = (
+    "pk",
+    "finding_id",
+    "text",
+    "lead_division_id",
+    "all_divisions",
+    "starts_on",
+    "due_on",
+    "follow_up_method",
+    "status",
+    "progress",
+    "carried_from_id",
+)
+
+
+def action_records(queryset, *, carried_from_year: bool = False) -> list[ActionRecord]:
+    """The actions of ``queryset``, in its order, as records; with ``carried_from_year``, the
+    queryset's annotation of that name too."""
+    fields = (
+        (*ACTION_RECORD_FIELDS, "carried_from_year") if carried_from_year else ACTION_RECORD_FIELDS
+    )
+    return [ActionRecord(*row) for row in queryset.values_list(*fields)]
+
+
+def plan_actions(plan: Plan, *, records: bool = False) -> list:
+    """The actions of a plan in table order, with their lead and shared divisions; as
+    ``ActionRecord`` with ``records`` (for what only prints them)."""
     # By the finding's id, not the finding: that would join the plan, organization and item
     # to sort by the findings' own order, which ``findings`` gives the blocks anyway.
-    actions = list(Action.objects.filter(finding__plan=plan).order_by("finding_id", "order", "id"))
+    queryset = Action.objects.filter(finding__plan=plan).order_by("finding_id", "order", "id")
+    actions = action_records(queryset) if records else list(queryset)
     attach_divisions(plan, actions)
     return actions
 

@@ -169,7 +169,8 @@ def report_context(plan: Plan, *, pdf: bool = False, notes: bool = False) -> dic
     report = _score_report(plan, item_scores, notes)
     headers = planrows.column_headings(plan.fiscal_year)
     # The finding blocks of the plan page, printed by Jinja2 (plans/documents/plan_html.py).
-    sections = plan_table.sections(plan, plan_table.findings(plan), report.summary)
+    actions = plan_table.plan_actions(plan, records=True)
+    sections = plan_table.sections(plan, plan_table.findings(plan, actions), report.summary)
     tools = score_tables(plan, report, items)
     return {
         "plan": plan,

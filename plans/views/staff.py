@@ -152,7 +152,9 @@ def plan_detail(request, organization: str, year: int):
         rounds=plan.rounds.all(),
         today=today,
     )
-    shown = list(filters.qs.order_by("finding__order", "order"))
+    shown = plan_table.action_records(
+        filters.qs.order_by("finding__order", "order"), carried_from_year=True
+    )
     plan_table.attach_divisions(plan, shown)
     filtered = any(value for value in request.GET.values())
     findings = plan_table.findings(plan, shown, include_empty=not filtered, scores=True)
