@@ -2,6 +2,7 @@
 their big tables print what the rows hold: escaped text, one line per action, the reader's
 links only."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -198,3 +199,18 @@ def test_the_tables_figures_print_as_floatformat_does(language):
     with translation.override(language):
         for value in values:
             assert plan_html.two_places(value) == floatformat(value, 2), value
+
+
+def test_action_records_hold_what_the_models_do():
+    world = make_small_plan()
+    grow(world, 6, carried=True)
+    Action.objects.filter(pk=world.action.pk).update(status=Action.Status.CANCELLED)
+    today = date(2022, 6, 1)
+    models = plan_table.plan_actions(world.plan)
+    records = plan_table.plan_actions(world.plan, records=True)
+    assert [record.pk for record in records] == [action.pk for action in models]
+    for record, action in zip(records, models, strict=True):
+        assert record.is_overdue(today) == action.is_overdue(today)
+        assert plan_table.responsible_text(record) == plan_table.responsible_text(action)
+        assert plan_table.action_line(record).window == plan_table.action_line(action).window
+    assert [record.is_overdue(today) for record in records] == [False] + [True] * 6
