@@ -7,11 +7,14 @@ three show the same lines in the same order.
 """
 
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
+from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 
+from assessments.models import AssessmentSummary, ItemScore
 from assessments.rollup import score_report
+from assessments.scoring import round_score
 from assessments.thaidates import format_window
 from plans.division_names import ALL_DIVISIONS
 from plans.models import Action, Division, Finding, Plan
@@ -63,16 +66,72 @@ def attach_divisions(plan: Plan, actions) -> None:
     lead = Action.lead_division.field
     for action in actions:
         if action.lead_division_id is not None:
-            lead.set_cached_value(action, divisions[action.lead_division_id])
+            if isinstance(action, Action):
+                lead.set_cached_value(action, divisions[action.lead_division_id])
+            else:
+                action.lead_division = divisions[action.lead_division_id]
         action.shared_division_ids = sorted(shared.get(action.pk, ()), key=rank.__getitem__)
         action.shared_division_names = [divisions[pk].name for pk in action.shared_division_ids]
 
 
-def plan_actions(plan: Plan) -> list[Action]:
-    """The actions of a plan in table order, with their lead and shared divisions."""
+@dataclass(slots=True)
+class ActionRecord:
+    """What the plan page and the report print of an action, read as one row of values
+    rather than a model instance each; its rules are the model's own (``is_open``,
+    ``is_overdue``). ``attach_divisions`` gives it its divisions."""
+
+    pk: int
+    finding_id: int
+    text: str
+    lead_division_id: int | None
+    all_divisions: bool
+    starts_on: object
+    due_on: object
+    follow_up_method: str
+    status: str
+    progress: int
+    carried_from_id: int | None
+    carried_from_year: int | None = None
+    lead_division: Division | None = None
+    shared_division_ids: list = field(default_factory=list)
+    shared_division_names: list = field(default_factory=list)
+
+    Status = Action.Status
+    is_open = Action.is_open
+    is_overdue = Action.is_overdue
+
+
+ACTION_RECORD_FIELDS = (
+    "pk",
+    "finding_id",
+    "text",
+    "lead_division_id",
+    "all_divisions",
+    "starts_on",
+    "due_on",
+    "follow_up_method",
+    "status",
+    "progress",
+    "carried_from_id",
+)
+
+
+def action_records(queryset, *, carried_from_year: bool = False) -> list[ActionRecord]:
+    """The actions of ``queryset``, in its order, as records; with ``carried_from_year``, the
+    queryset's annotation of that name too."""
+    fields = (
+        (*ACTION_RECORD_FIELDS, "carried_from_year") if carried_from_year else ACTION_RECORD_FIELDS
+    )
+    return [ActionRecord(*row) for row in queryset.values_list(*fields)]
+
+
+def plan_actions(plan: Plan, *, records: bool = False) -> list:
+    """The actions of a plan in table order, with their lead and shared divisions; as
+    ``ActionRecord`` with ``records`` (for what only prints them)."""
     # By the finding's id, not the finding: that would join the plan, organization and item
     # to sort by the findings' own order, which ``findings`` gives the blocks anyway.
-    actions = list(Action.objects.filter(finding__plan=plan).order_by("finding_id", "order", "id"))
+    queryset = Action.objects.filter(finding__plan=plan).order_by("finding_id", "order", "id")
+    actions = action_records(queryset) if records else list(queryset)
     attach_divisions(plan, actions)
     return actions
 
@@ -99,12 +158,20 @@ class ActionLine:
     method: str = ""
 
 
-def action_line(action: Action) -> ActionLine:
+def action_line(action: Action, windows: dict | None = None) -> ActionLine:
+    """The printed line of an action; ``windows`` (dates → text, in the active language)
+    keeps the windows already formatted for the table: its actions share a few."""
+    dates = (action.starts_on, action.due_on)
+    window = windows.get(dates) if windows is not None else None
+    if window is None:
+        window = format_window(*dates)
+        if windows is not None:
+            windows[dates] = window
     return ActionLine(
         action=action,
         text=action.text,
         responsible=responsible_text(action),
-        window=format_window(action.starts_on, action.due_on),
+        window=window,
         method=action.follow_up_method,
     )
 
@@ -113,14 +180,16 @@ def action_line(action: Action) -> ActionLine:
 class Row:
     """A finding block: the spanning cells come from ``finding``, one line per action."""
 
-    finding: Finding
+    finding: "FindingRecord"
     score: object
     actions: list
+    windows: InitVar[dict | None] = None
     lines: list[ActionLine] = field(init=False)
 
-    def __post_init__(self):
+    def __post_init__(self, windows):
         # A finding without actions still takes one line, so its analysis is printed.
-        self.lines = [action_line(action) for action in self.actions] or [ActionLine(None)]
+        lines = [action_line(action, windows) for action in self.actions]
+        self.lines = lines or [ActionLine(None)]
 
     @property
     def span(self) -> int:
@@ -140,12 +209,147 @@ class Section:
     indicators: list[IndicatorGroup] = field(default_factory=list)
 
 
-def findings(plan: Plan, actions=None, *, include_empty: bool = True) -> list[tuple]:
-    """(finding, its actions) in plan order; with ``actions`` given, only those actions, and
-    only the findings that have one unless ``include_empty``."""
-    queryset = plan.findings.select_related("item__indicator__tool").order_by(
-        "order", "item__order"
+@dataclass(frozen=True)
+class TableScores:
+    """The figures the plan table prints: each item's score and each indicator's average
+    (rounded), by item code and indicator number, as in ``scoring.Summary``."""
+
+    items: dict
+    indicators: dict
+
+
+def table_scores(plan: Plan, rows: list[tuple]) -> TableScores:
+    """The figures of the table's finding blocks, read with them (``findings(...,
+    scores=True)``, no query of its own): each item's score and the indicators' averages as
+    the assessment's stored summary has them (``assessments.summaries``, the one roll-up).
+    The full roll-up (the framework's rules, the reported figures and their warnings: six
+    queries) is read only while the assessment has no stored summary yet."""
+    if not rows:
+        return TableScores({}, {})
+    stored = rows[0][0].indicator_figures
+    if stored is None:
+        summary = score_report(plan.assessment).summary
+        return TableScores(summary.items, summary.indicators)
+    return TableScores(
+        items={
+            finding.item.code: round_score(finding.score)
+            for finding, _actions in rows
+            if finding.score is not None
+        },
+        indicators={
+            int(number): None if score is None else Decimal(score)
+            for number, score in stored.items()
+        },
     )
+
+
+@dataclass(eq=False, slots=True)
+class ToolRecord:
+    """What the table shows of a tool (one object per tool: grouped by identity)."""
+
+    code: str
+    name: str
+
+
+@dataclass(eq=False, slots=True)
+class IndicatorRecord:
+    number: int
+    name: str
+    tool: ToolRecord
+
+
+@dataclass(eq=False, slots=True)
+class ItemRecord:
+    code: str
+    name: str
+    text: str
+    indicator: IndicatorRecord
+
+
+@dataclass(eq=False, slots=True)
+class FindingRecord:
+    """What the table shows of a finding: read as one row of values, not as four model
+    instances (finding, item, indicator, tool) per finding."""
+
+    pk: int
+    analysis: str
+    issues: str
+    item: ItemRecord
+    # With ``scores``: the item's score and the indicators' stored figures (by number, as
+    # strings; None while the assessment has no stored summary).
+    score: Decimal | None = None
+    indicator_figures: dict | None = None
+
+
+def finding_records(plan: Plan, *, scores: bool = False) -> list[FindingRecord]:
+    """The plan's findings in plan order with their item, indicator and tool (one query);
+    with ``scores``, also what ``table_scores`` reads, in the same query."""
+    queryset = Finding.objects.filter(plan=plan)
+    figures = ["score", "indicator_figures"] if scores else []
+    if scores:
+        queryset = queryset.annotate(
+            score=Subquery(
+                ItemScore.objects.filter(
+                    assessment_id=plan.assessment_id, item_id=OuterRef("item_id")
+                )
+                .order_by()
+                .values("score")[:1]
+            ),
+            indicator_figures=Subquery(
+                AssessmentSummary.objects.filter(pk=plan.assessment_id).values("indicators")[:1]
+            ),
+        )
+    rows = queryset.order_by("order", "item__order").values_list(
+        "pk",
+        "analysis",
+        "issues",
+        "item__code",
+        "item__name",
+        "item__text",
+        "item__indicator_id",
+        "item__indicator__number",
+        "item__indicator__name",
+        "item__indicator__tool_id",
+        "item__indicator__tool__code",
+        "item__indicator__tool__name",
+        *figures,
+    )
+    tools: dict[int, ToolRecord] = {}
+    indicators: dict[int, IndicatorRecord] = {}
+    lines = []
+    for (
+        pk,
+        analysis,
+        issues,
+        code,
+        name,
+        text,
+        indicator_id,
+        number,
+        indicator_name,
+        tool_id,
+        tool_code,
+        tool_name,
+        *read,
+    ) in rows:
+        indicator = indicators.get(indicator_id)
+        if indicator is None:
+            tool = tools.get(tool_id)
+            if tool is None:
+                tool = tools[tool_id] = ToolRecord(tool_code, tool_name)
+            indicator = indicators[indicator_id] = IndicatorRecord(number, indicator_name, tool)
+        item = ItemRecord(code, name, text, indicator)
+        lines.append(FindingRecord(pk, analysis, issues, item, *read))
+    return lines
+
+
+def findings(
+    plan: Plan, actions=None, *, include_empty: bool = True, scores: bool = False
+) -> list[tuple]:
+    """(finding, its actions) in plan order; with ``actions`` given, only those actions, and
+    only the findings that have one unless ``include_empty``. The findings are ``FindingRecord``
+    records: what the plan page, the report, the .xlsx and the progress reports print; with
+    ``scores``, they carry the figures ``table_scores`` gives the table."""
     if actions is None:
         actions = plan_actions(plan)
     by_finding: dict[int, list] = {}
@@ -153,22 +357,25 @@ def findings(plan: Plan, actions=None, *, include_empty: bool = True) -> list[tu
         by_finding.setdefault(action.finding_id, []).append(action)
     return [
         (finding, by_finding.get(finding.pk, []))
-        for finding in queryset
+        for finding in finding_records(plan, scores=scores)
         if include_empty or finding.pk in by_finding
     ]
 
 
 def sections(plan: Plan, rows: list[tuple], summary=None) -> list[Section]:
     """Group (finding, actions) pairs by tool (in order of first appearance) and indicator;
-    ``summary`` is the plan assessment's score summary, computed here if not given."""
+    ``summary`` is the plan assessment's score summary (``scoring.Summary`` or
+    ``TableScores``), computed here if not given."""
     summary = summary or score_report(plan.assessment).summary
     tools: OrderedDict = OrderedDict()
+    windows: dict = {}
     for finding, actions in rows:
         indicator = finding.item.indicator
         groups = tools.setdefault(indicator.tool, OrderedDict())
         if indicator not in groups:
             groups[indicator] = IndicatorGroup(indicator, summary.indicators.get(indicator.number))
-        groups[indicator].rows.append(Row(finding, summary.items.get(finding.item.code), actions))
+        score = summary.items.get(finding.item.code)
+        groups[indicator].rows.append(Row(finding, score, actions, windows))
     return [
         Section(tool, sorted(groups.values(), key=lambda group: group.indicator.number))
         for tool, groups in tools.items()

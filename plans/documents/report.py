@@ -17,13 +17,14 @@ from urllib.parse import unquote, urlsplit
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
+from django.db.models import OuterRef, Subquery
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from assessments import scoring
-from assessments.models import Organization
-from assessments.rollup import score_report
+from assessments.models import ItemScore, Organization
+from assessments.rollup import framework_spec, score_report
 from assessments.thaidates import format_date
 from plans.documents import plan_html, plan_table, planrows, xlsx
 from plans.models import Plan
@@ -83,21 +84,32 @@ def subtitle(plan: Plan) -> str:
     }
 
 
-def _items_by_indicator(plan: Plan) -> dict[int, list[ItemLine]]:
-    """The framework's items per indicator number, as score lines still without their score."""
-    items = plan.assessment.framework.items.order_by("order", "code").values_list(
-        "indicator__number", "code", "name", "text"
+def framework_items(plan: Plan) -> tuple[dict[int, list[ItemLine]], dict[str, Decimal]]:
+    """The framework's items per indicator number, as score lines still without their score,
+    and the assessment's item scores by code: one query for both."""
+    score = ItemScore.objects.filter(
+        assessment_id=plan.assessment_id, item_id=OuterRef("pk")
+    ).order_by()
+    items = (
+        plan.assessment.framework.items.order_by("order", "code")
+        .annotate(score=Subquery(score.values("score")[:1]))
+        .values_list("indicator__number", "code", "name", "text", "score")
     )
     by_indicator: dict[int, list] = {}
-    for number, code, name, text in items:
+    scores = {}
+    for number, code, name, text, value in items:
         by_indicator.setdefault(number, []).append(ItemLine(code, name or text, None))
-    return by_indicator
+        if value is not None:
+            scores[code] = value
+    return by_indicator, scores
 
 
-def score_tables(plan: Plan, report) -> list[ToolScore]:
-    """Per tool: its indicators with their items and scores, its weight and its points."""
+def score_tables(plan: Plan, report, items=None) -> list[ToolScore]:
+    """Per tool: its indicators with their items and scores, its weight and its points;
+    ``items`` as ``framework_items`` gives them, read here if not given."""
     spec, summary = report.spec, report.summary
-    items = _items_by_indicator(plan)
+    if items is None:
+        items, _scores = framework_items(plan)
     tools = []
     for tool in spec.tools:
         exact = summary.exact_tools.get(tool.code)
@@ -133,15 +145,33 @@ def wants_notes(request) -> bool:
     return request is not None and request.GET.get("notes") == "1"
 
 
+@dataclass(frozen=True)
+class _Scores:
+    spec: scoring.FrameworkSpec
+    summary: scoring.Summary
+    warnings: list
+
+
+def _score_report(plan: Plan, item_scores: dict, notes: bool):
+    """The assessment's roll-up of ``item_scores``; its comparison with the reported figures
+    (one more query, and the warnings) only where the notes are shown."""
+    spec = framework_spec(plan.assessment.framework)
+    if notes:
+        return score_report(plan.assessment, spec, item_scores)
+    return _Scores(spec, scoring.summarize(spec, item_scores), [])
+
+
 def report_context(plan: Plan, *, pdf: bool = False, notes: bool = False) -> dict:
     """Everything the report template shows; a constant number of queries whatever the plan.
 
     The scores' data-quality notes belong on the scores page; ``notes`` adds them here."""
-    report = score_report(plan.assessment)
+    items, item_scores = framework_items(plan)
+    report = _score_report(plan, item_scores, notes)
     headers = planrows.column_headings(plan.fiscal_year)
     # The finding blocks of the plan page, printed by Jinja2 (plans/documents/plan_html.py).
-    sections = plan_table.sections(plan, plan_table.findings(plan), report.summary)
-    tools = score_tables(plan, report)
+    actions = plan_table.plan_actions(plan, records=True)
+    sections = plan_table.sections(plan, plan_table.findings(plan, actions), report.summary)
+    tools = score_tables(plan, report, items)
     return {
         "plan": plan,
         "framework": plan.assessment.framework,

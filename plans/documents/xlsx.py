@@ -22,7 +22,8 @@ from openpyxl.utils import get_column_letter
 
 from assessments.rollup import score_report
 from plans.documents import plan_table, planrows
-from plans.models import Finding, Plan
+from plans.documents.plan_table import FindingRecord
+from plans.models import Plan
 
 FONT = "TH Sarabun New"
 THIN = Side(style="thin", color="808080")
@@ -53,7 +54,7 @@ def put(sheet, row: int, column: int, value, *, bold=False, fill=None):
 SPANNING_COLUMNS = (1, 2, 3)
 
 
-def finding_cells(finding: Finding, score) -> list[str]:
+def finding_cells(finding: FindingRecord, score) -> list[str]:
     """The cells a finding block spans: its item (code, label, score), analysis, issues."""
     item = finding.item
     label = item.name or item.text

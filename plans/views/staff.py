@@ -152,11 +152,13 @@ def plan_detail(request, organization: str, year: int):
         rounds=plan.rounds.all(),
         today=today,
     )
-    shown = list(filters.qs.order_by("finding__order", "order"))
+    shown = plan_table.action_records(
+        filters.qs.order_by("finding__order", "order"), carried_from_year=True
+    )
     plan_table.attach_divisions(plan, shown)
     filtered = any(value for value in request.GET.values())
-    findings = plan_table.findings(plan, shown, include_empty=not filtered)
-    sections = plan_table.sections(plan, findings)
+    findings = plan_table.findings(plan, shown, include_empty=not filtered, scores=True)
+    sections = plan_table.sections(plan, findings, plan_table.table_scores(plan, findings))
     can_edit = Plan.objects.editable_by(user).filter(pk=plan.pk).exists()
     reportable = set(
         Action.objects.editable_by(user).filter(finding__plan=plan).values_list("pk", flat=True)
@@ -174,7 +176,8 @@ def plan_detail(request, organization: str, year: int):
         "today": today,
         "shown": len(shown),
         "may_approve": plan.may_approve(user) and plan.approve_refusal() is None,
-        "may_close": plan.may_close(user) and plan.close_refusal(today) is None,
+        # The refusal first: it reads no database, and most days refuses.
+        "may_close": plan.close_refusal(today) is None and plan.may_close(user),
     }
     return render(request, "plans/plan_detail.html", context)
 

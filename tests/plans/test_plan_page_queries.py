@@ -2,12 +2,19 @@
 their big tables print what the rows hold: escaped text, one line per action, the reader's
 links only."""
 
+from datetime import date
+from decimal import Decimal
+
 import pytest
 from django.db import connection
+from django.template.defaultfilters import floatformat
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
-from plans.documents import plan_table
+from assessments.models import AssessmentSummary, ItemScore
+from assessments.rollup import score_report
+from plans.documents import plan_html, plan_table
 from plans.models import Action, Plan
 from tests.factories import make_division, make_user
 from tests.plans.small_plan import grow, make_small_plan
@@ -91,3 +98,119 @@ def test_divisions_are_attached_in_their_order_with_the_lead(django_assert_num_q
     assert action.shared_division_names == ["ฝ่ายโยธา", "ฝ่ายปกครอง"]
     with django_assert_num_queries(0):
         assert plan_table.responsible_text(action) == "ฝ่ายการคลัง /ฝ่ายโยธา /ฝ่ายปกครอง /ทุกฝ่าย"
+
+
+def _scored(world) -> None:
+    """Scores for some of the plan's items (their stored summary follows), none for others."""
+    framework = world.plan.assessment.framework
+    for code, score in (("I1", "80"), ("I2", "65.255"), ("E1", "90"), ("O1", "100"), ("O2", "0")):
+        ItemScore.objects.create(
+            assessment=world.plan.assessment, item=framework.items.get(code=code), score=score
+        )
+    assert AssessmentSummary.objects.filter(pk=world.plan.assessment_id).exists()
+
+
+# Measured on the small plan grown to 41 actions: the plan page reads the findings with their
+# scores and the indicators' stored figures in one query (with the roll-up's six queries it
+# read 28 for its owner, 23 for a staff member), the report the framework's items with their
+# scores in one (it read 18, the reported figures too, which only its notes need).
+@pytest.mark.parametrize(
+    ("reader", "page", "ceiling"),
+    [
+        ("owner", "plan_detail", 22),
+        ("staff", "plan_detail", 17),
+        ("owner", "plan_report", 16),
+        ("staff", "plan_report", 16),
+    ],
+)
+def test_the_plan_page_and_the_report_read_few_queries(client, reader, page, ceiling):
+    world = make_small_plan(status=Plan.Status.APPROVED)
+    _scored(world)
+    grow(world, 40, carried=True)
+    client.force_login(getattr(world, reader))
+    url = reverse(page, args=[world.organization.code, world.plan.fiscal_year])
+    assert _queries(client, url) <= ceiling
+
+
+def test_the_report_compares_with_the_reported_figures_only_with_its_notes(client):
+    world = make_small_plan()
+    _scored(world)
+    client.force_login(world.owner)
+    url = reverse("plan_report", args=[world.organization.code, world.plan.fiscal_year])
+    assert _queries(client, url + "?notes=1") == _queries(client, url) + 1
+
+
+def _figures(sections) -> tuple[dict, dict]:
+    averages = {
+        group.indicator.number: group.average
+        for section in sections
+        for group in section.indicators
+    }
+    scores = {
+        block.finding.item.code: block.score
+        for section in sections
+        for group in section.indicators
+        for block in group.rows
+    }
+    return averages, scores
+
+
+def test_the_table_prints_the_roll_ups_figures_from_the_stored_summary_or_without_it():
+    world = make_small_plan()
+    _scored(world)
+    grow(world, 10)
+    summary = score_report(world.plan.assessment).summary
+    rows = plan_table.findings(world.plan, scores=True)
+    averages, scores = _figures(
+        plan_table.sections(world.plan, rows, plan_table.table_scores(world.plan, rows))
+    )
+    # Items I1 I2 E1 O1 O2 (those of the grown findings and O1) in the plan's order.
+    assert scores == {code: summary.items.get(code) for code in scores}
+    assert scores["I2"] == Decimal("65.26") and scores["I3"] is None
+    assert averages == {number: summary.indicators[number] for number in averages}
+    assert set(averages) == {1, 9}
+    # An assessment whose summary is not stored yet: the roll-up is computed, same figures.
+    AssessmentSummary.objects.filter(pk=world.plan.assessment_id).delete()
+    rows = plan_table.findings(world.plan, scores=True)
+    assert rows[0][0].indicator_figures is None
+    table = plan_table.sections(world.plan, rows, plan_table.table_scores(world.plan, rows))
+    assert _figures(table) == (averages, scores)
+
+
+def test_findings_are_records_grouped_by_their_tool_and_indicator(django_assert_num_queries):
+    world = make_small_plan()
+    grow(world, 6)
+    actions = plan_table.plan_actions(world.plan)
+    with django_assert_num_queries(1):
+        rows = plan_table.findings(world.plan, actions)
+    findings = [finding for finding, _actions in rows]
+    assert [finding.item.code for finding in findings] == ["I1", "I2", "I3", "I4", "I5", "O1"]
+    # One record per indicator and per tool, shared by their findings.
+    first, second = findings[0].item.indicator, findings[1].item.indicator
+    assert first is second and first.number == 1 and first.tool.code == "IIT"
+    assert [len(found) for _finding, found in rows] == [2, 1, 1, 1, 1, 1]
+
+
+@pytest.mark.parametrize("language", ["th", "en"])
+def test_the_tables_figures_print_as_floatformat_does(language):
+    values = [Decimal(text) for text in ("0", "0.005", "7.5", "65.255", "84.50", "99.994", "100")]
+    values += [Decimal(n) / 100 for n in range(0, 10001, 37)]
+    values += [Decimal("1234.5"), 84.5, 7]
+    with translation.override(language):
+        for value in values:
+            assert plan_html.two_places(value) == floatformat(value, 2), value
+
+
+def test_action_records_hold_what_the_models_do():
+    world = make_small_plan()
+    grow(world, 6, carried=True)
+    Action.objects.filter(pk=world.action.pk).update(status=Action.Status.CANCELLED)
+    today = date(2022, 6, 1)
+    models = plan_table.plan_actions(world.plan)
+    records = plan_table.plan_actions(world.plan, records=True)
+    assert [record.pk for record in records] == [action.pk for action in models]
+    for record, action in zip(records, models, strict=True):
+        assert record.is_overdue(today) == action.is_overdue(today)
+        assert plan_table.responsible_text(record) == plan_table.responsible_text(action)
+        assert plan_table.action_line(record).window == plan_table.action_line(action).window
+    assert [record.is_overdue(today) for record in records] == [False] + [True] * 6
