@@ -19,6 +19,7 @@ Each function reads a small, fixed number of rows whatever the number of distric
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.db import connection
 from django.db.models import Exists, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
@@ -93,19 +94,26 @@ class DistrictYears:
 
 
 def district_years(organization: Organization) -> DistrictYears:
-    """Two queries: the district's plans and its assessments."""
-    plans = list(
-        Plan.objects.filter(organization=organization)
-        .order_by("-fiscal_year")
-        .values_list("fiscal_year", "assessment__framework__fiscal_year")
+    """One query: the district's plans (with the year each answers) and its assessment years."""
+    quote = connection.ops.quote_name
+    plans, assessments = quote(Plan._meta.db_table), quote(Assessment._meta.db_table)
+    frameworks = quote(Framework._meta.db_table)
+    sql = (
+        f"SELECT p.fiscal_year, f.fiscal_year FROM {plans} p "
+        f"INNER JOIN {assessments} a ON a.id = p.assessment_id "
+        f"INNER JOIN {frameworks} f ON f.id = a.framework_id WHERE p.organization_id = %s "
+        f"UNION ALL SELECT DISTINCT f.fiscal_year, CAST(NULL AS INTEGER) FROM {assessments} a "
+        f"INNER JOIN {frameworks} f ON f.id = a.framework_id WHERE a.organization_id = %s"
     )
-    assessments = list(
-        Assessment.objects.filter(organization=organization)
-        .order_by("-framework__fiscal_year")
-        .values_list("framework__fiscal_year", flat=True)
-        .distinct()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [organization.pk, organization.pk])
+        rows = cursor.fetchall()
+    # A plan always answers an assessment: a row without one is an assessment year.
+    plan_rows = sorted(((year, answers) for year, answers in rows if answers is not None))
+    return DistrictYears(
+        plans=plan_rows[::-1],
+        assessments=sorted((year for year, answers in rows if answers is None), reverse=True),
     )
-    return DistrictYears(plans=plans, assessments=assessments)
 
 
 def request_district_years(request, organization: Organization) -> DistrictYears:

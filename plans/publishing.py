@@ -79,6 +79,11 @@ def public_plans():
     return Plan.objects.filter(published_at__isnull=False).exclude(status=Plan.Status.DRAFT)
 
 
+def is_public(plan: Plan) -> bool:
+    """Whether anyone may read ``plan``: the rule of ``public_plans``, on the plan in hand."""
+    return plan.published_at is not None and plan.status != Plan.Status.DRAFT
+
+
 def public_url_path(plan: Plan) -> str:
     return reverse("public_plan", args=[plan.organization.code, plan.fiscal_year])
 

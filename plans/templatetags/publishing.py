@@ -14,7 +14,7 @@ def publish_block(context, plan):
     request = context.get("request")
     user = getattr(request, "user", None)
     may = user is not None and publishing.may_publish(plan, user)
-    public = publishing.public_plans().filter(pk=plan.pk).exists()
+    public = publishing.is_public(plan)
     return {
         "plan": plan,
         "public": public,

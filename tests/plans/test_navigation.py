@@ -4,6 +4,8 @@ from datetime import date
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from plans import navigation
@@ -151,6 +153,18 @@ def test_other_years_link_to_the_same_kind_of_page(small):
     on_scores = navigation.district_nav(small.organization, "scores", 2565, years)
     assert on_scores.plan_year == 2566  # the plan that answers the 2565 scores
     assert on_scores.assessment_years[0].url == reverse("scores", args=["1009", 2565])
+
+
+def test_the_district_years_are_one_query_newest_first(small):
+    make_plan(make_assessment(small.organization, make_framework(2565)), 2566)
+    make_assessment(small.organization, make_framework(2563, name="ชุดเก่า"))
+    make_assessment(small.organization, make_framework(2565, name="ชุด ป.ป.ช."))  # a 2nd edition
+    with CaptureQueriesContext(connection) as queries:
+        years = navigation.district_years(small.organization)
+    assert len(queries.captured_queries) == 1
+    assert years.plans == [(2566, 2565), (2565, 2564)]
+    assert years.assessments == [2565, 2564, 2563]
+    assert navigation.district_years(make_organization(code="1050")) == DistrictYears([], [])
 
 
 def test_a_year_without_a_plan_has_no_plan_siblings(small):

@@ -85,6 +85,17 @@ def test_a_published_plan_sent_back_to_draft_leaves_the_public_pages(world):
     assert not publishing.public_plans().exists()
 
 
+@pytest.mark.parametrize("status", list(Plan.Status))
+@pytest.mark.parametrize("published", [False, True])
+def test_is_public_says_what_public_plans_selects(world, status, published):
+    Plan.objects.filter(pk=world.plan.pk).update(
+        status=status, published_at=timezone.now() if published else None
+    )
+    plan = Plan.objects.get(pk=world.plan.pk)
+    assert publishing.is_public(plan) == publishing.public_plans().filter(pk=plan.pk).exists()
+    assert publishing.is_public(plan) == (published and status != Plan.Status.DRAFT)
+
+
 def test_the_public_url_is_absolute(world, settings, rf):
     settings.ITA_SITE_URL = "https://ita.example.go.th"
     assert publishing.public_url(world.plan) == "https://ita.example.go.th/public/1009/2565/"
