@@ -35,6 +35,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce, NullIf
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext
 
 from assessments import scoring, summaries
@@ -121,11 +122,20 @@ class FigureRow:
         return self.score - self.previous
 
 
+class PlanLink(NamedTuple):
+    """A plan answering the assessment, as the scores page links it."""
+
+    fiscal_year: int
+    url: str
+    progress_url: str
+
+
 @dataclass
 class ScoresPage:
     report: ScoreReport
     previous: "YearFigures | None"  # the year before: its figures, not its reported ones
-    plans: list
+    plans: list[PlanLink]
+    other_editions: list[Assessment]  # the organization's other editions of the same year
     tools: list[FigureRow]
     indicators: list[FigureRow]
     items: list[ItemRow]
@@ -198,27 +208,42 @@ class YearFigures:
     summary: scoring.Summary
 
 
-def history(assessment: Assessment) -> list[YearFigures]:
+class History(NamedTuple):
+    """What ``history`` reads: the chosen years, the organization's other editions of this
+    assessment's year, and this assessment's scored items in the edition's order."""
+
+    years: list[YearFigures]
+    other_editions: list[Assessment]
+    items: list[ItemName]
+
+
+def history(assessment: Assessment) -> History:
     """The organization's assessments, one a year and this one for its own year, oldest first,
     with their figures: read in six queries whatever the number of years."""
     by_year: dict[int, list[Assessment]] = defaultdict(list)
+    this_year = assessment.framework.fiscal_year
     for other in Assessment.objects.filter(
         organization_id=assessment.organization_id
     ).select_related("framework"):
         by_year[other.framework.fiscal_year].append(other)
     chosen = [
-        assessment
-        if year == assessment.framework.fiscal_year
-        else _closest_edition(by_year[year], assessment.framework)
+        assessment if year == this_year else _closest_edition(by_year[year], assessment.framework)
         for year in sorted(by_year)
     ]
     specs = framework_specs(list({a.framework_id: a.framework for a in chosen}.values()))
     scores: dict[int, dict[str, Decimal]] = defaultdict(dict)
-    for assessment_id, code, score in ItemScore.objects.filter(assessment__in=chosen).values_list(
-        "assessment_id", "item__code", "score"
+    # The items' names come with this assessment's scores (only scored items are shown).
+    items = []
+    for assessment_id, code, score, pk, name, text, order in ItemScore.objects.filter(
+        assessment__in=chosen
+    ).values_list(
+        "assessment_id", "item__code", "score", "item_id", "item__name", "item__text", "item__order"
     ):
         scores[assessment_id][code] = score
-    return [
+        if assessment_id == assessment.pk:
+            items.append((order, pk, ItemName(pk, code, name, text)))
+    items.sort(key=lambda row: row[:2])
+    years = [
         YearFigures(
             assessment=other,
             spec=specs[other.framework_id],
@@ -227,6 +252,13 @@ def history(assessment: Assessment) -> list[YearFigures]:
         )
         for other in chosen
     ]
+    # Several editions may assess one year: the page offers the others (same organization,
+    # so readable by whoever reads this one).
+    others = sorted(
+        (other for other in by_year[this_year] if other.pk != assessment.pk),
+        key=lambda other: other.framework.name,
+    )
+    return History(years, others, [item for *_, item in items])
 
 
 def previous_item_scores(
@@ -315,7 +347,7 @@ def trend(years: list[YearFigures], spec: scoring.FrameworkSpec) -> Trend:
 
 def scores_page(assessment: Assessment) -> ScoresPage:
     """Read one assessment's scores, the year before, and which weak items have actions."""
-    years = history(assessment)
+    years, other_editions, item_names = history(assessment)
     this_year = assessment.framework.fiscal_year
     current = next(year for year in years if year.assessment.pk == assessment.pk)
     previous = next(
@@ -355,19 +387,24 @@ def scores_page(assessment: Assessment) -> ScoresPage:
             passes=summary.items[item.code] >= pass_mark,
             has_action=item.pk in acted_on,
         )
-        for item in map(
-            ItemName._make,
-            assessment.framework.items.order_by("order").values_list("pk", "code", "name", "text"),
-        )
-        if item.code in summary.items
+        for item in item_names
     ]
     exact_scores = current.item_scores
-    lift_to_pass = scoring.lift_plan(spec, exact_scores, pass_mark)
+    lift_to_pass = scoring.lift_plan(spec, exact_scores, pass_mark, summary)
     return ScoresPage(
         report=report,
         previous=previous,
-        # With their office: the page links each plan by its code.
-        plans=list(assessment.plans.select_related("organization").order_by("fiscal_year")),
+        plans=[
+            PlanLink(
+                year,
+                reverse("plan_detail", args=[code, year]),
+                reverse("plan_progress", args=[code, year]),
+            )
+            for year, code in assessment.plans.order_by("fiscal_year").values_list(
+                "fiscal_year", "organization__code"
+            )
+        ],
+        other_editions=other_editions,
         tools=[
             _figure(
                 tool,
@@ -390,9 +427,9 @@ def scores_page(assessment: Assessment) -> ScoresPage:
         ],
         items=items,
         lift_to_pass=lift_to_pass,
-        lift_to_full=scoring.lift_plan(spec, exact_scores, scoring.HUNDRED),
+        lift_to_full=scoring.lift_plan(spec, exact_scores, scoring.HUNDRED, summary),
         next_level=scoring.next_level(spec, summary.total, summary.tools),
-        gap=scoring.level_gap(spec, exact_scores),
+        gap=scoring.level_gap(spec, exact_scores, summary),
         trend=trend(years, spec),
     )
 
