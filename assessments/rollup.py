@@ -3,6 +3,8 @@
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.db.models import F
+
 from assessments import scoring
 from assessments.models import (
     Assessment,
@@ -57,9 +59,11 @@ def framework_specs(frameworks) -> dict[int, scoring.FrameworkSpec]:
             )
         )
     bands: dict[int, list] = defaultdict(list)
-    for framework_id, label, min_score, min_each_tool in LevelBand.objects.filter(
-        framework_id__in=ids
-    ).values_list("framework_id", "label", "min_score", "min_each_tool"):
+    for framework_id, label, min_score, min_each_tool in (
+        LevelBand.objects.filter(framework_id__in=ids)
+        .order_by("framework_id", "-min_score", F("min_each_tool").desc(nulls_last=True))
+        .values_list("framework_id", "label", "min_score", "min_each_tool")
+    ):
         bands[framework_id].append(scoring.Band(label, min_score, min_each_tool))
     return {
         framework.pk: scoring.FrameworkSpec(
@@ -76,8 +80,9 @@ def framework_specs(frameworks) -> dict[int, scoring.FrameworkSpec]:
 def reported_figures(assessment: Assessment) -> list[scoring.Reported]:
     """Return the assessment's officially printed figures as scoring inputs."""
     figures = []
-    for scope, item, indicator, tool, value, basis, source in ReportedScore.objects.filter(
-        assessment=assessment
+    # In the model's order within one assessment, without joining the assessment to sort.
+    for scope, item, indicator, tool, value, basis, source in (
+        ReportedScore.objects.filter(assessment_id=assessment.pk).order_by("scope", "id")
     ).values_list(
         "scope", "item__code", "indicator__number", "tool__code", "value", "basis", "source"
     ):

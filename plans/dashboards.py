@@ -222,9 +222,12 @@ def history(assessment: Assessment) -> History:
     with their figures: read in six queries whatever the number of years."""
     by_year: dict[int, list[Assessment]] = defaultdict(list)
     this_year = assessment.framework.fiscal_year
-    for other in Assessment.objects.filter(
-        organization_id=assessment.organization_id
-    ).select_related("framework"):
+    # Without the models' default orderings: each joins tables only to sort.
+    for other in (
+        Assessment.objects.filter(organization_id=assessment.organization_id)
+        .select_related("framework")
+        .order_by()
+    ):
         by_year[other.framework.fiscal_year].append(other)
     chosen = [
         assessment if year == this_year else _closest_edition(by_year[year], assessment.framework)
@@ -234,10 +237,18 @@ def history(assessment: Assessment) -> History:
     scores: dict[int, dict[str, Decimal]] = defaultdict(dict)
     # The items' names come with this assessment's scores (only scored items are shown).
     items = []
-    for assessment_id, code, score, pk, name, text, order in ItemScore.objects.filter(
-        assessment__in=chosen
-    ).values_list(
-        "assessment_id", "item__code", "score", "item_id", "item__name", "item__text", "item__order"
+    for assessment_id, code, score, pk, name, text, order in (
+        ItemScore.objects.filter(assessment_id__in=[other.pk for other in chosen])
+        .order_by()
+        .values_list(
+            "assessment_id",
+            "item__code",
+            "score",
+            "item_id",
+            "item__name",
+            "item__text",
+            "item__order",
+        )
     ):
         scores[assessment_id][code] = score
         if assessment_id == assessment.pk:
@@ -268,9 +279,9 @@ def previous_item_scores(
     between the two editions; where the editions were never linked at all (data older than
     links, or an edition copied without them), the same code is the same item."""
     links = list(
-        ItemLink.objects.between(earlier.framework, assessment.framework).values_list(
-            "from_item__code", "to_item__code", "status"
-        )
+        ItemLink.objects.between(earlier.framework, assessment.framework)
+        .order_by()
+        .values_list("from_item__code", "to_item__code", "status")
     )
     if not links:
         return dict(scores)
@@ -375,9 +386,9 @@ def scores_page(assessment: Assessment) -> ScoresPage:
         )
 
     acted_on = set(
-        Finding.objects.filter(plan__assessment=assessment, actions__isnull=False).values_list(
-            "item_id", flat=True
-        )
+        Finding.objects.filter(plan__assessment=assessment, actions__isnull=False)
+        .order_by()
+        .values_list("item_id", flat=True)
     )
     items = [
         ItemRow(
