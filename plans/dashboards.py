@@ -21,6 +21,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models import (
     Count,
     DecimalField,
@@ -128,6 +129,35 @@ class PlanLink(NamedTuple):
     fiscal_year: int
     url: str
     progress_url: str
+
+
+def _plans_and_acted_on(assessment: Assessment) -> tuple[list[PlanLink], set[int]]:
+    """The plans answering the assessment, by year, and the items their actions address: one
+    statement (a plan without findings still comes, with no item)."""
+    quote = connection.ops.quote_name
+    plan, organization, finding, action = (
+        quote(model._meta.db_table) for model in (Plan, Organization, Finding, Action)
+    )
+    sql = f"""
+        SELECT p.fiscal_year, o.code, f.item_id
+        FROM {plan} p
+        INNER JOIN {organization} o ON o.id = p.organization_id
+        LEFT JOIN {finding} f ON f.plan_id = p.id
+            AND EXISTS (SELECT 1 FROM {action} a WHERE a.finding_id = f.id)
+        WHERE p.assessment_id = %s
+        ORDER BY p.fiscal_year"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [assessment.pk])
+        rows = cursor.fetchall()
+    plans: dict[tuple, PlanLink] = {}
+    for year, code, _item in rows:
+        if (year, code) not in plans:
+            plans[year, code] = PlanLink(
+                year,
+                reverse("plan_detail", args=[code, year]),
+                reverse("plan_progress", args=[code, year]),
+            )
+    return list(plans.values()), {item for *_, item in rows if item is not None}
 
 
 @dataclass
@@ -385,11 +415,7 @@ def scores_page(assessment: Assessment) -> ScoresPage:
             passes=_passes(scores[key], pass_mark),
         )
 
-    acted_on = set(
-        Finding.objects.filter(plan__assessment=assessment, actions__isnull=False)
-        .order_by()
-        .values_list("item_id", flat=True)
-    )
+    plans, acted_on = _plans_and_acted_on(assessment)
     items = [
         ItemRow(
             item=item,
@@ -405,16 +431,7 @@ def scores_page(assessment: Assessment) -> ScoresPage:
     return ScoresPage(
         report=report,
         previous=previous,
-        plans=[
-            PlanLink(
-                year,
-                reverse("plan_detail", args=[code, year]),
-                reverse("plan_progress", args=[code, year]),
-            )
-            for year, code in assessment.plans.order_by("fiscal_year").values_list(
-                "fiscal_year", "organization__code"
-            )
-        ],
+        plans=plans,
         other_editions=other_editions,
         tools=[
             _figure(
