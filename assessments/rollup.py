@@ -58,8 +58,9 @@ def _spec_rows_sql(count: int) -> str:
         ) parts ORDER BY part, n1, t1"""
 
 
-def _figure(value) -> Decimal | None:
-    """A stored figure as the ORM reads it (SQLite hands back 30 or 84.67, not Decimals)."""
+def stored_figure(value) -> Decimal | None:
+    """A stored figure (two decimals: weights, scores, minimums) as the ORM reads it, from a
+    plain statement's row (SQLite hands back 30 or 84.67, not Decimals)."""
     if value is None or isinstance(value, Decimal):
         return value
     return Decimal(str(value)).quantize(scoring.TWO_PLACES)
@@ -89,18 +90,18 @@ def framework_specs(frameworks) -> dict[int, scoring.FrameworkSpec]:
             if t2 == Item.Kind.CHECKLIST:
                 checklist[framework_id].add(t1)
         elif part == "t":
-            tools[framework_id].append(scoring.ToolSpec(code=t1, weight=_figure(d1), name=t2))
+            tools[framework_id].append(scoring.ToolSpec(code=t1, weight=stored_figure(d1), name=t2))
         elif part == "n":
             indicator_rows.append((framework_id, n1, n2, t1, t2, d1))
         else:
-            bands[framework_id].append(scoring.Band(t1, _figure(d1), _figure(d2)))
+            bands[framework_id].append(scoring.Band(t1, stored_figure(d1), stored_figure(d2)))
     indicators: dict[int, list] = defaultdict(list)
     for framework_id, number, pk, tool_code, name, weight in indicator_rows:
         indicators[framework_id].append(
             scoring.IndicatorSpec(
                 number=number,
                 tool_code=tool_code,
-                weight=_figure(weight),
+                weight=stored_figure(weight),
                 item_codes=tuple(item_codes.get(pk, ())),
                 name=name,
             )
@@ -128,21 +129,34 @@ def framework_specs(frameworks) -> dict[int, scoring.FrameworkSpec]:
 
 
 def reported_figures(assessment: Assessment) -> list[scoring.Reported]:
-    """Return the assessment's officially printed figures as scoring inputs."""
+    """Return the assessment's officially printed figures as scoring inputs (in the model's
+    order; a plain statement: the ORM's four-table join cost more to build and plan than to
+    run)."""
+    quote = connection.ops.quote_name
+    reported, item, indicator, tool = (
+        quote(model._meta.db_table) for model in (ReportedScore, Item, Indicator, Tool)
+    )
+    sql = f"""
+        SELECT r.scope,
+            (SELECT i.code FROM {item} i WHERE i.id = r.item_id),
+            (SELECT n.number FROM {indicator} n WHERE n.id = r.indicator_id),
+            (SELECT t.code FROM {tool} t WHERE t.id = r.tool_id),
+            r.value, r.basis, r.source
+        FROM {reported} r WHERE r.assessment_id = %s ORDER BY r.scope, r.id"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [assessment.pk])
+        rows = cursor.fetchall()
     figures = []
-    # In the model's order within one assessment, without joining the assessment to sort.
-    for scope, item, indicator, tool, value, basis, source in (
-        ReportedScore.objects.filter(assessment_id=assessment.pk).order_by("scope", "id")
-    ).values_list(
-        "scope", "item__code", "indicator__number", "tool__code", "value", "basis", "source"
-    ):
+    for scope, item_code, number, tool_code, value, basis, source in rows:
         key = {
-            ReportedScore.Scope.ITEM: item,
-            ReportedScore.Scope.INDICATOR: indicator,
-            ReportedScore.Scope.TOOL: tool,
+            ReportedScore.Scope.ITEM: item_code,
+            ReportedScore.Scope.INDICATOR: number,
+            ReportedScore.Scope.TOOL: tool_code,
         }.get(scope)
         figures.append(
-            scoring.Reported(scope=scope, key=key, value=value, basis=basis, source=source)
+            scoring.Reported(
+                scope=scope, key=key, value=stored_figure(value), basis=basis, source=source
+            )
         )
     return figures
 

@@ -44,11 +44,12 @@ from assessments.models import (
     Assessment,
     AssessmentSummary,
     Indicator,
+    Item,
     ItemLink,
     ItemScore,
     Organization,
 )
-from assessments.rollup import ScoreReport, framework_specs, score_report
+from assessments.rollup import ScoreReport, framework_specs, score_report, stored_figure
 from assessments.thaidates import as_date, fiscal_year_bounds
 from plans.models import (
     AFTER_PLAN,
@@ -247,9 +248,28 @@ class History(NamedTuple):
     items: list[ItemName]
 
 
+def _item_scores(assessment: Assessment, chosen: list[Assessment]) -> list[tuple]:
+    """The scores of the ``chosen`` assessments as (assessment, item code, score, item id,
+    name, text, order), the item's name and text only for ``assessment``'s own: a plain
+    statement, the ORM's building of it cost more than reading the rows."""
+    quote = connection.ops.quote_name
+    score, item = quote(ItemScore._meta.db_table), quote(Item._meta.db_table)
+    ids = [other.pk for other in chosen]
+    sql = f"""
+        SELECT s.assessment_id, i.code, s.score, i.id,
+            CASE WHEN s.assessment_id = %s THEN i.name END,
+            CASE WHEN s.assessment_id = %s THEN i.text END,
+            i.{quote("order")}
+        FROM {score} s INNER JOIN {item} i ON i.id = s.item_id
+        WHERE s.assessment_id IN ({", ".join(["%s"] * len(ids))})"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [assessment.pk, assessment.pk, *ids])
+        return cursor.fetchall()
+
+
 def history(assessment: Assessment) -> History:
     """The organization's assessments, one a year and this one for its own year, oldest first,
-    with their figures: read in six queries whatever the number of years."""
+    with their figures: read in three queries whatever the number of years."""
     by_year: dict[int, list[Assessment]] = defaultdict(list)
     this_year = assessment.framework.fiscal_year
     # Without the models' default orderings: each joins tables only to sort.
@@ -267,20 +287,8 @@ def history(assessment: Assessment) -> History:
     scores: dict[int, dict[str, Decimal]] = defaultdict(dict)
     # The items' names come with this assessment's scores (only scored items are shown).
     items = []
-    for assessment_id, code, score, pk, name, text, order in (
-        ItemScore.objects.filter(assessment_id__in=[other.pk for other in chosen])
-        .order_by()
-        .values_list(
-            "assessment_id",
-            "item__code",
-            "score",
-            "item_id",
-            "item__name",
-            "item__text",
-            "item__order",
-        )
-    ):
-        scores[assessment_id][code] = score
+    for assessment_id, code, score, pk, name, text, order in _item_scores(assessment, chosen):
+        scores[assessment_id][code] = stored_figure(score)
         if assessment_id == assessment.pk:
             items.append((order, pk, ItemName(pk, code, name, text)))
     items.sort(key=lambda row: row[:2])
@@ -308,11 +316,16 @@ def previous_item_scores(
     """Last year's ``scores`` keyed by this year's item codes: through the confirmed links
     between the two editions; where the editions were never linked at all (data older than
     links, or an edition copied without them), the same code is the same item."""
-    links = list(
-        ItemLink.objects.between(earlier.framework, assessment.framework)
-        .order_by()
-        .values_list("from_item__code", "to_item__code", "status")
-    )
+    quote = connection.ops.quote_name
+    link, item = quote(ItemLink._meta.db_table), quote(Item._meta.db_table)
+    sql = f"""
+        SELECT f.code, t.code, l.status FROM {link} l
+        INNER JOIN {item} f ON f.id = l.from_item_id
+        INNER JOIN {item} t ON t.id = l.to_item_id
+        WHERE l.from_framework_id = %s AND l.to_framework_id = %s"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [earlier.framework_id, assessment.framework_id])
+        links = cursor.fetchall()
     if not links:
         return dict(scores)
     return {
