@@ -43,6 +43,7 @@ from assessments import scoring, summaries
 from assessments.models import (
     Assessment,
     AssessmentSummary,
+    Framework,
     Indicator,
     Item,
     ItemLink,
@@ -248,6 +249,40 @@ class History(NamedTuple):
     items: list[ItemName]
 
 
+FRAMEWORK_READ = ["id", "fiscal_year", "name", "issuer", "pass_mark"]
+
+
+def _assessments_of(assessment: Assessment) -> list[Assessment]:
+    """The organization's assessments with their editions (``assessment`` itself among them):
+    a plain statement, the rest of each row left deferred (read if ever asked for)."""
+    quote = connection.ops.quote_name
+    table, framework = quote(Assessment._meta.db_table), quote(Framework._meta.db_table)
+    sql = f"""
+        SELECT a.id, a.organization_id, f.id, f.fiscal_year, f.name, f.issuer, f.pass_mark
+        FROM {table} a INNER JOIN {framework} f ON f.id = a.framework_id
+        WHERE a.organization_id = %s"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [assessment.organization_id])
+        rows = cursor.fetchall()
+    found = []
+    for pk, organization_id, framework_id, year, name, issuer, pass_mark in rows:
+        if pk == assessment.pk:
+            found.append(assessment)
+            continue
+        other = Assessment.from_db(
+            connection.alias,
+            ["id", "organization_id", "framework_id"],
+            [pk, organization_id, framework_id],
+        )
+        other.framework = Framework.from_db(
+            connection.alias,
+            FRAMEWORK_READ,
+            [framework_id, year, name, issuer, stored_figure(pass_mark)],
+        )
+        found.append(other)
+    return found
+
+
 def _item_scores(assessment: Assessment, chosen: list[Assessment]) -> list[tuple]:
     """The scores of the ``chosen`` assessments as (assessment, item code, score, item id,
     name, text, order), the item's name and text only for ``assessment``'s own: a plain
@@ -269,15 +304,10 @@ def _item_scores(assessment: Assessment, chosen: list[Assessment]) -> list[tuple
 
 def history(assessment: Assessment) -> History:
     """The organization's assessments, one a year and this one for its own year, oldest first,
-    with their figures: read in three queries whatever the number of years."""
+    with their figures: read in three statements whatever the number of years."""
     by_year: dict[int, list[Assessment]] = defaultdict(list)
     this_year = assessment.framework.fiscal_year
-    # Without the models' default orderings: each joins tables only to sort.
-    for other in (
-        Assessment.objects.filter(organization_id=assessment.organization_id)
-        .select_related("framework")
-        .order_by()
-    ):
+    for other in _assessments_of(assessment):
         by_year[other.framework.fiscal_year].append(other)
     chosen = [
         assessment if year == this_year else _closest_edition(by_year[year], assessment.framework)
