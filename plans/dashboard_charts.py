@@ -160,6 +160,21 @@ class ScoresTables:
     trend: list[tuple]  # kind, label, [value per year]
     weakest: list[tuple]  # code, name, score, change, has action
     unplanned: list[tuple]  # code, name, score
+    tools: list[tuple] = ()  # the headline figures: code, weight, score, points, change
+
+    @property
+    def tools_html(self) -> str:
+        weight_label, points_label = _e(gettext("น้ำหนัก")), _e(gettext("คะแนนถ่วงน้ำหนัก"))
+        return mark_safe(
+            "".join(
+                f'\n  <div class="kpi"><span class="kpi-label">{_e(code)} ({weight_label} '
+                f"{_e(weight)}%)</span>\n"
+                f'    <span class="kpi-value">{_e(score)}</span>\n'
+                f'    <span class="kpi-note">{_e(points)} {points_label}'
+                f"{f' · {_e(change)}' if change else ''}</span></div>\n  "
+                for code, weight, score, points, change in self.tools
+            )
+        )
 
     @property
     def indicators_html(self) -> str:
@@ -239,6 +254,17 @@ def scores_tables(page: dashboards.ScoresPage) -> ScoresTables:
         unplanned=[
             (row.item.code, _item_name(row.item, 120), _fixed(row.score, 2))
             for row in page.unplanned
+        ],
+        tools=[
+            (
+                row.key,
+                _fixed(row.weight, 0),
+                _score(row.score),
+                _fixed(row.points, 2),
+                # {{ change|signed }}, shown when the change is known
+                None if row.change is None else signed(row.change),
+            )
+            for row in page.tools
         ],
     )
 

@@ -192,7 +192,13 @@ def test_the_table_rows_are_escaped_as_the_template_escaped_them():
         trend=[("tool", "<IIT>", ["84.50", "—"])],
         weakest=[("I1", 'ข้อ "<b>"', "60.50", "—", False)],
         unplanned=[("I1", "<b>ข้อ</b>", "60.50")],
+        tools=[("<IIT>", "30", "84.50", "25.35", None), ("EIT", "30", "—", "", "−1.00")],
     )
+    kpis = tables.tools_html
+    assert '<span class="kpi-label">&lt;IIT&gt; (น้ำหนัก 30%)</span>' in kpis
+    assert '<span class="kpi-note">25.35 คะแนนถ่วงน้ำหนัก</span>' in kpis  # no change known
+    assert '<span class="kpi-value">—</span>' in kpis
+    assert '<span class="kpi-note"> คะแนนถ่วงน้ำหนัก · −1.00</span>' in kpis
     assert '<th scope="row">1. &lt;ก&gt;</th>' in tables.indicators_html
     assert '<span class="status status-fail">ต่ำกว่าเกณฑ์</span>' in tables.indicators_html
     assert '<th scope="row">&lt;IIT&gt;</th><td>84.50</td><td>—</td>' in tables.trend_html
