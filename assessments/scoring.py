@@ -360,25 +360,32 @@ def _tool_factors(
     return factors
 
 
-def _item_factor(spec: FrameworkSpec, item_scores: Mapping[str, Decimal]) -> dict[str, Decimal]:
+def _item_factor(
+    spec: FrameworkSpec,
+    item_scores: Mapping[str, Decimal],
+    tool_factors: dict[str, tuple[str, Decimal]] | None = None,
+) -> dict[str, Decimal]:
     """Return, per scored item, how many points of the total one point of its score is worth."""
     shares = tool_shares(spec)
-    return {
-        code: factor * shares[tool_code]
-        for code, (tool_code, factor) in _tool_factors(spec, item_scores).items()
-    }
+    if tool_factors is None:
+        tool_factors = _tool_factors(spec, item_scores)
+    return {code: factor * shares[tool_code] for code, (tool_code, factor) in tool_factors.items()}
 
 
 def item_gains(
-    spec: FrameworkSpec, item_scores: Mapping[str, Decimal], target: Decimal
+    spec: FrameworkSpec,
+    item_scores: Mapping[str, Decimal],
+    target: Decimal,
+    tool_factors: dict[str, tuple[str, Decimal]] | None = None,
 ) -> list[Gain]:
     """Rank the items below ``target`` by the points each adds to the total if raised to it.
 
     A checklist item below the target can only go to 100. Ties keep the framework's item
     order. Items at or above the target add nothing and are left out; so are items without a
-    score (they are not in the total at all).
+    score (they are not in the total at all). ``tool_factors``: ``_tool_factors`` of the same
+    scores, when the caller has them.
     """
-    factors = _item_factor(spec, item_scores)
+    factors = _item_factor(spec, item_scores, tool_factors)
     indicator_of = {code: ind.number for ind in spec.indicators for code in ind.item_codes}
     order = [code for ind in spec.indicators for code in ind.item_codes]
     gains = []
@@ -392,19 +399,23 @@ def item_gains(
 
 
 def lift_plan(
-    spec: FrameworkSpec, item_scores: Mapping[str, Decimal], target: Decimal
+    spec: FrameworkSpec,
+    item_scores: Mapping[str, Decimal],
+    target: Decimal,
+    summary: Summary | None = None,
 ) -> list[LiftStep]:
     """Raise the items to ``target`` one by one, most points first, with the running total and
     level: the first steps are the few items that move the district up a level. The tools'
-    scores are carried along, since a level may need every tool to reach a minimum."""
-    summary = summarize(spec, item_scores)
+    scores are carried along, since a level may need every tool to reach a minimum.
+    ``summary``: ``summarize(spec, item_scores)``, when the caller has it."""
+    summary = summary or summarize(spec, item_scores)
     exact_total = summary.exact_total
     if exact_total is None:
         return []
     exact_tools = dict(summary.exact_tools)
     factors = _tool_factors(spec, item_scores)
     steps = []
-    for gain in item_gains(spec, item_scores, target):
+    for gain in item_gains(spec, item_scores, target, factors):
         tool_code, factor = factors[gain.code]
         exact_total += gain.points
         exact_tools[tool_code] += (gain.target - gain.score) * factor
@@ -471,16 +482,21 @@ class LevelGap:
 
 
 def tool_lift(
-    spec: FrameworkSpec, item_scores: Mapping[str, Decimal], tool_code: str, target: Decimal
+    spec: FrameworkSpec,
+    item_scores: Mapping[str, Decimal],
+    tool_code: str,
+    target: Decimal,
+    summary: Summary | None = None,
 ) -> list[ToolStep]:
-    """Raise one tool's items to ``target``, most points first, with the tool's running score."""
-    summary = summarize(spec, item_scores)
+    """Raise one tool's items to ``target``, most points first, with the tool's running score
+    (``summary``: ``summarize(spec, item_scores)``, when the caller has it)."""
+    summary = summary or summarize(spec, item_scores)
     exact = summary.exact_tools.get(tool_code)
     if exact is None:
         return []
     factors = _tool_factors(spec, item_scores)
     steps = []
-    for gain in item_gains(spec, item_scores, target):
+    for gain in item_gains(spec, item_scores, target, factors):
         code, factor = factors[gain.code]
         if code != tool_code:
             continue
@@ -491,23 +507,30 @@ def tool_lift(
 
 
 def _closing_steps(
-    spec: FrameworkSpec, item_scores: Mapping[str, Decimal], tool_code: str, minimum: Decimal
+    spec: FrameworkSpec,
+    item_scores: Mapping[str, Decimal],
+    tool_code: str,
+    minimum: Decimal,
+    summary: Summary | None = None,
 ) -> list[ToolStep]:
     """The fewest items, most first, that bring the tool to ``minimum``: raised to the minimum
     itself if that is enough (it is, unless checklist items must go to 100), else to 100."""
     for target in (minimum, HUNDRED):
-        steps = tool_lift(spec, item_scores, tool_code, target)
+        steps = tool_lift(spec, item_scores, tool_code, target, summary)
         for index, step in enumerate(steps):
             if step.tool_score >= minimum:
                 return steps[: index + 1]
     return []
 
 
-def level_gap(spec: FrameworkSpec, item_scores: Mapping[str, Decimal]) -> LevelGap | None:
+def level_gap(
+    spec: FrameworkSpec, item_scores: Mapping[str, Decimal], summary: Summary | None = None
+) -> LevelGap | None:
     """Return what stands between the level reached and the next one up: the total's
     shortfall and, per tool below the band's minimum for every tool, its shortfall and the
-    items of that tool that close it most cheaply (fewest items). None at the top."""
-    summary = summarize(spec, item_scores)
+    items of that tool that close it most cheaply (fewest items). None at the top.
+    ``summary``: ``summarize(spec, item_scores)``, when the caller has it."""
+    summary = summary or summarize(spec, item_scores)
     band = next_level(spec, summary.total, summary.tools)
     if band is None:
         return None
@@ -517,6 +540,6 @@ def level_gap(spec: FrameworkSpec, item_scores: Mapping[str, Decimal]) -> LevelG
             score = summary.tools[tool.code]
             if score >= band.min_each_tool:
                 continue
-            steps = _closing_steps(spec, item_scores, tool.code, band.min_each_tool)
+            steps = _closing_steps(spec, item_scores, tool.code, band.min_each_tool, summary)
             tools.append(ToolGap(tool.code, score, band.min_each_tool, steps))
     return LevelGap(band=band, total=summary.total, tools=tools)

@@ -5,12 +5,21 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.template.defaultfilters import floatformat, truncatechars
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from assessments.thaidates import format_date, format_month
 from plans import dashboards
-from plans.charts import Bar, Segment, bar_chart, heat_color, line_chart, stacked_bar_chart
+from plans.charts import (
+    Bar,
+    Segment,
+    _e,
+    bar_chart,
+    heat_color,
+    line_chart,
+    stacked_bar_chart,
+)
 from plans.models import Action
 
 STATUS_SEGMENTS = [
@@ -41,9 +50,22 @@ def signed(value, places: int = 2) -> str:
     return f"{abs(value)}"
 
 
+_PLACES = {0: Decimal(1), 2: Decimal("0.01")}
+
+
+def _fixed(value, places: int) -> str:
+    """``floatformat(value, places)`` as it shows the scores page's figures (Decimals under
+    1,000: no grouping, "." in Thai and English), without its parsing and localizing, which
+    cost more than the rest of the tables; anything else goes to floatformat itself."""
+    if not isinstance(value, Decimal) or not value.is_finite() or abs(value) >= 1000:
+        return floatformat(value, places)
+    rounded = value.quantize(_PLACES[places], ROUND_HALF_UP)
+    return str(rounded.copy_abs() if rounded.is_zero() else rounded)
+
+
 def _score(value) -> str:
     """A score as ``{{ value|floatformat:2|default:"—" }}`` shows it."""
-    return floatformat(value, 2) or "—"
+    return _fixed(value, 2) or "—"
 
 
 def _item_name(item, length: int) -> str:
@@ -66,13 +88,8 @@ def scores_charts(page: dashboards.ScoresPage) -> dict:
         "marker_label": gettext("เกณฑ์ผ่าน %(mark)s") % {"mark": f"{pass_mark:.0f}"},
     }
     steps = page.lift_to_pass[:LIFT_SHOWN]
+    # The page draws no chart of the tools: their scores are its headline figures.
     return {
-        "tools": bar_chart(
-            gettext("คะแนนรายเครื่องมือ"),
-            [Bar(f"{row.key} {row.name}", row.score, tone=_tone(row.passes)) for row in page.tools],
-            label_header=gettext("เครื่องมือ"),
-            **marker,
-        ),
         "indicators": bar_chart(
             gettext("คะแนนรายตัวชี้วัดเทียบเกณฑ์ผ่าน"),
             [
@@ -135,12 +152,79 @@ def progress_charts(page: dashboards.ProgressPage) -> dict:
 @dataclass(frozen=True)
 class ScoresTables:
     """The scores page's tables with every figure formatted as the page shows it: a filter
-    per cell (floatformat, signed, truncatechars) cost more than the rest of the page."""
+    per cell (floatformat, signed, truncatechars) cost more than the rest of the page. The
+    ``*_html`` properties are their rows as the template printed them (escaped here, as the
+    template's autoescape did), so the page renders no loop per row."""
 
     indicators: list[tuple]  # label, weight, score, points, change, passes
     trend: list[tuple]  # kind, label, [value per year]
     weakest: list[tuple]  # code, name, score, change, has action
     unplanned: list[tuple]  # code, name, score
+    tools: list[tuple] = ()  # the headline figures: code, weight, score, points, change
+
+    @property
+    def tools_html(self) -> str:
+        weight_label, points_label = _e(gettext("น้ำหนัก")), _e(gettext("คะแนนถ่วงน้ำหนัก"))
+        return mark_safe(
+            "".join(
+                f'\n  <div class="kpi"><span class="kpi-label">{_e(code)} ({weight_label} '
+                f"{_e(weight)}%)</span>\n"
+                f'    <span class="kpi-value">{_e(score)}</span>\n'
+                f'    <span class="kpi-note">{_e(points)} {points_label}'
+                f"{f' · {_e(change)}' if change else ''}</span></div>\n  "
+                for code, weight, score, points, change in self.tools
+            )
+        )
+
+    @property
+    def indicators_html(self) -> str:
+        passes = f'<span class="status status-done">{_e(gettext("ผ่าน"))}</span>'
+        fails = f'<span class="status status-fail">{_e(gettext("ต่ำกว่าเกณฑ์"))}</span>'
+        return mark_safe(
+            "".join(
+                f'\n    <tr><th scope="row">{_e(label)}</th><td>{_e(weight)}</td>'
+                f"<td>{_e(score)}</td><td>{_e(points)}</td><td>{_e(change)}</td>\n"
+                f"      <td>{passes if passed else fails}</td></tr>\n  "
+                for label, weight, score, points, change, passed in self.indicators
+            )
+        )
+
+    @property
+    def trend_html(self) -> str:
+        return mark_safe(
+            "".join(
+                f'\n    <tr class="trend-{_e(kind)}"><th scope="row">{_e(label)}</th>'
+                + "".join(f"<td>{_e(value)}</td>" for value in values)
+                + "</tr>\n    "
+                for kind, label, values in self.trend
+            )
+        )
+
+    @property
+    def weakest_html(self) -> str:
+        code_label, name_label = _e(gettext("ข้อ")), _e(gettext("ประเด็น"))
+        score_label, change_label = _e(gettext("คะแนน")), _e(gettext("เปลี่ยนจากปีก่อน"))
+        planned_label = _e(gettext("มีการปรับปรุงในแผน"))
+        yes, no = _e(gettext("มี")), f"<strong>{_e(gettext('ยังไม่มี'))}</strong>"
+        return mark_safe(
+            "".join(
+                f'\n    <tr><td data-label="{code_label}">{_e(code)}</td>'
+                f'<td data-label="{name_label}">{_e(name)}</td>'
+                f'<td data-label="{score_label}">{_e(score)}</td>'
+                f'<td data-label="{change_label}">{_e(change)}</td>'
+                f'<td data-label="{planned_label}">{yes if has_action else no}</td></tr>\n  '
+                for code, name, score, change, has_action in self.weakest
+            )
+        )
+
+    @property
+    def unplanned_html(self) -> str:
+        return mark_safe(
+            "".join(
+                f"<li><strong>{_e(code)}</strong> {_e(name)} — {_e(score)}</li>"
+                for code, name, score in self.unplanned
+            )
+        )
 
 
 def scores_tables(page: dashboards.ScoresPage) -> ScoresTables:
@@ -148,7 +232,7 @@ def scores_tables(page: dashboards.ScoresPage) -> ScoresTables:
         indicators=[
             (
                 f"{row.key}. {row.name}",
-                floatformat(row.weight, 0),
+                _fixed(row.weight, 0),
                 _score(row.score),
                 _score(row.points),
                 signed(row.change) or "—",
@@ -161,15 +245,26 @@ def scores_tables(page: dashboards.ScoresPage) -> ScoresTables:
             (
                 row.item.code,
                 _item_name(row.item, 120),
-                floatformat(row.score, 2),
+                _fixed(row.score, 2),
                 signed(row.change) or "—",
                 row.has_action,
             )
             for row in page.weakest
         ],
         unplanned=[
-            (row.item.code, _item_name(row.item, 120), floatformat(row.score, 2))
+            (row.item.code, _item_name(row.item, 120), _fixed(row.score, 2))
             for row in page.unplanned
+        ],
+        tools=[
+            (
+                row.key,
+                _fixed(row.weight, 0),
+                _score(row.score),
+                _fixed(row.points, 2),
+                # {{ change|signed }}, shown when the change is known
+                None if row.change is None else signed(row.change),
+            )
+            for row in page.tools
         ],
     )
 
@@ -182,13 +277,39 @@ def lift_rows(steps, to_next_level) -> list[tuple]:
             step in to_next_level,
             step.gain.code,
             _item_name(item, 80),
-            f"{floatformat(step.gain.score, 2)} → {floatformat(step.gain.target, 0)}",
-            floatformat(step.gain.points, 2),
-            floatformat(step.total, 2),
+            f"{_fixed(step.gain.score, 2)} → {_fixed(step.gain.target, 0)}",
+            _fixed(step.gain.points, 2),
+            _fixed(step.total, 2),
             step.level,
         )
         for step, item in steps
     ]
+
+
+# The lift table's column headers, repeated on each cell for narrow screens.
+LIFT_LABELS = tuple(
+    gettext_noop(label)
+    for label in ("ลำดับ", "ข้อ", "ประเด็น", "คะแนนของข้อ", "คะแนนรวมเพิ่มขึ้น", "คะแนนรวมสะสม", "ระดับ")
+)
+
+
+def lift_html(rows: list[tuple]) -> str:
+    """``lift_rows`` as the lift table's body prints them."""
+    if not rows:
+        empty = _e(gettext("ทุกข้อผ่านเกณฑ์แล้ว"))
+        return mark_safe(f'<tr><td colspan="7" class="empty">{empty}</td></tr>')
+    rank, code_, name_, item_, gain_, total_, level_ = (_e(gettext(label)) for label in LIFT_LABELS)
+    lifted = ' class="row-lift"'
+    return mark_safe(
+        "".join(
+            f"\n    <tr{lifted if in_reach else ''}>"
+            f'<td data-label="{rank}">{number}</td><td data-label="{code_}">{_e(code)}</td>'
+            f'<td data-label="{name_}">{_e(name)}</td><td data-label="{item_}">{_e(score)}</td>'
+            f'<td data-label="{gain_}">+{_e(gain)}</td><td data-label="{total_}">{_e(total)}</td>'
+            f'<td data-label="{level_}">{_e(level)}</td></tr>\n  '
+            for number, (in_reach, code, name, score, gain, total, level) in enumerate(rows, 1)
+        )
+    )
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from functools import cached_property
 from typing import NamedTuple
 
 from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models import (
     CharField,
     Count,
@@ -40,18 +41,21 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce, NullIf
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext
 
 from assessments import scoring, summaries
 from assessments.models import (
     Assessment,
     AssessmentSummary,
+    Framework,
     Indicator,
+    Item,
     ItemLink,
     ItemScore,
     Organization,
 )
-from assessments.rollup import ScoreReport, framework_specs, score_report
+from assessments.rollup import ScoreReport, framework_specs, score_report, stored_figure
 from assessments.thaidates import as_date, fiscal_year_bounds
 from plans.models import (
     AFTER_PLAN,
@@ -127,11 +131,49 @@ class FigureRow:
         return self.score - self.previous
 
 
+class PlanLink(NamedTuple):
+    """A plan answering the assessment, as the scores page links it."""
+
+    fiscal_year: int
+    url: str
+    progress_url: str
+
+
+def _plans_and_acted_on(assessment: Assessment) -> tuple[list[PlanLink], set[int]]:
+    """The plans answering the assessment, by year, and the items their actions address: one
+    statement (a plan without findings still comes, with no item)."""
+    quote = connection.ops.quote_name
+    plan, organization, finding, action = (
+        quote(model._meta.db_table) for model in (Plan, Organization, Finding, Action)
+    )
+    sql = f"""
+        SELECT p.fiscal_year, o.code, f.item_id
+        FROM {plan} p
+        INNER JOIN {organization} o ON o.id = p.organization_id
+        LEFT JOIN {finding} f ON f.plan_id = p.id
+            AND EXISTS (SELECT 1 FROM {action} a WHERE a.finding_id = f.id)
+        WHERE p.assessment_id = %s
+        ORDER BY p.fiscal_year"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [assessment.pk])
+        rows = cursor.fetchall()
+    plans: dict[tuple, PlanLink] = {}
+    for year, code, _item in rows:
+        if (year, code) not in plans:
+            plans[year, code] = PlanLink(
+                year,
+                reverse("plan_detail", args=[code, year]),
+                reverse("plan_progress", args=[code, year]),
+            )
+    return list(plans.values()), {item for *_, item in rows if item is not None}
+
+
 @dataclass
 class ScoresPage:
     report: ScoreReport
     previous: "YearFigures | None"  # the year before: its figures, not its reported ones
-    plans: list
+    plans: list[PlanLink]
+    other_editions: list[Assessment]  # the organization's other editions of the same year
     tools: list[FigureRow]
     indicators: list[FigureRow]
     items: list[ItemRow]
@@ -204,27 +246,89 @@ class YearFigures:
     summary: scoring.Summary
 
 
-def history(assessment: Assessment) -> list[YearFigures]:
+class History(NamedTuple):
+    """What ``history`` reads: the chosen years, the organization's other editions of this
+    assessment's year, and this assessment's scored items in the edition's order."""
+
+    years: list[YearFigures]
+    other_editions: list[Assessment]
+    items: list[ItemName]
+
+
+FRAMEWORK_READ = ["id", "fiscal_year", "name", "issuer", "pass_mark"]
+
+
+def _assessments_of(assessment: Assessment) -> list[Assessment]:
+    """The organization's assessments with their editions (``assessment`` itself among them):
+    a plain statement, the rest of each row left deferred (read if ever asked for)."""
+    quote = connection.ops.quote_name
+    table, framework = quote(Assessment._meta.db_table), quote(Framework._meta.db_table)
+    sql = f"""
+        SELECT a.id, a.organization_id, f.id, f.fiscal_year, f.name, f.issuer, f.pass_mark
+        FROM {table} a INNER JOIN {framework} f ON f.id = a.framework_id
+        WHERE a.organization_id = %s"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [assessment.organization_id])
+        rows = cursor.fetchall()
+    found = []
+    for pk, organization_id, framework_id, year, name, issuer, pass_mark in rows:
+        if pk == assessment.pk:
+            found.append(assessment)
+            continue
+        other = Assessment.from_db(
+            connection.alias,
+            ["id", "organization_id", "framework_id"],
+            [pk, organization_id, framework_id],
+        )
+        other.framework = Framework.from_db(
+            connection.alias,
+            FRAMEWORK_READ,
+            [framework_id, year, name, issuer, stored_figure(pass_mark)],
+        )
+        found.append(other)
+    return found
+
+
+def _item_scores(assessment: Assessment, chosen: list[Assessment]) -> list[tuple]:
+    """The scores of the ``chosen`` assessments as (assessment, item code, score, item id,
+    name, text, order), the item's name and text only for ``assessment``'s own: a plain
+    statement, the ORM's building of it cost more than reading the rows."""
+    quote = connection.ops.quote_name
+    score, item = quote(ItemScore._meta.db_table), quote(Item._meta.db_table)
+    ids = [other.pk for other in chosen]
+    sql = f"""
+        SELECT s.assessment_id, i.code, s.score, i.id,
+            CASE WHEN s.assessment_id = %s THEN i.name END,
+            CASE WHEN s.assessment_id = %s THEN i.text END,
+            i.{quote("order")}
+        FROM {score} s INNER JOIN {item} i ON i.id = s.item_id
+        WHERE s.assessment_id IN ({", ".join(["%s"] * len(ids))})"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [assessment.pk, assessment.pk, *ids])
+        return cursor.fetchall()
+
+
+def history(assessment: Assessment) -> History:
     """The organization's assessments, one a year and this one for its own year, oldest first,
-    with their figures: read in six queries whatever the number of years."""
+    with their figures: read in three statements whatever the number of years."""
     by_year: dict[int, list[Assessment]] = defaultdict(list)
-    for other in Assessment.objects.filter(
-        organization_id=assessment.organization_id
-    ).select_related("framework"):
+    this_year = assessment.framework.fiscal_year
+    for other in _assessments_of(assessment):
         by_year[other.framework.fiscal_year].append(other)
     chosen = [
-        assessment
-        if year == assessment.framework.fiscal_year
-        else _closest_edition(by_year[year], assessment.framework)
+        assessment if year == this_year else _closest_edition(by_year[year], assessment.framework)
         for year in sorted(by_year)
     ]
     specs = framework_specs(list({a.framework_id: a.framework for a in chosen}.values()))
     scores: dict[int, dict[str, Decimal]] = defaultdict(dict)
-    for assessment_id, code, score in ItemScore.objects.filter(assessment__in=chosen).values_list(
-        "assessment_id", "item__code", "score"
-    ):
-        scores[assessment_id][code] = score
-    return [
+    # The items' names come with this assessment's scores (only scored items are shown).
+    items = []
+    for assessment_id, code, score, pk, name, text, order in _item_scores(assessment, chosen):
+        scores[assessment_id][code] = stored_figure(score)
+        if assessment_id == assessment.pk:
+            items.append((order, pk, ItemName(pk, code, name, text)))
+    items.sort(key=lambda row: row[:2])
+    years = [
         YearFigures(
             assessment=other,
             spec=specs[other.framework_id],
@@ -233,6 +337,13 @@ def history(assessment: Assessment) -> list[YearFigures]:
         )
         for other in chosen
     ]
+    # Several editions may assess one year: the page offers the others (same organization,
+    # so readable by whoever reads this one).
+    others = sorted(
+        (other for other in by_year[this_year] if other.pk != assessment.pk),
+        key=lambda other: other.framework.name,
+    )
+    return History(years, others, [item for *_, item in items])
 
 
 def previous_item_scores(
@@ -241,11 +352,16 @@ def previous_item_scores(
     """Last year's ``scores`` keyed by this year's item codes: through the confirmed links
     between the two editions; where the editions were never linked at all (data older than
     links, or an edition copied without them), the same code is the same item."""
-    links = list(
-        ItemLink.objects.between(earlier.framework, assessment.framework).values_list(
-            "from_item__code", "to_item__code", "status"
-        )
-    )
+    quote = connection.ops.quote_name
+    link, item = quote(ItemLink._meta.db_table), quote(Item._meta.db_table)
+    sql = f"""
+        SELECT f.code, t.code, l.status FROM {link} l
+        INNER JOIN {item} f ON f.id = l.from_item_id
+        INNER JOIN {item} t ON t.id = l.to_item_id
+        WHERE l.from_framework_id = %s AND l.to_framework_id = %s"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [earlier.framework_id, assessment.framework_id])
+        links = cursor.fetchall()
     if not links:
         return dict(scores)
     return {
@@ -321,7 +437,7 @@ def trend(years: list[YearFigures], spec: scoring.FrameworkSpec) -> Trend:
 
 def scores_page(assessment: Assessment) -> ScoresPage:
     """Read one assessment's scores, the year before, and which weak items have actions."""
-    years = history(assessment)
+    years, other_editions, item_names = history(assessment)
     this_year = assessment.framework.fiscal_year
     current = next(year for year in years if year.assessment.pk == assessment.pk)
     previous = next(
@@ -348,11 +464,7 @@ def scores_page(assessment: Assessment) -> ScoresPage:
             passes=_passes(scores[key], pass_mark),
         )
 
-    acted_on = set(
-        Finding.objects.filter(plan__assessment=assessment, actions__isnull=False).values_list(
-            "item_id", flat=True
-        )
-    )
+    plans, acted_on = _plans_and_acted_on(assessment)
     items = [
         ItemRow(
             item=item,
@@ -361,19 +473,15 @@ def scores_page(assessment: Assessment) -> ScoresPage:
             passes=summary.items[item.code] >= pass_mark,
             has_action=item.pk in acted_on,
         )
-        for item in map(
-            ItemName._make,
-            assessment.framework.items.order_by("order").values_list("pk", "code", "name", "text"),
-        )
-        if item.code in summary.items
+        for item in item_names
     ]
     exact_scores = current.item_scores
-    lift_to_pass = scoring.lift_plan(spec, exact_scores, pass_mark)
+    lift_to_pass = scoring.lift_plan(spec, exact_scores, pass_mark, summary)
     return ScoresPage(
         report=report,
         previous=previous,
-        # With their office: the page links each plan by its code.
-        plans=list(assessment.plans.select_related("organization").order_by("fiscal_year")),
+        plans=plans,
+        other_editions=other_editions,
         tools=[
             _figure(
                 tool,
@@ -396,9 +504,9 @@ def scores_page(assessment: Assessment) -> ScoresPage:
         ],
         items=items,
         lift_to_pass=lift_to_pass,
-        lift_to_full=scoring.lift_plan(spec, exact_scores, scoring.HUNDRED),
+        lift_to_full=scoring.lift_plan(spec, exact_scores, scoring.HUNDRED, summary),
         next_level=scoring.next_level(spec, summary.total, summary.tools),
-        gap=scoring.level_gap(spec, exact_scores),
+        gap=scoring.level_gap(spec, exact_scores, summary),
         trend=trend(years, spec),
     )
 

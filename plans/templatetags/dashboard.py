@@ -28,5 +28,5 @@ def scores_tables(page):
 
 @register.simple_tag
 def lift_rows(steps, to_next_level):
-    """The rows of the table of items that lift the total most."""
-    return dashboard_charts.lift_rows(steps, to_next_level)
+    """The body of the table of items that lift the total most."""
+    return dashboard_charts.lift_html(dashboard_charts.lift_rows(steps, to_next_level))

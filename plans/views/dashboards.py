@@ -133,11 +133,6 @@ def scores(request, organization: str, year: int):
         ),
         "to_next_level": SimpleLazyObject(lambda: page.steps_to_next_level(page.lift_to_pass)),
         "to_next_level_full": SimpleLazyObject(lambda: page.steps_to_next_level(page.lift_to_full)),
-        "other_editions": Assessment.objects.visible_to(request.user)
-        .filter(organization=assessment.organization, framework__fiscal_year=year)
-        .exclude(pk=assessment.pk)
-        .select_related("framework")
-        .order_by("framework__name"),
         # Per user, so outside the cached part of the page.
         "start_due": _start_due(request.user, assessment),
     }
