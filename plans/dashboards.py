@@ -48,12 +48,14 @@ from assessments.models import (
 )
 from assessments.rollup import ScoreReport, framework_specs, score_report
 from assessments.thaidates import as_date, fiscal_year_bounds
+from plans import tallies
 from plans.models import (
     AFTER_PLAN,
     Action,
     Division,
     Finding,
     Plan,
+    PlanTally,
     ProgressUpdate,
     is_late,
     membership_of,
@@ -697,9 +699,9 @@ class Overview:
 
 def _tallies():
     return (
-        Action.objects.filter(finding__plan__assessment=OuterRef("pk"))
+        PlanTally.objects.filter(plan__assessment=OuterRef("pk"))
         .order_by()
-        .values("finding__plan__assessment")
+        .values("plan__assessment")
     )
 
 
@@ -708,8 +710,10 @@ def _sort_total(today):
 
 
 def _sort_progress(today):
-    done = Cast(Count("pk", filter=Q(status=Status.DONE)), FloatField())
-    base = Count("pk") - Count("pk", filter=Q(status=Status.CANCELLED))
+    """The share done of the assessment's plans, from their stored tallies: one index read
+    per agency instead of counting its actions (8,300 agencies in the national overview)."""
+    done = Cast(Sum("done"), FloatField())
+    base = Sum("actions") - Sum("cancelled")
     share = done * Value(100.0) / NullIf(base, Value(0))
     return Coalesce(
         Subquery(_tallies().annotate(share=share).values("share"), output_field=FloatField()),
@@ -717,12 +721,21 @@ def _sort_progress(today):
     )
 
 
-def _sort_count(condition=None):
-    def key(today):
-        counted = Count("pk", filter=condition(today) if condition else None)
-        return Coalesce(Subquery(_tallies().annotate(n=counted).values("n")), Value(0))
+def _sort_actions(today):
+    counted = Subquery(_tallies().annotate(n=Sum("actions")).values("n"))
+    return Coalesce(counted, Value(0))
 
-    return key
+
+def _sort_overdue(today):
+    # Overdue depends on today: counted from the actions, on asking for this order only.
+    counted = Subquery(
+        Action.objects.filter(finding__plan__assessment=OuterRef("pk"))
+        .order_by()
+        .values("finding__plan__assessment")
+        .annotate(n=Count("pk", filter=overdue_condition(today)))
+        .values("n")
+    )
+    return Coalesce(counted, Value(0))
 
 
 # Each sortable column and how SQL orders by it; ties in code order.
@@ -731,36 +744,29 @@ OVERVIEW_SORTS = {
     "name": lambda today: F("organization__name_th"),
     "total": _sort_total,
     "progress": _sort_progress,
-    "overdue": _sort_count(overdue_condition),
-    "actions": _sort_count(),
+    "overdue": _sort_overdue,
+    "actions": _sort_actions,
 }
 
 
 def overview_rows(assessments, today: date) -> list[DistrictRow]:
     """The rows of these assessments (a queryset, in its order): summary, latest plan and
-    the tallies of its plans' actions, in three queries."""
+    its actions' tallies (stored per plan: ``plans.tallies``), in two queries."""
     found = list(assessments.select_related("organization", "framework", "summary"))
     rows = {a.pk: DistrictRow(a, _summary(a)) for a in found}
-    plans = {}
-    for plan in Plan.objects.filter(assessment__in=rows).order_by("fiscal_year"):
-        rows[plan.assessment_id].plan = plan
-        plans[plan.pk] = rows[plan.assessment_id]
-    # By plan (one join less than by assessment); an assessment's plans add up.
-    tallies = (
-        Action.objects.filter(finding__plan__in=plans)
-        .values_list("finding__plan_id")
-        .annotate(
-            total=Count("pk"),
-            done=Count("pk", filter=Q(status=Status.DONE)),
-            cancelled=Count("pk", filter=Q(status=Status.CANCELLED)),
-            overdue=Count("pk", filter=overdue_condition(today)),
-        )
-        .order_by()
+    plans = list(
+        Plan.objects.filter(assessment__in=rows).select_related("tally").order_by("fiscal_year")
     )
-    for plan_id, total, done, cancelled, overdue in tallies:
-        row = plans[plan_id]
-        row.actions, row.done = row.actions + total, row.done + done
-        row.cancelled, row.overdue = row.cancelled + cancelled, row.overdue + overdue
+    # A plan loaded without signals has no tally yet: counted once now.
+    counted = {plan.pk: plan.tally for plan in plans if hasattr(plan, "tally")}
+    if len(counted) < len(plans):
+        counted.update(tallies.refresh_missing(p.pk for p in plans if p.pk not in counted))
+    for plan in plans:  # an assessment's plans add up; the latest is the row's
+        row, tally = rows[plan.assessment_id], counted[plan.pk]
+        row.plan = plan
+        row.actions, row.done = row.actions + tally.actions, row.done + tally.done
+        row.cancelled = row.cancelled + tally.cancelled
+        row.overdue = row.overdue + tally.overdue(today)
     return list(rows.values())
 
 
