@@ -675,6 +675,7 @@ class OverviewHeadline:
     levels: list = field(default_factory=list)  # (label, count), highest level first
     with_plan: int = 0
     overdue: int = 0
+    unsummarized: int = 0  # assessed agencies whose summary is not stored yet
 
     @property
     def agencies(self) -> int:
@@ -752,7 +753,14 @@ OVERVIEW_SORTS = {
 def overview_rows(assessments, today: date) -> list[DistrictRow]:
     """The rows of these assessments (a queryset, in its order): summary, latest plan and
     its actions' tallies (stored per plan: ``plans.tallies``), in two queries."""
-    found = list(assessments.select_related("organization", "framework", "summary"))
+    return _rows_of(list(assessments.select_related(*_ROW_RELATED)), today)
+
+
+_ROW_RELATED = ("organization", "framework", "summary")
+
+
+def _rows_of(found: list[Assessment], today: date) -> list[DistrictRow]:
+    """``overview_rows`` of assessments already read (with ``_ROW_RELATED``): one query."""
     rows = {a.pk: DistrictRow(a, _summary(a)) for a in found}
     plans = list(
         Plan.objects.filter(assessment__in=rows).select_related("tally").order_by("fiscal_year")
@@ -801,6 +809,7 @@ def overview_headline(
             passing=Count("pk", filter=Q(summary__passed=True)),
             sum=Sum("summary__total"),
             top=Max("summary__total"),
+            unsummarized=Count("pk", filter=Q(summary__isnull=True)),
         )
         .order_by()
     )
@@ -810,6 +819,7 @@ def overview_headline(
     }
     ranked = sorted((g for g in groups if g[0]), key=lambda g: (-(g[5] or -1), g[0]))
     levels = [(label, count) for label, count, *_rest in ranked]
+    unsummarized = sum(group[6] for group in groups)
     with_plan = overdue = 0
     if with_plans:  # the central home shows them; the overview's rows have their own
         plans = Plan.objects.filter(assessment__in=assessed)
@@ -829,6 +839,7 @@ def overview_headline(
         levels=levels,
         with_plan=with_plan,
         overdue=overdue,
+        unsummarized=unsummarized,
     )
 
 
@@ -854,9 +865,11 @@ def overview(
     assessed = assessments.filter(framework__fiscal_year=year)
     if scope is not None:
         assessed = assessed.filter(scope.condition("organization__"))
-    summaries.refresh_missing(assessed)
     expected = expected if expected is not None else Organization.objects.none()
     headline = overview_headline(assessed, expected, year, today)
+    if headline.unsummarized:  # data written without signals: summarized once, then counted
+        summaries.refresh_missing(assessed)
+        headline = overview_headline(assessed, expected, year, today)
     key = sort.lstrip("-") if sort.lstrip("-") in OVERVIEW_SORTS else "total"
     order = OVERVIEW_SORTS[key](today)
     ordered = assessed.annotate(sort_key=order).order_by(
@@ -866,7 +879,7 @@ def overview(
     )
     listing = _Listing(ordered, _unassessed(expected, year).order_by("code"), headline)
     current = Paginator(listing, size).get_page(page)
-    rows = rows_in_order([pk for kind, pk in current.object_list if kind == "row"], today)
+    rows = _rows_of([found for kind, found in current.object_list if kind == "row"], today)
     missing = [org for kind, org in current.object_list if kind == "org"]
     framework = min(rows, key=lambda row: row.assessment.organization.code).assessment.framework
     return Overview(
@@ -887,8 +900,8 @@ def overview(
 
 
 class _Listing:
-    """The assessed agencies (ids, in order) followed by those without data, sliced by the
-    paginator with one query for each part the page shows."""
+    """The assessed agencies (in order, with what their rows show) followed by those without
+    data, sliced by the paginator with one query for each part the page shows."""
 
     ordered = True  # for the paginator: both parts are sorted
 
@@ -902,8 +915,8 @@ class _Listing:
         start, stop, assessed = part.start or 0, part.stop, self.headline.assessed
         found = []
         if start < assessed:
-            ids = self.assessed.values_list("pk", flat=True)[start : min(stop, assessed)]
-            found += [("row", pk) for pk in ids]
+            page = self.assessed.select_related(*_ROW_RELATED)[start : min(stop, assessed)]
+            found += [("row", assessment) for assessment in page]
         if stop > assessed:
             orgs = self.unassessed[max(start - assessed, 0) : stop - assessed]
             found += [("org", org) for org in orgs]

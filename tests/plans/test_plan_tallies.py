@@ -120,3 +120,13 @@ def test_an_assessments_plans_add_up_in_the_row_and_the_sorts(plan):
     ).values_list("progress", "actions")
     ((progress, actions),) = keys
     assert (round(progress, 3), actions) == (round(2 * 100 / 3, 3), 4)
+
+
+def test_the_overview_summarizes_an_assessment_written_without_signals(plan):
+    from assessments.models import AssessmentSummary
+
+    AssessmentSummary.objects.all().delete()  # as after a bulk load that forgot to refresh
+    page = dashboards.overview(Assessment.objects.all(), 2564, TODAY)
+    assert page.headline.assessed == 1 and page.headline.unsummarized == 0
+    assert AssessmentSummary.objects.filter(assessment=plan.assessment).exists()
+    assert page.rows[0].summary.pk is not None
