@@ -888,6 +888,11 @@ def overview(
         "organization__code",
         "pk",
     )
+    keyed = OVERVIEW_KEYED.get(key) if sort.startswith("-") else None
+    if keyed is not None:
+        # Those with a key first (a few hundred of 8,300: sorted alone), then the rest by code.
+        rest = assessed.exclude(keyed()).order_by("organization__code", "pk")
+        ordered = _Parts(ordered.filter(keyed()), rest)
     listing = _Listing(ordered, _unassessed(expected, year).order_by("code"), headline)
     current = Paginator(listing, size).get_page(page)
     rows = _rows_of([found for kind, found in current.object_list if kind == "row"], today)
@@ -926,15 +931,54 @@ class _Listing:
         start, stop, assessed = part.start or 0, part.stop, self.headline.assessed
         found = []
         if start < assessed:
-            # The page's ids sorted in a subquery, its rows read around it: selecting the
-            # rows' columns in the sort itself would carry them through a sort of 8,300.
-            ids = self.assessed.values("pk")[start : min(stop, assessed)]
-            page = self.assessed.filter(pk__in=ids).select_related(*_ROW_RELATED)
-            found += [("row", assessment) for assessment in page]
+            if isinstance(self.assessed, _Parts):
+                found += [("row", a) for a in self.assessed.read(start, min(stop, assessed))]
+            else:
+                found += [("row", a) for a in _read(self.assessed, start, min(stop, assessed))]
         if stop > assessed:
             orgs = self.unassessed[max(start - assessed, 0) : stop - assessed]
             found += [("org", org) for org in orgs]
         return found
+
+
+def _read(ordered, start: int, stop: int) -> list[Assessment]:
+    """Assessments ``start:stop`` of a sorted queryset, with what their rows show: the page's
+    ids sorted in a subquery, the rows read around it (selecting the rows' columns in the
+    sort itself would carry them through a sort of 8,300)."""
+    ids = ordered.values("pk")[start:stop]
+    return list(ordered.filter(pk__in=ids).select_related(*_ROW_RELATED))
+
+
+@dataclass(frozen=True)
+class _Parts:
+    """A descending order whose agencies without a key (no plan, say) all tie and come last
+    by code: the ones with a key sorted alone, then the others."""
+
+    keyed: object  # queryset, sorted
+    rest: object  # queryset, by code
+
+    def read(self, start: int, stop: int) -> list[Assessment]:
+        found = _read(self.keyed, start, stop)
+        if len(found) == stop - start:
+            return found
+        # Past the keyed ones: how many there are, then the rest from there.
+        keyed = start + len(found) if found else self.keyed.count()
+        return found + _read(self.rest, max(start - keyed, 0), stop - keyed)
+
+
+# The descending sorts whose lowest key is shared by every agency lacking what it counts:
+# the condition that an agency has a higher one. Among 8,300 agencies a tenth have plans.
+def _with_share():
+    return Exists(
+        PlanTally.objects.filter(plan__assessment=OuterRef("pk"), actions__gt=F("cancelled"))
+    )
+
+
+def _with_actions():
+    return Exists(PlanTally.objects.filter(plan__assessment=OuterRef("pk"), actions__gt=0))
+
+
+OVERVIEW_KEYED = {"progress": _with_share, "actions": _with_actions}
 
 
 def overview_year(year: int) -> int | None:

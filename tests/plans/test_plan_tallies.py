@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.db import connection
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 
 from assessments.models import Assessment
@@ -130,3 +131,32 @@ def test_the_overview_summarizes_an_assessment_written_without_signals(plan):
     assert page.headline.assessed == 1 and page.headline.unsummarized == 0
     assert AssessmentSummary.objects.filter(assessment=plan.assessment).exists()
     assert page.rows[0].summary.pk is not None
+
+
+@pytest.mark.parametrize("sort", ["-progress", "-actions", "progress"])
+def test_the_pages_of_a_sort_read_in_parts_follow_the_one_order(plan, sort):
+    """Descending by progress or actions, the agencies with a key are sorted alone and the
+    rest follow by code: every page as the single sorted query would have it."""
+    framework = plan.assessment.framework
+    add(plan, Status.DONE)
+    add(plan, Status.NOT_STARTED)
+    for number, statuses in enumerate(
+        [[], [Status.DONE], [Status.CANCELLED], None, [Status.NOT_STARTED], None, [Status.DONE]]
+    ):
+        assessment = make_assessment(make_organization(code=f"20{number:02d}"), framework)
+        if statuses is not None:
+            other = make_plan(assessment)
+            for status in statuses:
+                add(other, status)
+    key = dashboards.OVERVIEW_SORTS[sort.lstrip("-")](TODAY)
+    direction = F("sort_key").desc() if sort.startswith("-") else F("sort_key").asc()
+    expected = list(
+        Assessment.objects.annotate(sort_key=key)
+        .order_by(direction, "organization__code", "pk")
+        .values_list("organization__code", flat=True)
+    )
+    shown = []
+    for number in range(1, 4):
+        page = dashboards.overview(Assessment.objects.all(), 2564, TODAY, sort, page=number, size=3)
+        shown += [row.assessment.organization.code for row in page.rows]
+    assert shown == expected and len(shown) == 8
