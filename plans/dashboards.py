@@ -962,7 +962,7 @@ class _Parts:
         if len(found) == stop - start:
             return found
         # Past the keyed ones: how many there are, then the rest from there.
-        keyed = start + len(found) if found else self.keyed.count()
+        keyed = start + len(found) if found or not start else self.keyed.count()
         return found + _read(self.rest, max(start - keyed, 0), stop - keyed)
 
 
