@@ -8,6 +8,7 @@ class PlansConfig(AppConfig):
     verbose_name = _("แผนปรับปรุงและการติดตาม")
 
     def ready(self):
-        from plans import dataversions
+        from plans import dataversions, tallies
 
         dataversions.connect()
+        tallies.connect()

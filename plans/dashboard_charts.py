@@ -366,23 +366,21 @@ def heat_map(data: dashboards.Overview) -> list[HeatRow]:
     """Agency × indicator scores of the page's rows, by code, with each cell's colour class."""
     pass_mark = data.pass_mark
     numbers = [number for number, _name in data.indicators]
+    # Formatted here: 500 cells through the floatformat filter cost more than the rest of the
+    # page. Each distinct score is formatted and coloured once (scores have two decimals).
+    cells = {}
+
+    def cell(score):
+        found = cells.get(score)
+        if found is None:
+            shown = "—" if score is None else f"{score:.2f}"
+            found = cells[score] = (shown, heat_color(score, pass_mark=pass_mark))
+        return found
+
     heat = []
     for row in sorted(data.rows, key=lambda row: row.assessment.organization.code):
         scores = row.summary.indicator_scores
-        heat.append(
-            HeatRow(
-                row,
-                [
-                    # Formatted here: 500 cells through the floatformat filter cost more than
-                    # the rest of the page.
-                    (
-                        "—" if score is None else f"{score:.2f}",
-                        heat_color(score, pass_mark=pass_mark),
-                    )
-                    for score in (scores.get(number) for number in numbers)
-                ],
-            )
-        )
+        heat.append(HeatRow(row, [cell(scores.get(number)) for number in numbers]))
     return heat
 
 

@@ -29,8 +29,10 @@ from django.db.models import (
     DateField,
     DateTimeField,
     DecimalField,
+    Exists,
     F,
     FloatField,
+    Func,
     IntegerField,
     Max,
     OuterRef,
@@ -57,12 +59,14 @@ from assessments.models import (
 )
 from assessments.rollup import ScoreReport, framework_specs, score_report, stored_figure
 from assessments.thaidates import as_date, fiscal_year_bounds
+from plans import tallies
 from plans.models import (
     AFTER_PLAN,
     Action,
     Division,
     Finding,
     Plan,
+    PlanTally,
     ProgressUpdate,
     ReportingRound,
     is_late,
@@ -895,6 +899,7 @@ class OverviewHeadline:
     levels: list = field(default_factory=list)  # (label, count), highest level first
     with_plan: int = 0
     overdue: int = 0
+    unsummarized: int = 0  # assessed agencies whose summary is not stored yet
 
     @property
     def agencies(self) -> int:
@@ -919,9 +924,9 @@ class Overview:
 
 def _tallies():
     return (
-        Action.objects.filter(finding__plan__assessment=OuterRef("pk"))
+        PlanTally.objects.filter(plan__assessment=OuterRef("pk"))
         .order_by()
-        .values("finding__plan__assessment")
+        .values("plan__assessment")
     )
 
 
@@ -930,8 +935,10 @@ def _sort_total(today):
 
 
 def _sort_progress(today):
-    done = Cast(Count("pk", filter=Q(status=Status.DONE)), FloatField())
-    base = Count("pk") - Count("pk", filter=Q(status=Status.CANCELLED))
+    """The share done of the assessment's plans, from their stored tallies: one index read
+    per agency instead of counting its actions (8,300 agencies in the national overview)."""
+    done = Cast(Sum("done"), FloatField())
+    base = Sum("actions") - Sum("cancelled")
     share = done * Value(100.0) / NullIf(base, Value(0))
     return Coalesce(
         Subquery(_tallies().annotate(share=share).values("share"), output_field=FloatField()),
@@ -939,12 +946,21 @@ def _sort_progress(today):
     )
 
 
-def _sort_count(condition=None):
-    def key(today):
-        counted = Count("pk", filter=condition(today) if condition else None)
-        return Coalesce(Subquery(_tallies().annotate(n=counted).values("n")), Value(0))
+def _sort_actions(today):
+    counted = Subquery(_tallies().annotate(n=Sum("actions")).values("n"))
+    return Coalesce(counted, Value(0))
 
-    return key
+
+def _sort_overdue(today):
+    # Overdue depends on today: counted from the actions, on asking for this order only.
+    counted = Subquery(
+        Action.objects.filter(finding__plan__assessment=OuterRef("pk"))
+        .order_by()
+        .values("finding__plan__assessment")
+        .annotate(n=Count("pk", filter=overdue_condition(today)))
+        .values("n")
+    )
+    return Coalesce(counted, Value(0))
 
 
 # Each sortable column and how SQL orders by it; ties in code order.
@@ -953,36 +969,36 @@ OVERVIEW_SORTS = {
     "name": lambda today: F("organization__name_th"),
     "total": _sort_total,
     "progress": _sort_progress,
-    "overdue": _sort_count(overdue_condition),
-    "actions": _sort_count(),
+    "overdue": _sort_overdue,
+    "actions": _sort_actions,
 }
 
 
 def overview_rows(assessments, today: date) -> list[DistrictRow]:
     """The rows of these assessments (a queryset, in its order): summary, latest plan and
-    the tallies of its plans' actions, in three queries."""
-    found = list(assessments.select_related("organization", "framework", "summary"))
+    its actions' tallies (stored per plan: ``plans.tallies``), in two queries."""
+    return _rows_of(list(assessments.select_related(*_ROW_RELATED)), today)
+
+
+_ROW_RELATED = ("organization", "framework", "summary")
+
+
+def _rows_of(found: list[Assessment], today: date) -> list[DistrictRow]:
+    """``overview_rows`` of assessments already read (with ``_ROW_RELATED``): one query."""
     rows = {a.pk: DistrictRow(a, _summary(a)) for a in found}
-    plans = {}
-    for plan in Plan.objects.filter(assessment__in=rows).order_by("fiscal_year"):
-        rows[plan.assessment_id].plan = plan
-        plans[plan.pk] = rows[plan.assessment_id]
-    # By plan (one join less than by assessment); an assessment's plans add up.
-    tallies = (
-        Action.objects.filter(finding__plan__in=plans)
-        .values_list("finding__plan_id")
-        .annotate(
-            total=Count("pk"),
-            done=Count("pk", filter=Q(status=Status.DONE)),
-            cancelled=Count("pk", filter=Q(status=Status.CANCELLED)),
-            overdue=Count("pk", filter=overdue_condition(today)),
-        )
-        .order_by()
+    plans = list(
+        Plan.objects.filter(assessment__in=rows).select_related("tally").order_by("fiscal_year")
     )
-    for plan_id, total, done, cancelled, overdue in tallies:
-        row = plans[plan_id]
-        row.actions, row.done = row.actions + total, row.done + done
-        row.cancelled, row.overdue = row.cancelled + cancelled, row.overdue + overdue
+    # A plan loaded without signals has no tally yet: counted once now.
+    counted = {plan.pk: plan.tally for plan in plans if hasattr(plan, "tally")}
+    if len(counted) < len(plans):
+        counted.update(tallies.refresh_missing(p.pk for p in plans if p.pk not in counted))
+    for plan in plans:  # an assessment's plans add up; the latest is the row's
+        row, tally = rows[plan.assessment_id], counted[plan.pk]
+        row.plan = plan
+        row.actions, row.done = row.actions + tally.actions, row.done + tally.done
+        row.cancelled = row.cancelled + tally.cancelled
+        row.overdue = row.overdue + tally.overdue(today)
     return list(rows.values())
 
 
@@ -1006,8 +1022,9 @@ def overview_headline(
     assessed, expected, year: int, today: date, with_plans: bool = False
 ) -> OverviewHeadline:
     """Counts, pass share, average and levels of ``assessed`` (a queryset of assessments) and
-    the agencies of ``expected`` with no assessment in ``year`` (two aggregate queries; two
-    more for the plans and their overdue actions ``with_plans``)."""
+    the agencies of ``expected`` with no assessment in ``year`` (one aggregate query, and one
+    more when nothing is assessed; two more for the plans and their overdue actions
+    ``with_plans``)."""
     # One pass over the set: each level's count, scored, passing, sum and best total.
     groups = list(
         assessed.values_list("summary__level")
@@ -1017,6 +1034,14 @@ def overview_headline(
             passing=Count("pk", filter=Q(summary__passed=True)),
             sum=Sum("summary__total"),
             top=Max("summary__total"),
+            unsummarized=Count("pk", filter=Q(summary__isnull=True)),
+            # The same on every group: the agencies without data, in this query, not another.
+            unassessed=Subquery(
+                _unassessed(expected, year)
+                .order_by()
+                .annotate(n=Func(F("pk"), function="COUNT"))
+                .values("n")
+            ),
         )
         .order_by()
     )
@@ -1026,6 +1051,7 @@ def overview_headline(
     }
     ranked = sorted((g for g in groups if g[0]), key=lambda g: (-(g[5] or -1), g[0]))
     levels = [(label, count) for label, count, *_rest in ranked]
+    unsummarized = sum(group[6] for group in groups)
     with_plan = overdue = 0
     if with_plans:  # the central home shows them; the overview's rows have their own
         plans = Plan.objects.filter(assessment__in=assessed)
@@ -1038,19 +1064,21 @@ def overview_headline(
         average = (figures["sum"] / figures["scored"]).quantize(Decimal("0.01"))
     return OverviewHeadline(
         assessed=figures["assessed"],
-        unassessed=_unassessed(expected, year).count(),
+        unassessed=(groups[0][7] or 0) if groups else _unassessed(expected, year).count(),
         scored=figures["scored"],
         passing=figures["passing"],
         average=average,
         levels=levels,
         with_plan=with_plan,
         overdue=overdue,
+        unsummarized=unsummarized,
     )
 
 
 def _unassessed(expected, year: int):
+    # NOT EXISTS (an anti-join) rather than NOT IN: over 8,300 agencies, a third the time.
     return expected.exclude(
-        pk__in=Assessment.objects.filter(framework__fiscal_year=year).values("organization_id")
+        Exists(Assessment.objects.filter(organization=OuterRef("pk"), framework__fiscal_year=year))
     )
 
 
@@ -1070,9 +1098,11 @@ def overview(
     assessed = assessments.filter(framework__fiscal_year=year)
     if scope is not None:
         assessed = assessed.filter(scope.condition("organization__"))
-    summaries.refresh_missing(assessed)
     expected = expected if expected is not None else Organization.objects.none()
     headline = overview_headline(assessed, expected, year, today)
+    if headline.unsummarized:  # data written without signals: summarized once, then counted
+        summaries.refresh_missing(assessed)
+        headline = overview_headline(assessed, expected, year, today)
     key = sort.lstrip("-") if sort.lstrip("-") in OVERVIEW_SORTS else "total"
     order = OVERVIEW_SORTS[key](today)
     ordered = assessed.annotate(sort_key=order).order_by(
@@ -1080,9 +1110,14 @@ def overview(
         "organization__code",
         "pk",
     )
+    keyed = OVERVIEW_KEYED.get(key) if sort.startswith("-") else None
+    if keyed is not None:
+        # Those with a key first (a few hundred of 8,300: sorted alone), then the rest by code.
+        rest = assessed.exclude(keyed()).order_by("organization__code", "pk")
+        ordered = _Parts(ordered.filter(keyed()), rest)
     listing = _Listing(ordered, _unassessed(expected, year).order_by("code"), headline)
     current = Paginator(listing, size).get_page(page)
-    rows = rows_in_order([pk for kind, pk in current.object_list if kind == "row"], today)
+    rows = _rows_of([found for kind, found in current.object_list if kind == "row"], today)
     missing = [org for kind, org in current.object_list if kind == "org"]
     framework = min(rows, key=lambda row: row.assessment.organization.code).assessment.framework
     return Overview(
@@ -1103,8 +1138,8 @@ def overview(
 
 
 class _Listing:
-    """The assessed agencies (ids, in order) followed by those without data, sliced by the
-    paginator with one query for each part the page shows."""
+    """The assessed agencies (in order, with what their rows show) followed by those without
+    data, sliced by the paginator with one query for each part the page shows."""
 
     ordered = True  # for the paginator: both parts are sorted
 
@@ -1118,12 +1153,54 @@ class _Listing:
         start, stop, assessed = part.start or 0, part.stop, self.headline.assessed
         found = []
         if start < assessed:
-            ids = self.assessed.values_list("pk", flat=True)[start : min(stop, assessed)]
-            found += [("row", pk) for pk in ids]
+            if isinstance(self.assessed, _Parts):
+                found += [("row", a) for a in self.assessed.read(start, min(stop, assessed))]
+            else:
+                found += [("row", a) for a in _read(self.assessed, start, min(stop, assessed))]
         if stop > assessed:
             orgs = self.unassessed[max(start - assessed, 0) : stop - assessed]
             found += [("org", org) for org in orgs]
         return found
+
+
+def _read(ordered, start: int, stop: int) -> list[Assessment]:
+    """Assessments ``start:stop`` of a sorted queryset, with what their rows show: the page's
+    ids sorted in a subquery, the rows read around it (selecting the rows' columns in the
+    sort itself would carry them through a sort of 8,300)."""
+    ids = ordered.values("pk")[start:stop]
+    return list(ordered.filter(pk__in=ids).select_related(*_ROW_RELATED))
+
+
+@dataclass(frozen=True)
+class _Parts:
+    """A descending order whose agencies without a key (no plan, say) all tie and come last
+    by code: the ones with a key sorted alone, then the others."""
+
+    keyed: object  # queryset, sorted
+    rest: object  # queryset, by code
+
+    def read(self, start: int, stop: int) -> list[Assessment]:
+        found = _read(self.keyed, start, stop)
+        if len(found) == stop - start:
+            return found
+        # Past the keyed ones: how many there are, then the rest from there.
+        keyed = start + len(found) if found or not start else self.keyed.count()
+        return found + _read(self.rest, max(start - keyed, 0), stop - keyed)
+
+
+# The descending sorts whose lowest key is shared by every agency lacking what it counts:
+# the condition that an agency has a higher one. Among 8,300 agencies a tenth have plans.
+def _with_share():
+    return Exists(
+        PlanTally.objects.filter(plan__assessment=OuterRef("pk"), actions__gt=F("cancelled"))
+    )
+
+
+def _with_actions():
+    return Exists(PlanTally.objects.filter(plan__assessment=OuterRef("pk"), actions__gt=0))
+
+
+OVERVIEW_KEYED = {"progress": _with_share, "actions": _with_actions}
 
 
 def overview_year(year: int) -> int | None:

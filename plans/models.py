@@ -1,5 +1,6 @@
 """The improvement plan of a district and its follow-up, round by round."""
 
+from bisect import bisect_left
 from datetime import timedelta
 
 from django.conf import settings
@@ -1003,3 +1004,38 @@ class YearVersion(models.Model):
 
     def __str__(self):
         return f"{self.fiscal_year}: {self.changes}"
+
+
+class PlanTally(models.Model):
+    """A plan's actions counted: how many, done, cancelled, and the due dates of those still
+    open. Kept by ``plans.tallies`` (signal handlers, and a refresh after bulk loads) so the
+    overview reads one row per plan instead of counting every action of every plan it shows,
+    and sorts thousands of agencies by progress without a count per agency. Overdue is still
+    derived: the open due dates against today."""
+
+    # No database constraint: a plan's deletion removes its actions first, and their
+    # handlers run before the plan is gone; the plan's own handler then deletes this row.
+    plan = models.OneToOneField(
+        Plan,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        primary_key=True,
+        related_name="tally",
+        verbose_name=gettext_lazy("แผน"),
+    )
+    actions = models.PositiveIntegerField(gettext_lazy("การปรับปรุง"), default=0)
+    done = models.PositiveIntegerField(gettext_lazy("เสร็จสิ้น"), default=0)
+    cancelled = models.PositiveIntegerField(pgettext_lazy("action status", "ยกเลิก"), default=0)
+    # ISO dates, sorted, one per open action with a due date.
+    open_due = models.JSONField(gettext_lazy("กำหนดเสร็จของงานที่ยังไม่เสร็จ"), default=list)
+
+    class Meta:
+        verbose_name = gettext_lazy("สรุปจำนวนการปรับปรุงของแผน")
+        verbose_name_plural = gettext_lazy("สรุปจำนวนการปรับปรุงของแผน")
+
+    def __str__(self):
+        return f"{self.plan_id}: {self.done}/{self.actions}"
+
+    def overdue(self, today) -> int:
+        """The open actions due before ``today`` (``overdue_condition``, from the stored dates)."""
+        return bisect_left(self.open_due, today.isoformat())

@@ -92,7 +92,9 @@ def heat_rows(heat) -> SafeString:
     parts = []
     for line in heat:
         org = line.row.assessment.organization
-        cells = "".join(f'<td class="{css}">{escape(score)}</td>' for score, css in line.cells)
+        # A cell's text and class come from heat_map: a number with two decimals or "—", and
+        # a class name; nothing in them to escape.
+        cells = "".join(f'<td class="{css}">{score}</td>' for score, css in line.cells)
         parts.append(
             f'\n    <tr><th scope="row">{escape(org.name_th)}{badges[org.is_simulated]}'
             f"</th>{cells}<td>{_figure(line.row.summary.total)}</td></tr>\n  "

@@ -36,7 +36,7 @@ from assessments.models import (
     Tool,
 )
 from assessments.thaidates import BANGKOK, as_date, fiscal_year_bounds, format_month
-from plans import dataversions
+from plans import dataversions, tallies
 from plans.models import (
     Action,
     Division,
@@ -632,6 +632,7 @@ def _insert(rows: _Rows, counts: dict[str, int]) -> None:
         ProgressUpdate.objects.bulk_create(rows.updates, batch_size=BATCH_SIZE)
     counts["progress_updates"] += len(rows.updates)
     summaries.refresh(assessment.pk for assessment in rows.assessments)
+    tallies.refresh(plan.pk for plan in rows.plans)  # bulk_create sends no signals
     _analyze()
 
 
