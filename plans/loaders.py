@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from assessments.loaders import Counts, table_rows, upsert
 from assessments.models import Assessment, Item, Organization
 from assessments.tables import CellError, ErrorList, Table, TableError, read_table
-from plans import dataversions
+from plans import dataversions, tallies
 from plans.division_names import normalise_division_name
 from plans.documents import planrows
 from plans.models import Action, Division, Finding, Plan
@@ -112,6 +112,7 @@ def _resolve(plan: Plan, rows: list[planrows.PlanRow]):
 
 @transaction.atomic
 @dataversions.batch()  # one count for the whole workbook
+@tallies.batch()
 def load_plan(plan: Plan, table: Table) -> dict[str, Counts]:
     """Load the plan rows of a table into ``plan``; return counts per kind of row."""
     rows = plan_rows(table)

@@ -20,7 +20,7 @@ from assessments.thaidates import (
     fiscal_year_bounds,
     format_month,
 )
-from plans import dataversions
+from plans import dataversions, tallies
 from plans.documents.report import office_name
 from plans.models import Action, Finding, Plan, ReportingRound
 
@@ -302,6 +302,7 @@ def carry(preview: Preview, action: Action, item: Item) -> CarriedAction:
 
 @transaction.atomic
 @dataversions.batch()  # one count for the whole new plan
+@tallies.batch()
 def apply(
     preview: Preview,
     items: list[Item] | None = None,

@@ -4,20 +4,51 @@ by progress read one row per plan instead of counting every action.
 The rules live here:
 
 - **What keeps them**: an action's save or deletion recounts its plan (signal handlers
-  below, in the transaction of the change); a plan's deletion drops its row. Bulk loads
-  (``bulk_create`` sends no signals) call ``refresh`` themselves; the migration backfills.
+  below, in the transaction of the change); a plan's deletion drops its row. Inside
+  ``batch()`` (a workbook import, a new plan: many actions saved one by one) each plan is
+  recounted once, at the block's end. Bulk loads (``bulk_create`` sends no signals) call
+  ``refresh`` themselves; the migration backfills.
 - **What a tally holds**: the counts by status and the open actions' due dates, so overdue
   (``overdue_condition``: open and due before today) is derived on reading, never stored.
 - **Readers** fall back to counting (``refresh_missing``) for a plan with no row yet.
 """
 
+import threading
 from collections import defaultdict
 from collections.abc import Iterable
+from contextlib import contextmanager
 
 from django.db.models import Count, Q
 from django.db.models.signals import post_delete, post_save, pre_delete
 
 _CHUNK = 500  # plans per statement: well under SQLite's parameter limit
+
+# Per thread: the plans a batch will recount at its end.
+_state = threading.local()
+
+
+@contextmanager
+def batch():
+    """Recount the plans whose actions the block saves or deletes once, at its end. Nested
+    blocks join the outermost one."""
+    if getattr(_state, "pending", None) is not None:
+        yield
+        return
+    _state.pending = set()
+    try:
+        yield
+        pending = _state.pending
+    finally:
+        _state.pending = None
+    refresh(pending)
+
+
+def _recount(plan_id: int) -> None:
+    pending = getattr(_state, "pending", None)
+    if pending is None:
+        refresh([plan_id])
+    else:
+        pending.add(plan_id)
 
 
 def refresh(plan_ids: Iterable[int]) -> None:
@@ -90,7 +121,7 @@ def refresh_missing(plan_ids: Iterable[int]) -> dict:
 
 def _action_saved(sender, instance, raw=False, **kwargs):
     if not raw:
-        refresh([instance.finding.plan_id])
+        _recount(instance.finding.plan_id)
 
 
 def _action_deleting(sender, instance, **kwargs):
@@ -105,7 +136,7 @@ def _action_deleting(sender, instance, **kwargs):
 def _action_deleted(sender, instance, **kwargs):
     plan = getattr(instance, "_tally_plan", None)
     if plan is not None:
-        refresh([plan])
+        _recount(plan)
 
 
 def _plan_deleted(sender, instance, **kwargs):

@@ -1,10 +1,12 @@
 """A plan file in the seven-column layout: findings and actions, or nothing and a clear error."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from assessments.tables import TableError
 from plans.loaders import load_divisions, load_plan, read_plan_table
-from plans.models import Action, Finding
+from plans.models import Action, Finding, PlanTally
 from tests.factories import make_plan
 
 pytestmark = pytest.mark.django_db
@@ -43,6 +45,15 @@ def test_a_plan_file_loads_and_loading_it_again_changes_nothing(tmp_path, plan):
     assert (i1.lead_division.name, i1.all_divisions, i1.due_on) == ("ฝ่ายปกครอง", True, None)
     counts = load_plan(plan, path)
     assert (counts["findings"].unchanged, counts["actions"].unchanged) == (2, 3)
+
+
+def test_the_plan_is_recounted_once_for_the_whole_file(tmp_path, plan):
+    with CaptureQueriesContext(connection) as queries:
+        load_plan(plan, write(tmp_path, GOOD))
+    upserts = [q for q in queries.captured_queries if q["sql"].startswith("INSERT INTO")]
+    assert len([q for q in upserts if "plans_plantally" in q["sql"]]) == 1
+    tally = PlanTally.objects.get(plan=plan)
+    assert (tally.actions, tally.done, tally.cancelled) == (3, 0, 0)
 
 
 def test_other_divisions_are_kept_beside_the_lead(tmp_path, plan):

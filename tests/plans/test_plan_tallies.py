@@ -78,6 +78,23 @@ def test_saves_and_deletions_keep_the_tally(plan):
     assert stored(plan) == counted(plan) == (3, 1, 0, 0)
 
 
+def test_inside_a_batch_each_plan_is_recounted_once_at_its_end(plan):
+    add(plan, Status.DONE)
+    with CaptureQueriesContext(connection) as one:
+        add(plan, Status.NOT_STARTED)
+    with tallies.batch(), tallies.batch():  # nested: joins the outer block
+        with CaptureQueriesContext(connection) as inside:
+            for _ in range(3):
+                add(plan, Status.NOT_STARTED)
+        assert stored(plan) == (2, 1, 0, 0)  # not yet
+        doomed = add(plan, Status.CANCELLED)
+        doomed.delete()
+    assert stored(plan) == counted(plan) == (5, 1, 0, 0)
+    # Three saves in the block cost what three saves cost without the recount.
+    recount = [q for q in one.captured_queries if "plans_plantally" in q["sql"]]
+    assert recount and not [q for q in inside.captured_queries if "plans_plantally" in q["sql"]]
+
+
 def test_a_deleted_plan_takes_its_tally_along(plan):
     add(plan, Status.DONE)
     add(plan, Status.NOT_STARTED)
