@@ -116,27 +116,27 @@ class JinjaRenderedForm(forms.Form):
     default_renderer = _JINJA_WIDGETS
 
 
-class ProgressFilter(ActionScopeFilter):
-    """The progress dashboard's filters: its divisions are the list the page already read
-    (no query for the choices, none to look the chosen one up) and the widgets are written
-    by Jinja2; the same choices, messages and HTML as ``ActionScopeFilter``."""
-
-    division = django_filters.ChoiceFilter(
-        label=_("ฝ่าย"),
-        method="of_division",
-        empty_label=_("ทุกฝ่าย"),
-        # ModelChoiceField's wording, which this field had
+def _listed(label, method: str, empty_label) -> django_filters.ChoiceFilter:
+    """A choice among a list the page reads once, with ModelChoiceField's wording for a
+    choice not in it (the message these fields had as ModelChoiceFilters)."""
+    return django_filters.ChoiceFilter(
+        label=label,
+        method=method,
+        empty_label=empty_label,
         error_messages={
             "invalid_choice": forms.ModelChoiceField.default_error_messages["invalid_choice"]
         },
     )
 
-    class Meta(ActionScopeFilter.Meta):
-        form = JinjaRenderedForm
+
+class ListedDivisions:
+    """A division chosen among the list the page already read (``divisions``, possibly lazy:
+    a page answered from the cache never reads it): no query for the choices, none to look
+    the chosen one up; the same choices, message and HTML as a ModelChoiceFilter. The
+    FilterSet declares ``division = _listed(_("ฝ่าย"), "of_division", _("ทุกฝ่าย"))``."""
 
     def __init__(self, *args, divisions=(), **kwargs):
         super().__init__(*args, **kwargs)
-        # ``divisions`` may be lazy: a page answered from the cache never reads them.
         self.divisions = divisions
         self.filters["division"].extra["choices"] = lambda: [
             (str(division.pk), division.name) for division in divisions
@@ -147,12 +147,21 @@ class ProgressFilter(ActionScopeFilter):
         return queryset.of_division(chosen) if chosen else queryset
 
 
-class PlanActionFilter(ActionFilter):
-    """The plan page's filters: the staff filters plus a reporting round."""
+class ProgressFilter(ListedDivisions, ActionScopeFilter):
+    """The progress dashboard's filters, written by Jinja2."""
 
-    round = django_filters.ModelChoiceFilter(
-        label=_("รอบการติดตาม"), queryset=None, method="in_round", empty_label=_("ทุกรอบ")
-    )
+    division = _listed(_("ฝ่าย"), "of_division", _("ทุกฝ่าย"))
+
+    class Meta(ActionScopeFilter.Meta):
+        form = JinjaRenderedForm
+
+
+class PlanActionFilter(ListedDivisions, ActionFilter):
+    """The plan page's filters: the staff filters plus a reporting round, its divisions and
+    rounds chosen among the lists the page reads once (``divisions``, ``rounds``)."""
+
+    division = _listed(_("ฝ่าย"), "of_division", _("ทุกฝ่าย"))
+    round = _listed(_("รอบการติดตาม"), "in_round", _("ทุกรอบ"))
     reported = django_filters.ChoiceFilter(
         label=_("การรายงานในรอบ"),
         choices=[("yes", _("รายงานแล้ว")), ("no", _("ยังไม่รายงาน"))],
@@ -164,9 +173,11 @@ class PlanActionFilter(ActionFilter):
         fields = [*ActionFilter.Meta.fields, "round", "reported"]
         form = JinjaRenderedForm
 
-    def __init__(self, *args, rounds=None, **kwargs):
+    def __init__(self, *args, rounds=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["round"].queryset = rounds
+        self.filters["round"].extra["choices"] = lambda: [
+            (str(round_.pk), round_.name) for round_ in rounds
+        ]
 
     def noop(self, queryset, name, value):
         return queryset  # read by in_round
@@ -174,7 +185,7 @@ class PlanActionFilter(ActionFilter):
     def in_round(self, queryset, name, value):
         if not value:
             return queryset
-        reported = Q(updates__round=value)
+        reported = Q(updates__round=int(value))
         if self.form.cleaned_data.get("reported") == "no":
             return queryset.exclude(pk__in=queryset.filter(reported).values("pk"))
         return queryset.filter(reported).distinct()
