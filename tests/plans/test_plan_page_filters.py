@@ -23,6 +23,17 @@ def plan_page(client, query=None) -> tuple:
     return response, [q["sql"] for q in queries.captured_queries]
 
 
+def shown_actions(response) -> set[int]:
+    """The ids of the actions the plan page's table shows."""
+    return {
+        action.pk
+        for section in response.context["sections"]
+        for group in section.indicators
+        for row in group.rows
+        for action in row.actions
+    }
+
+
 def _plan() -> Plan:
     return Plan.objects.get(organization__code="1009", fiscal_year=2565)
 
@@ -66,13 +77,7 @@ def test_a_chosen_division_and_round_filter_without_more_reads(client, demo):
         client, {"round": round_.pk, "reported": "yes", "division": finance.pk}
     )
     assert len(queries) <= len(plain)
-    shown = {
-        action.pk
-        for section in response.context["sections"]
-        for group in section.indicators
-        for row in group.rows
-        for action in row.actions
-    }
+    shown = shown_actions(response)
     expected = set(
         Action.objects.of_division(finance)
         .filter(finding__plan=plan, pk__in=reported)
@@ -84,13 +89,7 @@ def test_a_chosen_division_and_round_filter_without_more_reads(client, demo):
     assert f'<option value="{finance.pk}" selected>{finance.name}</option>' in html
 
     unreported, _queries = plan_page(client, {"round": round_.pk, "reported": "no"})
-    shown_not = {
-        action.pk
-        for section in unreported.context["sections"]
-        for group in section.indicators
-        for row in group.rows
-        for action in row.actions
-    }
+    shown_not = shown_actions(unreported)
     assert shown_not and shown_not == set(
         Action.objects.filter(finding__plan=plan)
         .exclude(pk__in=reported)
