@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.template.defaultfilters import floatformat, truncatechars
+from django.template.defaultfilters import truncatechars
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
@@ -20,6 +20,7 @@ from plans.charts import (
     line_chart,
     stacked_bar_chart,
 )
+from plans.figures import fixed
 from plans.models import Action
 
 STATUS_SEGMENTS = [
@@ -50,22 +51,9 @@ def signed(value, places: int = 2) -> str:
     return f"{abs(value)}"
 
 
-_PLACES = {0: Decimal(1), 2: Decimal("0.01")}
-
-
-def _fixed(value, places: int) -> str:
-    """``floatformat(value, places)`` as it shows the scores page's figures (Decimals under
-    1,000: no grouping, "." in Thai and English), without its parsing and localizing, which
-    cost more than the rest of the tables; anything else goes to floatformat itself."""
-    if not isinstance(value, Decimal) or not value.is_finite() or abs(value) >= 1000:
-        return floatformat(value, places)
-    rounded = value.quantize(_PLACES[places], ROUND_HALF_UP)
-    return str(rounded.copy_abs() if rounded.is_zero() else rounded)
-
-
 def _score(value) -> str:
     """A score as ``{{ value|floatformat:2|default:"—" }}`` shows it."""
-    return _fixed(value, 2) or "—"
+    return fixed(value, 2) or "—"
 
 
 def _item_name(item, length: int) -> str:
@@ -232,7 +220,7 @@ def scores_tables(page: dashboards.ScoresPage) -> ScoresTables:
         indicators=[
             (
                 f"{row.key}. {row.name}",
-                _fixed(row.weight, 0),
+                fixed(row.weight, 0),
                 _score(row.score),
                 _score(row.points),
                 signed(row.change) or "—",
@@ -245,22 +233,22 @@ def scores_tables(page: dashboards.ScoresPage) -> ScoresTables:
             (
                 row.item.code,
                 _item_name(row.item, 120),
-                _fixed(row.score, 2),
+                fixed(row.score, 2),
                 signed(row.change) or "—",
                 row.has_action,
             )
             for row in page.weakest
         ],
         unplanned=[
-            (row.item.code, _item_name(row.item, 120), _fixed(row.score, 2))
+            (row.item.code, _item_name(row.item, 120), fixed(row.score, 2))
             for row in page.unplanned
         ],
         tools=[
             (
                 row.key,
-                _fixed(row.weight, 0),
+                fixed(row.weight, 0),
                 _score(row.score),
-                _fixed(row.points, 2),
+                fixed(row.points, 2),
                 # {{ change|signed }}, shown when the change is known
                 None if row.change is None else signed(row.change),
             )
@@ -277,9 +265,9 @@ def lift_rows(steps, to_next_level) -> list[tuple]:
             step in to_next_level,
             step.gain.code,
             _item_name(item, 80),
-            f"{_fixed(step.gain.score, 2)} → {_fixed(step.gain.target, 0)}",
-            _fixed(step.gain.points, 2),
-            _fixed(step.total, 2),
+            f"{fixed(step.gain.score, 2)} → {fixed(step.gain.target, 0)}",
+            fixed(step.gain.points, 2),
+            fixed(step.total, 2),
             step.level,
         )
         for step, item in steps

@@ -13,7 +13,6 @@ here through Django's gettext, so makemessages finds it and the catalogs stay th
 
 import functools
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import jinja2
@@ -24,6 +23,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from plans.documents.plan_table import ActionLine, Row, Section, shared_division_names
+from plans.figures import fixed
 from plans.models import Action
 
 
@@ -49,22 +49,9 @@ def url_pattern(name: str):
     return lambda pk: f"{prefix}{pk}{suffix}"
 
 
-_HUNDREDTH = Decimal("0.01")
-
-
-def two_places(value) -> str:
-    """``floatformat(value, 2)``, for the hundreds of figures of the tables without the
-    filter's per-call localisation (about 20 µs each): a score from 0 to 100 has no thousands
-    to group and the decimal mark is "." in Thai and English alike. Anything else goes
-    through the filter."""
-    if type(value) is Decimal and value.is_finite() and 0 <= value < 1000:
-        return f"{value.quantize(_HUNDREDTH, ROUND_HALF_UP):f}"
-    return floatformat(value, 2)
-
-
 def score_text(value) -> str | None:
     """A score as the tables print it (two decimals), None where there is none."""
-    return None if value is None else two_places(value)
+    return None if value is None else fixed(value, 2)
 
 
 # ----------------------------------------------------------------------------- the plan page
@@ -259,7 +246,7 @@ def report_plan_table(sections: list[Section], headers: list[str]) -> SafeString
 
 def figure(value) -> str:
     """A score cell of the report: two decimals, "-" where there is none."""
-    return "-" if value is None else two_places(value)
+    return "-" if value is None else fixed(value, 2)
 
 
 def report_score_tables(tools) -> SafeString:

@@ -14,7 +14,8 @@ from django.utils import translation
 
 from assessments.models import AssessmentSummary, ItemScore
 from assessments.rollup import score_report
-from plans.documents import plan_html, plan_table
+from plans import figures
+from plans.documents import plan_table
 from plans.models import Action, Plan
 from tests.factories import make_division, make_user
 from tests.plans.small_plan import grow, make_small_plan
@@ -191,14 +192,16 @@ def test_findings_are_records_grouped_by_their_tool_and_indicator(django_assert_
     assert [len(found) for _finding, found in rows] == [2, 1, 1, 1, 1, 1]
 
 
+@pytest.mark.parametrize("places", [0, 1, 2])
 @pytest.mark.parametrize("language", ["th", "en"])
-def test_the_tables_figures_print_as_floatformat_does(language):
+def test_the_tables_figures_print_as_floatformat_does(language, places):
     values = [Decimal(text) for text in ("0", "0.005", "7.5", "65.255", "84.50", "99.994", "100")]
-    values += [Decimal(n) / 100 for n in range(0, 10001, 37)]
-    values += [Decimal("1234.5"), 84.5, 7]
+    values += [Decimal(n) / 100 for n in range(-1000, 10001, 37)]
+    values += [Decimal("-0.004"), Decimal("1E+2"), Decimal("999.995"), Decimal("1234.5")]
+    values += [Decimal("NaN"), None, "", 84.5, 7]
     with translation.override(language):
         for value in values:
-            assert plan_html.two_places(value) == floatformat(value, 2), value
+            assert figures.fixed(value, places) == floatformat(value, places), value
 
 
 def test_action_records_hold_what_the_models_do():
