@@ -54,7 +54,16 @@ def sees_all_organizations(user) -> bool:
     return known
 
 
-def _granted_view_all(user_id: int) -> bool:
+def remember_sees_all(user, sees_all: bool) -> None:
+    """Keep on the user what ``sees_all_organizations`` would ask (for the signed-in user,
+    read with their row: ``ita_tracker.auth``)."""
+    user._sees_all_organizations = sees_all
+
+
+def view_all_granted_sql(user_id: str) -> tuple[str, list]:
+    """A SQL condition that the user whose id is the SQL expression ``user_id`` holds
+    ``assessments.view_all_organizations`` (granted to them or to one of their groups), and
+    its parameters in order (``user_id`` itself is not one: pass ``"%s"`` and add it twice)."""
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group, Permission
     from django.db import connection
@@ -67,14 +76,21 @@ def _granted_view_all(user_id: int) -> bool:
     groups = quote(user_model._meta.get_field("groups").remote_field.through._meta.db_table)
     granted = quote(Group._meta.get_field("permissions").remote_field.through._meta.db_table)
     sql = (
-        f"SELECT 1 FROM {permissions} p INNER JOIN {types} t ON t.id = p.content_type_id "
-        "WHERE t.app_label = %s AND p.codename = %s AND ("
-        f"p.id IN (SELECT permission_id FROM {own} WHERE user_id = %s) OR "
+        f"EXISTS (SELECT 1 FROM {permissions} p INNER JOIN {types} t "
+        "ON t.id = p.content_type_id WHERE t.app_label = %s AND p.codename = %s AND ("
+        f"p.id IN (SELECT permission_id FROM {own} WHERE user_id = {user_id}) OR "
         f"p.id IN (SELECT g.permission_id FROM {granted} g INNER JOIN {groups} m "
-        "ON m.group_id = g.group_id WHERE m.user_id = %s))"
+        f"ON m.group_id = g.group_id WHERE m.user_id = {user_id})))"
     )
+    return sql, ["assessments", "view_all_organizations"]
+
+
+def _granted_view_all(user_id: int) -> bool:
+    from django.db import connection
+
+    condition, params = view_all_granted_sql("%s")
     with connection.cursor() as cursor:
-        cursor.execute(sql, ["assessments", "view_all_organizations", user_id, user_id])
+        cursor.execute(f"SELECT 1 WHERE {condition}", [*params, user_id, user_id])
         return cursor.fetchone() is not None
 
 
@@ -559,6 +575,23 @@ def visible_rows(queryset, user, path: str):
     if sees_all_organizations(user):
         return queryset
     return queryset.filter(**{f"{path}__in": Organization.objects.visible_to(user)})
+
+
+def visible_organization_sql(user, column: str) -> tuple[str, list]:
+    """``visible_rows``' rule for a plain statement: a SQL condition that the organization id
+    in ``column`` is one the user may read, and its parameters."""
+    if not user.is_authenticated or not user.is_active:
+        return "1 = 0", []
+    if sees_all_organizations(user):
+        return "1 = 1", []
+    from django.db import connection
+
+    members = Organization._meta.get_field("memberships").related_model._meta.db_table
+    return (
+        f"{column} IN (SELECT organization_id FROM {connection.ops.quote_name(members)} "
+        "WHERE user_id = %s)",
+        [user.pk],
+    )
 
 
 class AssessmentQuerySet(models.QuerySet):

@@ -201,7 +201,8 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("DJANGO_SESSION_EXPIRE_AT_BROWSER_CLO
 # not the address alone: a whole office behind one NAT address is not locked out by one user.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, reading the user of a request with their membership at once.
+    "ita_tracker.auth.MemberBackend",
 ]
 AXES_FAILURE_LIMIT = env_int("ITA_SIGNIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("ITA_SIGNIN_LOCKOUT_MINUTES", 15, minimum=1))

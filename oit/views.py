@@ -16,7 +16,7 @@ from oit import readiness as rules
 from oit.forms import ReadinessForm
 from oit.models import CheckRun, Readiness, Result
 from plans.access import require_editable, visible_or_404
-from plans.models import plan_organizations
+from plans.models import changes_plans_of
 from plans.versions import StaleVersion, save_if_current
 
 
@@ -51,7 +51,7 @@ def readiness(request, organization: str, year: int):
         "page": page,
         "year": year,
         "editable": editable,
-        "may_check": plan_organizations(request.user).filter(pk=organization.pk).exists(),
+        "may_check": changes_plans_of(request.user, organization.pk),
         "last_run": CheckRun.objects.filter(
             Q(organization=organization) | Q(organization=None), fiscal_year=year
         ).first(),
@@ -68,7 +68,7 @@ def readiness_edit(request, pk: int):
         pk=pk,
     )
     require_editable(Readiness.objects, request.user, row)
-    may_assign = plan_organizations(request.user).filter(pk=row.organization_id).exists()
+    may_assign = changes_plans_of(request.user, row.organization_id)
     form = ReadinessForm(request.POST or None, instance=row, may_assign=may_assign)
     back = _page_url(row.organization, row.item.framework.fiscal_year)
     context = {"row": row, "back": back}
@@ -94,7 +94,7 @@ def readiness_edit(request, pk: int):
 def check_links(request, organization: str, year: int):
     """Run the link checker over the district's addresses now (plan owners and admins)."""
     organization, _framework = _district_or_404(request.user, organization, year)
-    if not plan_organizations(request.user).filter(pk=organization.pk).exists():
+    if not changes_plans_of(request.user, organization.pk):
         raise PermissionDenied(_("เฉพาะผู้รับผิดชอบแผนและผู้ดูแลระบบสั่งตรวจลิงก์ได้"))
     # The checker is its own module; imported here so the pages load without it.
     from oit.runs import run_checks

@@ -4,13 +4,15 @@ may see but not change is forbidden (403). The rules themselves are the models'
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from assessments.models import Organization
-from plans.models import Membership, Plan, plan_organizations
+from assessments.models import Assessment, Framework, Organization, visible_organization_sql
+from ita_tracker import rows
+from plans.models import Membership, Plan, changes_plans_of
 
 PLAN_CLOSED = _(
     "แผนนี้ปิดแล้ว จึงแก้ไขหรือรายงานความก้าวหน้าไม่ได้ หากยังต้องแก้ไข โปรดให้ผู้รับผิดชอบแผนเปลี่ยนสถานะแผนกลับก่อน"
@@ -22,25 +24,47 @@ def visible_or_404(queryset, user, **lookup):
 
 
 def assessment_or_404(user, organization: str, year: int, edition: str | None = None):
-    """The organization's assessment of ``year`` the user may see.
+    """The organization's assessment of ``year`` the user may see, with its organization and
+    edition (one plain statement: every score page starts with it).
 
     When several editions assessed it that year (the BMA one and NACC's), ``edition`` (the
     edition's name) picks one; without it the first by name is shown and the page offers the
     others."""
-    from assessments.models import Assessment
-
-    found = (
-        Assessment.objects.visible_to(user)
-        .select_related("organization", "framework")
-        .filter(organization__code=organization, framework__fiscal_year=year)
-        .order_by("framework__name")
-    )
+    quote = connection.ops.quote_name
+    visible, params = visible_organization_sql(user, "o.id")
+    by_edition = ""
     if edition:
-        found = found.filter(framework__name=edition)
-    assessment = found.first()
-    if assessment is None:
+        by_edition, params = " AND f.name = %s", [*params, edition]
+    sql = (
+        f"SELECT {rows.columns(Assessment, 'a', quote)}, {rows.columns(Organization, 'o', quote)}, "
+        f"{rows.columns(Framework, 'f', quote)} FROM {quote(Assessment._meta.db_table)} a "
+        f"INNER JOIN {quote(Organization._meta.db_table)} o ON o.id = a.organization_id "
+        f"INNER JOIN {quote(Framework._meta.db_table)} f ON f.id = a.framework_id "
+        f"WHERE o.code = %s AND f.fiscal_year = %s AND {visible}{by_edition} "
+        "ORDER BY f.name LIMIT 1"
+    )
+    found = _one(sql, [organization, year, *params], Assessment, Organization, Framework)
+    if found is None:
         raise Http404(gettext("ไม่พบผลการประเมิน"))
+    assessment, organization, framework = found
+    assessment.organization, assessment.framework = organization, framework
     return assessment
+
+
+def _one(sql: str, params: list, *models):
+    """The instances of ``models`` (in the order their columns are selected) of the
+    statement's first row, or None."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    found, start = [], 0
+    for model in models:
+        end = start + rows.width(model)
+        found.append(rows.instance(model, row[start:end], connection))
+        start = end
+    return found
 
 
 def require_editable(queryset, user, obj) -> None:
@@ -49,13 +73,27 @@ def require_editable(queryset, user, obj) -> None:
 
 
 def plan_or_404(user, organization: str, year: int):
-    """The plan of an organization (by code) and plan year, if the user may see it."""
-    return visible_or_404(
-        Plan.objects.select_related("organization", "assessment__framework"),
-        user,
-        organization__code=organization,
-        fiscal_year=year,
+    """The plan of an organization (by code) and plan year, if the user may see it, with its
+    organization and its assessment's edition (one plain statement: every plan page starts
+    with it)."""
+    quote = connection.ops.quote_name
+    visible, params = visible_organization_sql(user, "o.id")
+    sql = (
+        f"SELECT {rows.columns(Plan, 'p', quote)}, {rows.columns(Organization, 'o', quote)}, "
+        f"{rows.columns(Assessment, 'a', quote)}, {rows.columns(Framework, 'f', quote)} "
+        f"FROM {quote(Plan._meta.db_table)} p "
+        f"INNER JOIN {quote(Organization._meta.db_table)} o ON o.id = p.organization_id "
+        f"INNER JOIN {quote(Assessment._meta.db_table)} a ON a.id = p.assessment_id "
+        f"INNER JOIN {quote(Framework._meta.db_table)} f ON f.id = a.framework_id "
+        f"WHERE o.code = %s AND p.fiscal_year = %s AND {visible}"
     )
+    found = _one(sql, [organization, year, *params], Plan, Organization, Assessment, Framework)
+    if found is None:
+        raise Http404(gettext("ไม่พบแผน"))
+    plan, organization, assessment, framework = found
+    assessment.framework = framework
+    plan.organization, plan.assessment = organization, assessment
+    return plan
 
 
 def refuse_if_closed(request, plan: Plan, back_to: str):
@@ -73,7 +111,7 @@ def people_organization_or_404(user, code: str) -> Organization:
     """The organization whose people page the user opens: another district is not found;
     one they may see but whose people they do not manage (staff, managers) is forbidden."""
     organization = get_object_or_404(Organization.objects.visible_to(user), code=code)
-    if not plan_organizations(user).filter(pk=organization.pk).exists():
+    if not changes_plans_of(user, organization.pk):
         raise PermissionDenied(_("เฉพาะผู้รับผิดชอบแผนและผู้ดูแลระบบจัดการผู้ใช้ของหน่วยงานได้"))
     return organization
 

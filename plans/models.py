@@ -51,17 +51,35 @@ def membership_of(user):
 PLAN_EDITOR_ROLES = ("plan_owner", "admin")
 
 
+def _plan_scope(user):
+    """Every organization (True), one organization's id, or none (None): whose plans and
+    divisions the user may change. The rule of ``plan_organizations`` and ``changes_plans_of``."""
+    if user.is_authenticated and user.is_active and user.is_superuser:
+        return True
+    member = membership_of(user)
+    if member is None or member.role not in PLAN_EDITOR_ROLES:
+        return None
+    return member.organization_id
+
+
 def plan_organizations(user):
     """Return the organizations whose plans and divisions the user may change.
 
     Superusers every organization; a plan owner (or admin member) only their own.
     """
-    if user.is_authenticated and user.is_active and user.is_superuser:
+    scope = _plan_scope(user)
+    if scope is True:
         return Organization.objects.all()
-    member = membership_of(user)
-    if member is None or member.role not in PLAN_EDITOR_ROLES:
+    if scope is None:
         return Organization.objects.none()
-    return Organization.objects.filter(pk=member.organization_id)
+    return Organization.objects.filter(pk=scope)
+
+
+def changes_plans_of(user, organization_id: int) -> bool:
+    """Whether the organization ``organization_id`` is one of ``plan_organizations(user)``
+    (asked without a query: the membership is read with the user)."""
+    scope = _plan_scope(user)
+    return scope is True or (scope is not None and scope == organization_id)
 
 
 # An action is "due soon" this many days ahead of its due date.
@@ -390,7 +408,7 @@ class Plan(models.Model):
 
     def may_close(self, user) -> bool:
         """Closing is the plan owner's (or an admin's) act of record at the year's end."""
-        return plan_organizations(user).filter(pk=self.organization_id).exists()
+        return changes_plans_of(user, self.organization_id)
 
     def approve_refusal(self) -> str | None:
         if self.status != self.Status.DRAFT:

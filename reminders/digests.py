@@ -50,7 +50,7 @@ LISTING_ROLES = (Role.STAFF, Role.PLAN_OWNER)
 # district (``assessments.models.sees_all_organizations``), asked for all of them at once.
 SEE_ALL = "assessments.view_all_organizations"
 # The backend that grants permissions (the sign-in lockout backend grants none).
-PERMISSION_BACKEND = "django.contrib.auth.backends.ModelBackend"
+PERMISSION_BACKEND = "ita_tracker.auth.MemberBackend"
 
 
 def build_digests(

@@ -87,6 +87,28 @@ def make_user(username, *, organization=None, role=None, division=None, **extra)
     return user
 
 
+def view_all_permission():
+    """The permission that shows every organization (BMA central managers)."""
+    from django.contrib.auth.models import Permission
+
+    return Permission.objects.get(
+        content_type__app_label="assessments", codename="view_all_organizations"
+    )
+
+
+def people_granted_view_all():
+    """Two users who read every organization: one granted it, one through a group."""
+    from django.contrib.auth.models import Group
+
+    own = make_user("own")
+    own.user_permissions.add(view_all_permission())
+    grouped = make_user("grouped")
+    central = Group.objects.create(name="ส่วนกลาง")
+    central.permissions.add(view_all_permission())
+    grouped.groups.add(central)
+    return own, grouped
+
+
 def make_division(organization, name="ฝ่ายปกครอง", order=1) -> Division:
     return Division.objects.create(organization=organization, name=name, order=order)
 

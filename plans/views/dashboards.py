@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Exists, Max, OuterRef, Q, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
@@ -24,11 +24,12 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from assessments.models import Assessment, Framework, Organization, sees_all_organizations
+from assessments.models import Assessment, Organization, sees_all_organizations
 from plans import (
     dashboard_charts,
     dashboards,
     dataversions,
+    navigation,
     overview_html,
     progress_html,
     starting,
@@ -36,7 +37,7 @@ from plans import (
 from plans.access import assessment_or_404, plan_or_404
 from plans.charts import heat_legend
 from plans.filters import ProgressFilter
-from plans.models import Action, Plan, plan_organizations
+from plans.models import Action, Plan, changes_plans_of
 
 
 def _cache(
@@ -149,10 +150,7 @@ def scores(request, organization: str, year: int):
 def _start_due(user, assessment) -> bool:
     """Whether to offer starting the plan that answers this assessment."""
     organization = assessment.organization
-    return (
-        plan_organizations(user).filter(pk=organization.pk).exists()
-        and starting.plan_due(organization) == assessment
-    )
+    return changes_plans_of(user, organization.pk) and starting.plan_due(organization) == assessment
 
 
 @login_required
@@ -194,7 +192,7 @@ def _require_overview(user):
 def overview_latest(request):
     """The overview of the latest assessment year."""
     _require_overview(request.user)
-    year = Assessment.objects.aggregate(year=Max("framework__fiscal_year"))["year"]
+    year = navigation.latest_assessment_year()
     if year is None:
         raise Http404(_("ยังไม่มีผลการประเมิน"))
     return redirect("overview", year=year)
@@ -207,14 +205,7 @@ def overview(request, year: int):
     page of 50, filtered by parent (``?parent=<code>``, its direct children; ``?parent=`` for
     every agency), kind (``?kind=``) and name or code (``?q=``), sorted by ``?sort=``."""
     _require_overview(request.user)
-    # The years with scores: from the frameworks (a few rows), not a DISTINCT over every
-    # assessment (8,300 a year at national scale).
-    years = list(
-        Framework.objects.filter(Exists(Assessment.objects.filter(framework=OuterRef("pk"))))
-        .values_list("fiscal_year", flat=True)
-        .distinct()
-        .order_by("-fiscal_year")
-    )
+    years = navigation.assessment_years()
     if year not in years:
         # A plan year: its plans answer an earlier assessment, whose overview shows them.
         answered = dashboards.overview_year(year)

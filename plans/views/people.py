@@ -119,7 +119,7 @@ class SetPasswordView(auth_views.PasswordResetConfirmView):
 
     post_reset_login = True
     # Signing in here is not a password check, so sign-in throttling (axes) is not involved.
-    post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
+    post_reset_login_backend = "ita_tracker.auth.MemberBackend"
     success_url = reverse_lazy("password_reset_complete")
 
     def get_user(self, uidb64):

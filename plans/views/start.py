@@ -9,14 +9,14 @@ from django.utils.translation import gettext as _
 
 from assessments.models import Organization
 from plans import starting
-from plans.models import plan_organizations
+from plans.models import changes_plans_of
 from plans.start_forms import ChoicesForm, StartForm
 
 
 def startable_organization(user, code: str) -> Organization:
     """Another district's is not found; one the user sees but does not own is forbidden."""
     organization = get_object_or_404(Organization.objects.visible_to(user), code=code)
-    if not plan_organizations(user).filter(pk=organization.pk).exists():
+    if not changes_plans_of(user, organization.pk):
         raise PermissionDenied(_("เฉพาะผู้รับผิดชอบแผนและผู้ดูแลระบบเท่านั้นที่เริ่มแผนได้"))
     return organization
 

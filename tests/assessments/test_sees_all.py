@@ -7,15 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from assessments.models import sees_all_organizations
-from tests.factories import make_user
+from tests.factories import make_user, people_granted_view_all, view_all_permission
 
 pytestmark = pytest.mark.django_db
-
-
-def _view_all() -> Permission:
-    return Permission.objects.get(
-        content_type__app_label="assessments", codename="view_all_organizations"
-    )
 
 
 def _fresh(user):
@@ -24,12 +18,7 @@ def _fresh(user):
 
 
 def test_the_permission_given_to_the_user_or_to_a_group_of_theirs_counts():
-    own = make_user("own")
-    own.user_permissions.add(_view_all())
-    grouped = make_user("grouped")
-    central = Group.objects.create(name="ส่วนกลาง")
-    central.permissions.add(_view_all())
-    grouped.groups.add(central)
+    own, grouped = people_granted_view_all()
     assert sees_all_organizations(_fresh(own))
     assert sees_all_organizations(_fresh(grouped))
     # Django's own reading of the permissions agrees.
@@ -46,7 +35,7 @@ def test_other_permissions_groups_and_people_do_not():
     editors.permissions.add(Permission.objects.get(codename="change_organization"))
     plain.groups.add(editors)
     other = make_user("other")
-    other.user_permissions.add(_view_all())  # someone else's grant
+    other.user_permissions.add(view_all_permission())  # someone else's grant
     assert not sees_all_organizations(_fresh(plain))
 
 
@@ -54,7 +43,7 @@ def test_inactive_and_anonymous_people_never_do_and_superusers_always_do():
     from django.contrib.auth.models import AnonymousUser
 
     gone = make_user("gone", is_active=False)
-    gone.user_permissions.add(_view_all())
+    gone.user_permissions.add(view_all_permission())
     assert not sees_all_organizations(_fresh(gone))
     assert not sees_all_organizations(AnonymousUser())
     boss = get_user_model().objects.create_superuser("boss", password="pw")
@@ -65,7 +54,7 @@ def test_inactive_and_anonymous_people_never_do_and_superusers_always_do():
 
 def test_asked_once_per_request_with_one_query():
     user = make_user("central")
-    user.user_permissions.add(_view_all())
+    user.user_permissions.add(view_all_permission())
     user = _fresh(user)
     with CaptureQueriesContext(connection) as queries:
         assert sees_all_organizations(user)

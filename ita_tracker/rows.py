@@ -1,0 +1,47 @@
+"""Model instances from the rows of a plain statement.
+
+For the few reads every request makes (the signed-in user, the page's plan or assessment),
+building and compiling an ORM query costs several times running it. These helpers name a
+model's columns for a hand-written SELECT and turn the values back into an instance as the
+ORM would: the database backend's converters applied (SQLite's booleans, aware datetimes,
+decimals), the instance marked as loaded from the database."""
+
+from django.db.models import Model
+
+
+def columns(model: type[Model], alias: str, quote) -> str:
+    """``alias.col, …`` for every concrete field of ``model``, in the model's order."""
+    return ", ".join(f"{alias}.{quote(field.column)}" for field in model._meta.concrete_fields)
+
+
+def width(model: type[Model]) -> int:
+    """How many values ``columns`` selects."""
+    return len(model._meta.concrete_fields)
+
+
+_converters: dict[tuple[str, type[Model]], list] = {}
+
+
+def _converters_of(model: type[Model], connection) -> list:
+    key = (connection.alias, model)
+    found = _converters.get(key)
+    if found is None:
+        found = []
+        for field in model._meta.concrete_fields:
+            col = field.get_col(model._meta.db_table)
+            found.append(
+                (col, connection.ops.get_db_converters(col) + col.get_db_converters(connection))
+            )
+        _converters[key] = found
+    return found
+
+
+def instance(model: type[Model], values, connection) -> Model:
+    """The ``model`` instance of ``values`` (as many as ``columns`` selected)."""
+    values = list(values)
+    for index, (col, converters) in enumerate(_converters_of(model, connection)):
+        for converter in converters:
+            values[index] = converter(values[index], col, connection)
+    return model.from_db(
+        connection.alias, [field.attname for field in model._meta.concrete_fields], values
+    )

@@ -1,0 +1,128 @@
+"""The page's object and the plan editors' rule, asked without the ORM's query building:
+the same answers as the querysets that state the rules."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
+from django.db import connection
+from django.http import Http404
+from django.test.utils import CaptureQueriesContext
+
+from assessments.models import Assessment, Organization, visible_organization_sql
+from ita_tracker.auth import signed_in_user
+from plans.access import assessment_or_404, plan_or_404
+from plans.models import Membership, Plan, changes_plans_of, plan_organizations
+from tests.factories import (
+    make_assessment,
+    make_division,
+    make_framework,
+    make_organization,
+    make_plan,
+    make_user,
+    view_all_permission,
+)
+
+pytestmark = pytest.mark.django_db
+Role = Membership.Role
+
+
+@pytest.fixture
+def world():
+    own, other = make_organization("1009"), make_organization("1010", name_th="เขตบางนา")
+    framework = make_framework(2564)
+    nacc = make_framework(2564, name="ITA ของ ป.ป.ช.")
+    for organization in (own, other):
+        make_plan(make_assessment(organization, framework), 2565)
+        make_assessment(organization, nacc)
+    division = make_division(own)
+    people = {
+        role: make_user(
+            role, organization=own, role=role, division=division if role == Role.STAFF else None
+        )
+        for role in Role.values
+    }
+    central = make_user("central", organization=own, role=Role.CENTRAL_MANAGER)
+    central.user_permissions.add(view_all_permission())
+    people["central+perm"] = central
+    people["nobody"] = make_user("nobody")
+    people["boss"] = get_user_model().objects.create_superuser("boss", password="pw")
+    people["gone"] = make_user("gone", organization=own, role=Role.PLAN_OWNER, is_active=False)
+    return own, other, people
+
+
+def _everyone(people):
+    users = [get_user_model().objects.get(pk=user.pk) for user in people.values()]
+    return [*users, AnonymousUser()]
+
+
+def test_changes_plans_of_agrees_with_plan_organizations(world):
+    own, other, people = world
+    for user in _everyone(people):
+        allowed = set(plan_organizations(user).values_list("pk", flat=True))
+        for organization in (own, other):
+            assert changes_plans_of(user, organization.pk) == (organization.pk in allowed), user
+
+
+def test_the_reading_rule_in_sql_agrees_with_the_querysets(world):
+    people = world[2]
+    for user in _everyone(people):
+        condition, params = visible_organization_sql(user, "id")
+        table = connection.ops.quote_name(Organization._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT id FROM {table} WHERE {condition}", params)
+            read = {pk for (pk,) in cursor.fetchall()}
+        assert read == set(Organization.objects.visible_to(user).values_list("pk", flat=True))
+
+
+def test_the_plan_and_assessment_found_are_the_querysets_with_their_relations(world):
+    own, other, people = world
+    for user in _everyone(people):
+        for organization in (own, other):
+            plans = Plan.objects.visible_to(user).filter(organization=organization)
+            if plans.exists():
+                plan = plan_or_404(user, organization.code, 2565)
+                assert plan == plans.get()
+                assert plan.status == plans.get().status
+                with CaptureQueriesContext(connection) as queries:
+                    assert plan.organization == organization
+                    assert plan.assessment.framework.fiscal_year == 2564
+                assert len(queries.captured_queries) == 0
+            else:
+                with pytest.raises(Http404):
+                    plan_or_404(user, organization.code, 2565)
+            assessments = Assessment.objects.visible_to(user).filter(organization=organization)
+            if assessments.exists():
+                first = assessment_or_404(user, organization.code, 2564)
+                assert first == assessments.order_by("framework__name").first()
+                chosen = assessment_or_404(user, organization.code, 2564, "ITA ของ ป.ป.ช.")
+                assert chosen.framework.name == "ITA ของ ป.ป.ช."
+                with CaptureQueriesContext(connection) as queries:
+                    assert chosen.organization == organization
+                    assert chosen.framework.pass_mark == first.framework.pass_mark
+                assert len(queries.captured_queries) == 0
+            else:
+                with pytest.raises(Http404):
+                    assessment_or_404(user, organization.code, 2564)
+
+
+def test_unknown_years_codes_and_editions_are_not_found(world):
+    people = world[2]
+    boss = people["boss"]
+    for code, year in (("1009", 2570), ("9999", 2565)):
+        with pytest.raises(Http404):
+            plan_or_404(boss, code, year)
+    with pytest.raises(Http404):
+        assessment_or_404(boss, "1009", 2570)
+    with pytest.raises(Http404):
+        assessment_or_404(boss, "1009", 2564, "ไม่มีชุดนี้")
+
+
+def test_a_signed_in_staff_member_finds_their_plan_in_one_query_after_the_user(world):
+    own, other, people = world
+    user = signed_in_user(people[Role.STAFF].pk)
+    with CaptureQueriesContext(connection) as queries:
+        plan = plan_or_404(user, own.code, 2565)
+        with pytest.raises(Http404):
+            plan_or_404(user, other.code, 2565)
+    assert plan.organization == own
+    assert len(queries.captured_queries) == 2
