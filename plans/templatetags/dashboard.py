@@ -3,7 +3,7 @@
 from django import template
 
 from assessments.models import sees_all_organizations
-from plans import dashboard_charts
+from plans import dashboard_charts, filter_html
 
 register = template.Library()
 
@@ -30,3 +30,9 @@ def scores_tables(page):
 def lift_rows(steps, to_next_level):
     """The body of the table of items that lift the total most."""
     return dashboard_charts.lift_html(dashboard_charts.lift_rows(steps, to_next_level))
+
+
+@register.simple_tag
+def filter_fields(form):
+    """The fields of a filter form (plans.filter_html: written once per distinct form)."""
+    return filter_html.fields_html(form)
