@@ -230,24 +230,12 @@ def years_part(years: Iterable[int]) -> Part:
     )
 
 
-def member_parts(user_id: int) -> list[Part]:
-    """What the menu of a member depends on: their membership (role, organization, division)
-    and the changes of their organization in any year."""
-    from plans.models import Membership
-
-    members = connection.ops.quote_name(Membership._meta.db_table)
-    return [
-        Part(
-            "SELECT CAST(role AS TEXT) || '/' || CAST(organization_id AS TEXT) || '/' || "
-            f"COALESCE(CAST(division_id AS TEXT), '') FROM {members} WHERE user_id = %s",
-            (user_id,),
-        ),
-        Part(
-            f"SELECT COALESCE(SUM(changes), 0) FROM {_table()} WHERE organization_id = "
-            f"(SELECT organization_id FROM {members} WHERE user_id = %s)",
-            (user_id,),
-        ),
-    ]
+def member_part(organization_id: int) -> Part:
+    """The changes of a member's organization in any year: their menu links to its pages."""
+    return Part(
+        f"SELECT COALESCE(SUM(changes), 0) FROM {_table()} WHERE organization_id = %s",
+        (organization_id,),
+    )
 
 
 def newest_assessment_year_part() -> Part:

@@ -147,9 +147,22 @@ def _latest_year_query():
     )
 
 
-def latest_assessment_year() -> int | None:
+def latest_assessment_year(user=None) -> int | None:
+    """The newest year with scores. The signed-in user of a request comes with it
+    (``ita_tracker.auth``): the menu, the home page and the dashboards' ETags ask it of them."""
+    known = getattr(user, "_latest_assessment_year", _UNREAD)
+    if known is not _UNREAD:
+        return known
     year = dataversions.read(dataversions.newest_assessment_year_part())[0]
     return int(year) if year else None
+
+
+_UNREAD = object()
+
+
+def remember_latest_year(user, year: int | None) -> None:
+    """Keep ``latest_assessment_year`` on the user of the request (read with them)."""
+    user._latest_assessment_year = year
 
 
 def assessment_years() -> list[int]:
@@ -183,7 +196,7 @@ def _member_and_latest_year(user, seeing_all: bool):
             return member, getattr(member, "latest_year", None)
     else:
         member = membership_of(user)
-    return member, latest_assessment_year() if seeing_all else None
+    return member, latest_assessment_year(user) if seeing_all else None
 
 
 def _district_links(member, years: DistrictYears, today: date, start_due: bool) -> list[Link]:

@@ -120,3 +120,18 @@ def test_signing_in_through_the_form_still_works(client):
     response = client.post("/accounts/login/", {"username": "somsri", "password": "pw"})
     assert response.status_code == 302
     assert client.get("/").wsgi_request.user.username == "somsri"
+
+
+def test_the_newest_year_with_scores_comes_with_the_user():
+    from plans import navigation
+    from tests.factories import make_assessment, make_framework
+
+    user_id = make_user("reader").pk
+    assert signed_in_user(user_id)._latest_assessment_year is None
+    make_assessment(make_organization(), make_framework(2566))
+    make_framework(2570)  # an edition nobody was assessed with yet
+    user = signed_in_user(user_id)
+    with CaptureQueriesContext(connection) as queries:
+        assert navigation.latest_assessment_year(user) == 2566
+    assert len(queries.captured_queries) == 0
+    assert navigation.latest_assessment_year() == 2566  # asked without a user: read

@@ -37,7 +37,7 @@ from plans import (
 from plans.access import assessment_or_404, plan_or_404
 from plans.charts import heat_legend
 from plans.filters import ProgressFilter
-from plans.models import Action, Plan, changes_plans_of
+from plans.models import Action, Plan, changes_plans_of, membership_of
 
 
 def _cache(
@@ -61,14 +61,18 @@ def _cache(
     string, its data version, the day (overdue counts change at midnight) and the language
     (a page cached in Thai is not served to someone who chose English). The ETag adds what
     the page around the body shows this user (menu, name, role, the CSRF secret of the
-    forms): the membership and the versions come from one query."""
+    forms): the membership, read with the user, and the versions, read in one query."""
     if version is None:
         version = dataversions.for_year(parts[1])
     user = request.user
-    menu = dataversions.member_parts(user.pk)
-    if sees_all_organizations(user):
-        menu.append(dataversions.newest_assessment_year_part())
-    data, *menu_version = dataversions.read(version, *menu)
+    member = membership_of(user)
+    menu = [] if member is None else [dataversions.member_part(member.organization_id)]
+    data, *changes = dataversions.read(version, *menu)
+    menu_version = [
+        "" if member is None else f"{member.role}/{member.organization_id}/{member.division_id}",
+        *changes,
+        navigation.latest_assessment_year(user) if sees_all_organizations(user) else None,
+    ]
     query = sorted(request.GET.lists())
     today = timezone.localdate().isoformat()
     language = translation.get_language()
@@ -192,7 +196,7 @@ def _require_overview(user):
 def overview_latest(request):
     """The overview of the latest assessment year."""
     _require_overview(request.user)
-    year = navigation.latest_assessment_year()
+    year = navigation.latest_assessment_year(request.user)
     if year is None:
         raise Http404(_("ยังไม่มีผลการประเมิน"))
     return redirect("overview", year=year)

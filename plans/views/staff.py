@@ -61,7 +61,7 @@ def home(request):
     if navigation.in_district(member):
         context.update(_district_home(member, today))
     if sees_all_organizations(user):
-        year = navigation.latest_assessment_year()
+        year = navigation.latest_assessment_year(user)
         if year is not None:
             context["bma"] = homepage.bma_summary(user, year, today)
     return render(request, "plans/home.html", context)
