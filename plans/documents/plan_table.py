@@ -37,13 +37,15 @@ def shared_division_names(action: Action) -> list[str]:
     return names
 
 
-def attach_divisions(plan: Plan, actions) -> None:
+def attach_divisions(plan: Plan, actions, district_divisions=None) -> None:
     """Give the plan's actions their lead division and their ``shared_division_ids`` and
     ``shared_division_names``.
 
     Two small queries whatever the plan's size: the links to shared divisions, then the
-    divisions (each read once). A ``select_related`` would build a
-    division per action row, and a prefetch of ``divisions`` one queryset per action."""
+    divisions (each read once); one when the page has read the district's divisions
+    already (``district_divisions``, in their order) and the actions name no other. A
+    ``select_related`` would build a division per action row, and a prefetch of
+    ``divisions`` one queryset per action."""
     links = list(
         Action.divisions.through.objects.filter(action__finding__plan=plan).values_list(
             "action_id", "division_id"
@@ -51,14 +53,16 @@ def attach_divisions(plan: Plan, actions) -> None:
     )
     named = {action.lead_division_id for action in actions} | {pk for _action, pk in links}
     named.discard(None)
-    # The plan's organization's divisions, and any other one named (always one query), in
-    # the divisions' own order (organization, order, name), as the relation lists them.
-    divisions = {
-        division.pk: division
-        for division in Division.objects.filter(
-            Q(organization_id=plan.organization_id) | Q(pk__in=named)
-        )
-    }
+    divisions = {division.pk: division for division in district_divisions or ()}
+    if district_divisions is None or not named <= divisions.keys():
+        # The plan's organization's divisions, and any other one named (one query), in the
+        # divisions' own order (organization, order, name), as the relation lists them.
+        divisions = {
+            division.pk: division
+            for division in Division.objects.filter(
+                Q(organization_id=plan.organization_id) | Q(pk__in=named)
+            )
+        }
     rank = {pk: place for place, pk in enumerate(divisions)}
     shared: dict[int, list[int]] = {}
     for action_id, division_id in links:

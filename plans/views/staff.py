@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from assessments.models import Assessment, Organization, sees_all_organizations
-from plans import history, homepage, navigation, progress, starting
+from plans import dashboards, history, homepage, navigation, progress, starting
 from plans.access import plan_or_404, refuse_if_closed, require_editable, visible_or_404
 from plans.documents import plan_html, plan_table, planrows, xlsx
 from plans.filters import ActionFilter, PlanActionFilter
@@ -145,17 +145,20 @@ def plan_detail(request, organization: str, year: int):
     actions = Action.objects.filter(finding__plan=plan).annotate(
         carried_from_year=F("carried_from__finding__plan__fiscal_year")
     )
+    # The district's divisions and the plan's rounds in one query: the filter's choices and
+    # the table's division names.
+    setting = dashboards.PlanSetting(plan)
     filters = PlanActionFilter(
         request.GET,
         queryset=actions,
-        divisions=plan.organization.divisions.all(),
-        rounds=plan.rounds.all(),
+        divisions=setting.divisions,
+        rounds=setting.rounds,
         today=today,
     )
     shown = plan_table.action_records(
         filters.qs.order_by("finding__order", "order"), carried_from_year=True
     )
-    plan_table.attach_divisions(plan, shown)
+    plan_table.attach_divisions(plan, shown, setting.divisions)
     filtered = any(value for value in request.GET.values())
     findings = plan_table.findings(plan, shown, include_empty=not filtered, scores=True)
     sections = plan_table.sections(plan, findings, plan_table.table_scores(plan, findings))

@@ -14,10 +14,10 @@ from django.utils import translation
 
 from assessments.models import AssessmentSummary, ItemScore
 from assessments.rollup import score_report
-from plans import figures
+from plans import dashboards, figures
 from plans.documents import plan_table
 from plans.models import Action, Plan
-from tests.factories import make_division, make_user
+from tests.factories import make_division, make_organization, make_user
 from tests.plans.small_plan import grow, make_small_plan
 
 pytestmark = pytest.mark.django_db
@@ -99,6 +99,26 @@ def test_divisions_are_attached_in_their_order_with_the_lead(django_assert_num_q
     assert action.shared_division_names == ["ฝ่ายโยธา", "ฝ่ายปกครอง"]
     with django_assert_num_queries(0):
         assert plan_table.responsible_text(action) == "ฝ่ายการคลัง /ฝ่ายโยธา /ฝ่ายปกครอง /ทุกฝ่าย"
+
+
+def test_the_districts_divisions_read_by_the_page_spare_a_query(django_assert_num_queries):
+    world = make_small_plan()
+    third = make_division(world.organization, "ฝ่ายโยธา", 0)
+    world.action.divisions.set([world.admin_division, third])
+    district = dashboards.PlanSetting(world.plan).divisions
+    actions = list(Action.objects.filter(finding__plan=world.plan))
+    with django_assert_num_queries(1):
+        plan_table.attach_divisions(world.plan, actions, district)
+    [action] = actions
+    assert action.shared_division_names == ["ฝ่ายโยธา", "ฝ่ายปกครอง"]
+    assert action.lead_division.name == "ฝ่ายการคลัง"
+    # A division of another district named by the plan: all of them read, as without.
+    elsewhere = make_division(make_organization("1010", name_th="เขตบางนา"), "ฝ่ายรายได้", 0)
+    world.action.divisions.add(elsewhere)
+    actions = list(Action.objects.filter(finding__plan=world.plan))
+    with django_assert_num_queries(2):
+        plan_table.attach_divisions(world.plan, actions, district)
+    assert actions[0].shared_division_names == ["ฝ่ายโยธา", "ฝ่ายปกครอง", "ฝ่ายรายได้"]
 
 
 def _scored(world) -> None:
