@@ -30,6 +30,13 @@ def assessment_or_404(user, organization: str, year: int, edition: str | None = 
     When several editions assessed it that year (the BMA one and NACC's), ``edition`` (the
     edition's name) picks one; without it the first by name is shown and the page offers the
     others."""
+    return assessment_with(user, organization, year, edition)[0]
+
+
+def assessment_with(user, organization: str, year: int, edition=None, also=()):
+    """``assessment_or_404`` and the values of ``also`` (scalar subqueries, ``Part``s, which
+    may name the assessment ``a``, its organization ``o`` and edition ``f``), in one
+    statement: a dashboard's data versions come with the assessment they are of."""
     quote = connection.ops.quote_name
     visible, params = visible_organization_sql(user, "o.id")
     by_edition = ""
@@ -37,23 +44,33 @@ def assessment_or_404(user, organization: str, year: int, edition: str | None = 
         by_edition, params = " AND f.name = %s", [*params, edition]
     sql = (
         f"SELECT {rows.columns(Assessment, 'a', quote)}, {rows.columns(Organization, 'o', quote)}, "
-        f"{rows.columns(Framework, 'f', quote)} FROM {quote(Assessment._meta.db_table)} a "
+        f"{rows.columns(Framework, 'f', quote)}{_selected(also)} "
+        f"FROM {quote(Assessment._meta.db_table)} a "
         f"INNER JOIN {quote(Organization._meta.db_table)} o ON o.id = a.organization_id "
         f"INNER JOIN {quote(Framework._meta.db_table)} f ON f.id = a.framework_id "
         f"WHERE o.code = %s AND f.fiscal_year = %s AND {visible}{by_edition} "
         "ORDER BY f.name LIMIT 1"
     )
-    found = _one(sql, [organization, year, *params], Assessment, Organization, Framework)
+    params = [*_params(also), organization, year, *params]
+    found = _one(sql, params, Assessment, Organization, Framework)
     if found is None:
         raise Http404(gettext("ไม่พบผลการประเมิน"))
-    assessment, organization, framework = found
+    (assessment, organization, framework), values = found
     assessment.organization, assessment.framework = organization, framework
-    return assessment
+    return assessment, values
+
+
+def _selected(also) -> str:
+    return "".join(f", ({part.sql})" for part in also)
+
+
+def _params(also) -> list:
+    return [param for part in also for param in part.params]
 
 
 def _one(sql: str, params: list, *models):
     """The instances of ``models`` (in the order their columns are selected) of the
-    statement's first row, or None."""
+    statement's first row and the values selected after them, or None."""
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
@@ -64,7 +81,7 @@ def _one(sql: str, params: list, *models):
         end = start + rows.width(model)
         found.append(rows.instance(model, row[start:end], connection))
         start = end
-    return found
+    return found, tuple(row[start:])
 
 
 def require_editable(queryset, user, obj) -> None:
@@ -76,24 +93,32 @@ def plan_or_404(user, organization: str, year: int):
     """The plan of an organization (by code) and plan year, if the user may see it, with its
     organization and its assessment's edition (one plain statement: every plan page starts
     with it)."""
+    return plan_with(user, organization, year)[0]
+
+
+def plan_with(user, organization: str, year: int, also=()):
+    """``plan_or_404`` and the values of ``also`` (scalar subqueries, which may name the
+    plan ``p``, its organization ``o``, assessment ``a`` and edition ``f``), in one
+    statement."""
     quote = connection.ops.quote_name
     visible, params = visible_organization_sql(user, "o.id")
     sql = (
         f"SELECT {rows.columns(Plan, 'p', quote)}, {rows.columns(Organization, 'o', quote)}, "
-        f"{rows.columns(Assessment, 'a', quote)}, {rows.columns(Framework, 'f', quote)} "
-        f"FROM {quote(Plan._meta.db_table)} p "
+        f"{rows.columns(Assessment, 'a', quote)}, {rows.columns(Framework, 'f', quote)}"
+        f"{_selected(also)} FROM {quote(Plan._meta.db_table)} p "
         f"INNER JOIN {quote(Organization._meta.db_table)} o ON o.id = p.organization_id "
         f"INNER JOIN {quote(Assessment._meta.db_table)} a ON a.id = p.assessment_id "
         f"INNER JOIN {quote(Framework._meta.db_table)} f ON f.id = a.framework_id "
         f"WHERE o.code = %s AND p.fiscal_year = %s AND {visible}"
     )
-    found = _one(sql, [organization, year, *params], Plan, Organization, Assessment, Framework)
+    params = [*_params(also), organization, year, *params]
+    found = _one(sql, params, Plan, Organization, Assessment, Framework)
     if found is None:
         raise Http404(gettext("ไม่พบแผน"))
-    plan, organization, assessment, framework = found
+    (plan, organization, assessment, framework), values = found
     assessment.framework = framework
     plan.organization, plan.assessment = organization, assessment
-    return plan
+    return plan, values
 
 
 def refuse_if_closed(request, plan: Plan, back_to: str):

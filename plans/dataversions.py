@@ -209,12 +209,16 @@ def organization_part(organization_id: int, years: Iterable[int]) -> Part:
     """The changes of one organization's pages of these years: its own rows and the
     catalog's of the same years."""
     years = sorted(set(years))
-    marks = ", ".join(["%s"] * len(years))
-    table = _table()
+    part = _organization_sql("%s", ["%s"] * len(years))
+    return Part(part.sql, (organization_id, *years))
+
+
+def _organization_sql(organization: str, years: list[str]) -> Part:
+    """``organization_part`` for SQL expressions: of values (``%s``) or of the columns of
+    the row a statement reads (``p.organization_id``)."""
     return Part(
-        f"SELECT {_SUM_AND_NEWEST} FROM {table} "
-        f"WHERE (organization_id = %s OR organization_id IS NULL) AND fiscal_year IN ({marks})",
-        (organization_id, *years),
+        f"SELECT {_SUM_AND_NEWEST} FROM {_table()} WHERE (organization_id = {organization} "
+        f"OR organization_id IS NULL) AND fiscal_year IN ({', '.join(years)})"
     )
 
 
@@ -264,9 +268,25 @@ def for_progress(plan) -> Part:
     )
 
 
+# The same versions asked with the page's own row (``plans.access``: an assessment ``a`` of
+# the edition ``f``; a plan ``p`` answering it), in the statement that finds it.
+SCORES_OF_ROW = ("a.organization_id", ["f.fiscal_year", "f.fiscal_year - 1"])
+PROGRESS_OF_ROW = ("p.organization_id", ["p.fiscal_year", "f.fiscal_year"])
+
+
+def of_row(columns: tuple[str, list[str]]) -> Part:
+    """``SCORES_OF_ROW`` or ``PROGRESS_OF_ROW`` as a part of the row's statement."""
+    return _organization_sql(*columns)
+
+
 def for_year(year: int) -> Part:
     """The overview of an assessment year: every organization in it and the year before."""
     return years_part((year, year - 1))
+
+
+def as_text(values) -> tuple[str, ...]:
+    """Versions as read: text, "" for none."""
+    return tuple("" if value is None else str(value) for value in values)
 
 
 def read(*parts: Part) -> tuple[str, ...]:
@@ -275,7 +295,7 @@ def read(*parts: Part) -> tuple[str, ...]:
     params = [param for part in parts for param in part.params]
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {sql}", params)
-        return tuple("" if value is None else str(value) for value in cursor.fetchone())
+        return as_text(cursor.fetchone())
 
 
 # --- Signal handlers ----------------------------------------------------------------------

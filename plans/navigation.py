@@ -160,6 +160,18 @@ def latest_assessment_year(user=None) -> int | None:
 _UNREAD = object()
 
 
+def assessed_year_part(year: int) -> dataversions.Part:
+    """Whether ``year`` has scores ("1", else none): to be read with other values."""
+    quote = connection.ops.quote_name
+    frameworks = quote(Framework._meta.db_table)
+    assessments = quote(Assessment._meta.db_table)
+    return dataversions.Part(
+        f"SELECT 1 FROM {frameworks} f WHERE f.fiscal_year = %s AND EXISTS "
+        f"(SELECT 1 FROM {assessments} a WHERE a.framework_id = f.id) LIMIT 1",
+        (year,),
+    )
+
+
 def remember_latest_year(user, year: int | None) -> None:
     """Keep ``latest_assessment_year`` on the user of the request (read with them)."""
     user._latest_assessment_year = year

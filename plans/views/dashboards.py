@@ -34,40 +34,44 @@ from plans import (
     progress_html,
     starting,
 )
-from plans.access import assessment_or_404, plan_or_404
+from plans.access import assessment_with, plan_with
 from plans.charts import heat_legend
 from plans.filters import ProgressFilter
 from plans.models import Action, Plan, changes_plans_of, membership_of
 
 
+def _menu_parts(user) -> list[dataversions.Part]:
+    """The versions of what the menu around a page shows a member: their organization's
+    changes (the membership itself is read with the user)."""
+    member = membership_of(user)
+    return [] if member is None else [dataversions.member_part(member.organization_id)]
+
+
 def _cache(
     request,
     *parts,
-    version: dataversions.Part | None = None,
+    versions: tuple,
     private=(),
     member_scoped: bool = False,
 ) -> dict:
     """The template's cache timeout and key, and the page's ETag, after the access checks.
 
-    ``parts`` name the page (``"scores", assessment.pk``); ``version`` is its data version
-    (``dataversions.for_scores(assessment)``, ``for_progress(plan)``, ``for_year(year)``);
-    without one the page is the overview of the year ``parts[1]``
-    (``_cache(request, "overview", year)`` means ``version=dataversions.for_year(year)``).
-    ``private`` holds what the page shows this user outside the cached part (the scores
-    page's "start the next plan" button). ``member_scoped``: the body itself depends on the
-    reader's membership (the overview's default scope is their organization's children).
+    ``parts`` name the page (``"scores", assessment.pk``); ``versions`` are its data version
+    and the ``_menu_parts`` of the reader, read in the page's first query (with its plan or
+    assessment: ``dataversions.SCORES_OF_ROW``, ``PROGRESS_OF_ROW``; the overview's with
+    whether its year has scores). ``private`` holds what the page shows this user outside
+    the cached part (the scores page's "start the next plan" button). ``member_scoped``: the
+    body itself depends on the reader's membership (the overview's default scope is their
+    organization's children).
 
     The cached body is shared by everyone who reads the page: its key is the page, its query
     string, its data version, the day (overdue counts change at midnight) and the language
     (a page cached in Thai is not served to someone who chose English). The ETag adds what
     the page around the body shows this user (menu, name, role, the CSRF secret of the
-    forms): the membership, read with the user, and the versions, read in one query."""
-    if version is None:
-        version = dataversions.for_year(parts[1])
+    forms): the membership and the newest year, read with the user, and the versions."""
     user = request.user
+    data, *changes = dataversions.as_text(versions)
     member = membership_of(user)
-    menu = [] if member is None else [dataversions.member_part(member.organization_id)]
-    data, *changes = dataversions.read(version, *menu)
     menu_version = [
         "" if member is None else f"{member.role}/{member.organization_id}/{member.division_id}",
         *changes,
@@ -127,7 +131,13 @@ def _respond(request, template: str, context: dict):
 @require_GET
 def scores(request, organization: str, year: int):
     """A district's scores of one year: figures, weak items, where the points are."""
-    assessment = assessment_or_404(request.user, organization, year, request.GET.get("edition"))
+    assessment, versions = assessment_with(
+        request.user,
+        organization,
+        year,
+        request.GET.get("edition"),
+        also=[dataversions.of_row(dataversions.SCORES_OF_ROW), *_menu_parts(request.user)],
+    )
     page = SimpleLazyObject(lambda: dashboards.scores_page(assessment))
     context = {
         "assessment": assessment,
@@ -145,7 +155,7 @@ def scores(request, organization: str, year: int):
         request,
         "scores",
         assessment.pk,
-        version=dataversions.for_scores(assessment),
+        versions=versions,
         private=[context["start_due"]],
     )
     return _respond(request, "plans/scores.html", context)
@@ -162,7 +172,12 @@ def _start_due(user, assessment) -> bool:
 def progress(request, organization: str, year: int):
     """A plan's follow-up: divisions × status, rounds, overdue and due soon, completion."""
     today = timezone.localdate()
-    plan = plan_or_404(request.user, organization, year)
+    plan, versions = plan_with(
+        request.user,
+        organization,
+        year,
+        also=[dataversions.of_row(dataversions.PROGRESS_OF_ROW), *_menu_parts(request.user)],
+    )
     # The district's divisions and the plan's rounds, read in one query when the page is
     # computed (not on a cache hit): the filter's choices and the page's rows.
     setting = dashboards.PlanSetting(plan)
@@ -181,7 +196,7 @@ def progress(request, organization: str, year: int):
         "filter": filters,
         "charts": SimpleLazyObject(lambda: dashboard_charts.progress_charts(page)),
         "lists": SimpleLazyObject(lambda: progress_html.action_lists(page, dashboards.LIST_SHOWN)),
-        **_cache(request, "progress", plan.pk, version=dataversions.for_progress(plan)),
+        **_cache(request, "progress", plan.pk, versions=versions),
     }
     return _respond(request, "plans/progress.html", context)
 
@@ -209,8 +224,14 @@ def overview(request, year: int):
     page of 50, filtered by parent (``?parent=<code>``, its direct children; ``?parent=`` for
     every agency), kind (``?kind=``) and name or code (``?q=``), sorted by ``?sort=``."""
     _require_overview(request.user)
-    years = navigation.assessment_years()
-    if year not in years:
+    # Whether the year has scores, read with the page's versions: a browser's copy is
+    # answered in that one query; the years' list is read only to draw the page.
+    *versions, assessed = dataversions.read(
+        dataversions.for_year(year),
+        *_menu_parts(request.user),
+        navigation.assessed_year_part(year),
+    )
+    if not assessed:
         # A plan year: its plans answer an earlier assessment, whose overview shows them.
         answered = dashboards.overview_year(year)
         if answered is None:
@@ -248,14 +269,14 @@ def overview(request, year: int):
         "table_rows": SimpleLazyObject(lambda: overview_html.table_rows(data.rows, year)),
         "heat_rows": SimpleLazyObject(lambda: overview_html.heat_rows(heat)),
         "heat_legend": SimpleLazyObject(lambda: heat_legend(pass_mark=data.pass_mark)),
-        "years": years,
+        "years": SimpleLazyObject(navigation.assessment_years),
         # Only users who see every organization get here, so one cached page serves them all.
         # The default scope is the user's organization's children: part of the key.
         **_cache(
             request,
             "overview",
             year,
-            version=dataversions.for_year(year),
+            versions=tuple(versions),
             member_scoped="parent" not in request.GET,
         ),
     }

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from assessments.models import Assessment, Organization, visible_organization_sql
 from ita_tracker.auth import signed_in_user
-from plans.access import assessment_or_404, plan_or_404
+from plans.access import assessment_or_404, assessment_with, plan_or_404, plan_with
 from plans.models import Membership, Plan, changes_plans_of, plan_organizations
 from tests.factories import (
     make_assessment,
@@ -126,3 +126,25 @@ def test_a_signed_in_staff_member_finds_their_plan_in_one_query_after_the_user(w
             plan_or_404(user, other.code, 2565)
     assert plan.organization == own
     assert len(queries.captured_queries) == 2
+
+
+def test_the_versions_read_with_the_row_are_those_read_by_values(world):
+    from plans import dataversions
+
+    own, _other, people = world
+    boss = people["boss"]
+    menu = dataversions.member_part(own.pk)
+    progress = dataversions.of_row(dataversions.PROGRESS_OF_ROW)
+    plan, before = plan_with(boss, own.code, 2565, also=[progress, menu])
+    assert dataversions.as_text(before) == dataversions.read(dataversions.for_progress(plan), menu)
+    assessment, versions = assessment_with(
+        boss, own.code, 2564, also=[dataversions.of_row(dataversions.SCORES_OF_ROW)]
+    )
+    assert dataversions.as_text(versions) == dataversions.read(dataversions.for_scores(assessment))
+    # A change of the plan's year moves both alike.
+    dataversions.touch([(own.pk, 2565)])
+    _plan, moved = plan_with(
+        boss, own.code, 2565, also=[dataversions.of_row(dataversions.PROGRESS_OF_ROW)]
+    )
+    assert moved[0] != versions[0]
+    assert dataversions.as_text(moved) == dataversions.read(dataversions.for_progress(plan))
