@@ -13,7 +13,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.db import connections, router
 
 from assessments.models import Organization, remember_sees_all, view_all_granted_sql
-from ita_tracker import rows
+from ita_tracker import prepared, rows
 from plans.dataversions import newest_assessment_year_part
 from plans.models import Membership
 from plans.navigation import remember_latest_year
@@ -37,9 +37,7 @@ def signed_in_user(user_id):
         f"LEFT JOIN {quote(Organization._meta.db_table)} o ON o.id = m.organization_id "
         "WHERE u.id = %s"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *newest.params, user_id])
-        row = cursor.fetchone()
+    row = prepared.fetchone(connection, "signed_in_user", sql, [*params, *newest.params, user_id])
     if row is None:
         return None
     users_end = rows.width(user_model)

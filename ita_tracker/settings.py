@@ -154,6 +154,11 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# The statements of every request (the signed-in user, the page's plan or assessment) are
+# prepared once per PostgreSQL connection (ita_tracker.prepared); 0 behind PgBouncer in
+# transaction mode.
+ITA_DB_PREPARED_STATEMENTS = env_bool("ITA_DB_PREPARED_STATEMENTS", True)
+
 # Database: SQLite under the project unless DATABASE_URL names another database.
 DATABASE_URL = env_str("DATABASE_URL", "")
 if DATABASE_URL:

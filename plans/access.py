@@ -11,7 +11,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Assessment, Framework, Organization, visible_organization_sql
-from ita_tracker import rows
+from ita_tracker import prepared, rows
 from plans.models import Membership, Plan, changes_plans_of
 
 PLAN_CLOSED = _(
@@ -52,7 +52,7 @@ def assessment_with(user, organization: str, year: int, edition=None, also=()):
         "ORDER BY f.name LIMIT 1"
     )
     params = [*_params(also), organization, year, *params]
-    found = _one(sql, params, Assessment, Organization, Framework)
+    found = _one("assessment_with", sql, params, Assessment, Organization, Framework)
     if found is None:
         raise Http404(gettext("ไม่พบผลการประเมิน"))
     (assessment, organization, framework), values = found
@@ -68,12 +68,11 @@ def _params(also) -> list:
     return [param for part in also for param in part.params]
 
 
-def _one(sql: str, params: list, *models):
+def _one(label: str, sql: str, params: list, *models):
     """The instances of ``models`` (in the order their columns are selected) of the
-    statement's first row and the values selected after them, or None."""
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
+    statement's first row and the values selected after them, or None (the statement
+    prepared once per connection under ``label``: ``ita_tracker.prepared``)."""
+    row = prepared.fetchone(connection, label, sql, params)
     if row is None:
         return None
     found, start = [], 0
@@ -112,7 +111,7 @@ def plan_with(user, organization: str, year: int, also=()):
         f"WHERE o.code = %s AND p.fiscal_year = %s AND {visible}"
     )
     params = [*_params(also), organization, year, *params]
-    found = _one(sql, params, Plan, Organization, Assessment, Framework)
+    found = _one("plan_with", sql, params, Plan, Organization, Assessment, Framework)
     if found is None:
         raise Http404(gettext("ไม่พบแผน"))
     (plan, organization, assessment, framework), values = found

@@ -22,13 +22,16 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def load_settings(**env) -> subprocess.CompletedProcess:
     """Import the settings module in a fresh interpreter with exactly this environment."""
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    clean = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "ITA_"))
+    }
     code = (
         "import json; from ita_tracker import settings as s; "
         "print(json.dumps({'debug': s.DEBUG, 'engine': s.DATABASES['default']['ENGINE'], "
         "'hosts': s.ALLOWED_HOSTS, 'lang': s.LANGUAGE_CODE, 'tz': s.TIME_ZONE, "
         "'health': s.DATABASES['default'].get('CONN_HEALTH_CHECKS'), "
-        "'mode': s.DATABASES['default'].get('OPTIONS', {}).get('transaction_mode')}))"
+        "'mode': s.DATABASES['default'].get('OPTIONS', {}).get('transaction_mode'), "
+        "'prepared': s.ITA_DB_PREPARED_STATEMENTS}))"
     )
     return subprocess.run(
         [sys.executable, "-c", code],
@@ -65,6 +68,14 @@ def test_database_url_switches_to_postgresql_with_health_checks():
     assert result.returncode == 0, result.stderr
     assert '"engine": "django.db.backends.postgresql"' in result.stdout
     assert '"health": true' in result.stdout
+    assert '"prepared": true' in result.stdout
+    # Behind PgBouncer in transaction mode.
+    pooled = load_settings(
+        DJANGO_SECRET_KEY=STRONG,
+        DATABASE_URL="postgres://u:p@localhost:5432/ita",
+        ITA_DB_PREPARED_STATEMENTS="0",
+    )
+    assert '"prepared": false' in pooled.stdout, pooled.stderr
 
 
 @pytest.mark.parametrize(
