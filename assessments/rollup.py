@@ -16,6 +16,7 @@ from assessments.models import (
     ReportedScore,
     Tool,
 )
+from ita_tracker import prepared
 
 
 def framework_spec(framework: Framework) -> scoring.FrameworkSpec:
@@ -75,9 +76,7 @@ def framework_specs(frameworks) -> dict[int, scoring.FrameworkSpec]:
     ids = [framework.pk for framework in frameworks]
     rows = []
     if ids:
-        with connection.cursor() as cursor:
-            cursor.execute(_spec_rows_sql(len(ids)), ids * 4)
-            rows = cursor.fetchall()
+        rows = prepared.fetchall(connection, "framework_specs", _spec_rows_sql(len(ids)), ids * 4)
     item_codes: dict[int, list[str]] = defaultdict(list)
     checklist: dict[int, set[str]] = defaultdict(set)
     tools: dict[int, list] = defaultdict(list)
@@ -143,9 +142,7 @@ def reported_figures(assessment: Assessment) -> list[scoring.Reported]:
             (SELECT t.code FROM {tool} t WHERE t.id = r.tool_id),
             r.value, r.basis, r.source
         FROM {reported} r WHERE r.assessment_id = %s ORDER BY r.scope, r.id"""
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [assessment.pk])
-        rows = cursor.fetchall()
+    rows = prepared.fetchall(connection, "reported_figures", sql, [assessment.pk])
     figures = []
     for scope, item_code, number, tool_code, value, basis, source in rows:
         key = {

@@ -1,11 +1,12 @@
 """Statements every request runs, prepared once per database connection (PostgreSQL).
 
-Every signed-in page reads its user, and most pages then their plan or assessment, with the
-same few statements. PostgreSQL plans each statement anew every time it is sent: for these
-joins, planning costs more than running them (0.3 of 0.5 ms). Prepared once on a connection
-(``PREPARE``), each later read only runs the plan (``EXECUTE``): Django keeps a worker's
-connection (``DJANGO_CONN_MAX_AGE``), so a worker prepares each statement about once a
-minute. A new connection forgets them and prepares them again.
+Every signed-in page reads its user, and most pages then their plan or assessment, their
+district's years and their data, with the same few statements. PostgreSQL plans each
+statement anew every time it is sent: for these joins, planning costs more than running
+them (0.3 of 0.5 ms). Prepared once on a connection (``PREPARE``), each later read only
+runs the plan (``EXECUTE``): Django keeps a worker's connection (``DJANGO_CONN_MAX_AGE``),
+so a worker prepares each statement about once a minute. A new connection forgets them and
+prepares them again.
 
 Off with ``ITA_DB_PREPARED_STATEMENTS=0`` (PgBouncer in transaction mode hands a connection's
 statements to other clients), for connections not kept between requests, and on SQLite,
@@ -25,12 +26,21 @@ def fetchone(connection, label: str, sql: str, params) -> tuple | None:
     """The first row of ``sql`` (``%s`` placeholders) with ``params``, prepared under a name
     made of ``label`` (what the statement reads, shown in the database's logs) and the
     statement's text."""
+    return _run(connection, label, sql, params, lambda cursor: cursor.fetchone())
+
+
+def fetchall(connection, label: str, sql: str, params) -> list[tuple]:
+    """Every row of ``sql``, as ``fetchone``."""
+    return _run(connection, label, sql, params, lambda cursor: cursor.fetchall())
+
+
+def _run(connection, label: str, sql: str, params, fetch):
     params = list(params)
     connection = connections[connection.alias]  # the connection itself, not django.db's proxy
     with connection.cursor() as cursor:
         if not _prepares(connection):
             cursor.execute(sql, params)
-            return cursor.fetchone()
+            return fetch(cursor)
         name = f"{label}_{hashlib.sha1(sql.encode()).hexdigest()[:12]}"
         run = f"EXECUTE {name}({', '.join(['%s'] * len(params))})" if params else f"EXECUTE {name}"
         known = _known(connection)
@@ -47,7 +57,7 @@ def fetchone(connection, label: str, sql: str, params) -> tuple | None:
             cursor.cursor.execute(f"DEALLOCATE {name}")
             _prepare(cursor, name, sql)
             cursor.execute(run, params)
-        return cursor.fetchone()
+        return fetch(cursor)
 
 
 def _prepare(cursor, name: str, sql: str) -> None:

@@ -59,6 +59,7 @@ from assessments.models import (
 )
 from assessments.rollup import ScoreReport, framework_specs, score_report, stored_figure
 from assessments.thaidates import as_date, fiscal_year_bounds
+from ita_tracker import prepared
 from plans import tallies
 from plans.models import (
     AFTER_PLAN,
@@ -158,9 +159,7 @@ def _plans_and_acted_on(assessment: Assessment) -> tuple[list[PlanLink], set[int
             AND EXISTS (SELECT 1 FROM {action} a WHERE a.finding_id = f.id)
         WHERE p.assessment_id = %s
         ORDER BY p.fiscal_year"""
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [assessment.pk])
-        rows = cursor.fetchall()
+    rows = prepared.fetchall(connection, "scores_plans", sql, [assessment.pk])
     plans: dict[tuple, PlanLink] = {}
     for year, code, _item in rows:
         if (year, code) not in plans:
@@ -271,9 +270,7 @@ def _assessments_of(assessment: Assessment) -> list[Assessment]:
         SELECT a.id, a.organization_id, f.id, f.fiscal_year, f.name, f.issuer, f.pass_mark
         FROM {table} a INNER JOIN {framework} f ON f.id = a.framework_id
         WHERE a.organization_id = %s"""
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [assessment.organization_id])
-        rows = cursor.fetchall()
+    rows = prepared.fetchall(connection, "assessments_of", sql, [assessment.organization_id])
     found = []
     for pk, organization_id, framework_id, year, name, issuer, pass_mark in rows:
         if pk == assessment.pk:
@@ -307,9 +304,7 @@ def _item_scores(assessment: Assessment, chosen: list[Assessment]) -> list[tuple
             i.{quote("order")}
         FROM {score} s INNER JOIN {item} i ON i.id = s.item_id
         WHERE s.assessment_id IN ({", ".join(["%s"] * len(ids))})"""
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [assessment.pk, assessment.pk, *ids])
-        return cursor.fetchall()
+    return prepared.fetchall(connection, "item_scores", sql, [assessment.pk, assessment.pk, *ids])
 
 
 def history(assessment: Assessment) -> History:
@@ -363,9 +358,9 @@ def previous_item_scores(
         INNER JOIN {item} f ON f.id = l.from_item_id
         INNER JOIN {item} t ON t.id = l.to_item_id
         WHERE l.from_framework_id = %s AND l.to_framework_id = %s"""
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [earlier.framework_id, assessment.framework_id])
-        links = cursor.fetchall()
+    links = prepared.fetchall(
+        connection, "item_links", sql, [earlier.framework_id, assessment.framework_id]
+    )
     if not links:
         return dict(scores)
     return {

@@ -33,6 +33,8 @@ from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_save, pre_delete
 from django.utils import timezone
 
+from ita_tracker import prepared
+
 Pair = tuple[int | None, int]  # (organization id, or None for the catalog; fiscal year)
 
 # SQLite allows 32,766 parameters in one statement; 4 per row.
@@ -293,9 +295,7 @@ def read(*parts: Part) -> tuple[str, ...]:
     """The values of the parts, in one query."""
     sql = ", ".join(f"({part.sql})" for part in parts)
     params = [param for part in parts for param in part.params]
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {sql}", params)
-        return as_text(cursor.fetchone())
+    return as_text(prepared.fetchone(connection, "versions", f"SELECT {sql}", params))
 
 
 # --- Signal handlers ----------------------------------------------------------------------

@@ -28,6 +28,7 @@ from django.utils.translation import pgettext_lazy
 
 from assessments.models import Assessment, Framework, Organization, sees_all_organizations
 from assessments.thaidates import fiscal_year_of
+from ita_tracker import prepared
 from plans import dataversions, starting
 from plans.models import PLAN_EDITOR_ROLES, Membership, Plan, membership_of
 
@@ -105,9 +106,7 @@ def district_years(organization: Organization) -> DistrictYears:
         f"UNION ALL SELECT DISTINCT f.fiscal_year, CAST(NULL AS INTEGER) FROM {assessments} a "
         f"INNER JOIN {frameworks} f ON f.id = a.framework_id WHERE a.organization_id = %s"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [organization.pk, organization.pk])
-        rows = cursor.fetchall()
+    rows = prepared.fetchall(connection, "district_years", sql, [organization.pk, organization.pk])
     # A plan always answers an assessment: a row without one is an assessment year.
     plan_rows = sorted(((year, answers) for year, answers in rows if answers is not None))
     return DistrictYears(
