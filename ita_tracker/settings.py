@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "plans",
     "reminders",
     "oit",
+    # The sessions' table (ita_tracker.models.Session).
+    "ita_tracker",
     "csp",
     # Last, as its documentation asks: it counts failed sign-ins through auth signals.
     "axes",
@@ -86,7 +88,8 @@ MIDDLEWARE = [
     "ita_tracker.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, taking the user read with the session (ita_tracker.auth).
+    "ita_tracker.auth.AuthenticationMiddleware",
     "ita_tracker.security.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -106,7 +106,7 @@ def test_a_signed_in_request_reads_the_user_membership_and_permission_once(clien
     members = connection.ops.quote_name(Membership._meta.db_table)
     statements = [q["sql"] for q in queries.captured_queries]
     # The user, their membership and the permission: one statement, nothing read again.
-    frame = (f"FROM {users} u LEFT JOIN {members} m", "EXECUTE signed_in_user_")
+    frame = (f"{users} u ON u.id = s.user_id LEFT JOIN {members} m", "EXECUTE session_")
     assert sum(any(part in sql for part in frame) for sql in statements) == 1
     by_id = (
         f'FROM {users} WHERE {users}."id" =',

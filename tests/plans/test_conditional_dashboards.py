@@ -141,10 +141,10 @@ def test_a_304_asks_the_database_less_than_a_cached_page(client, demo, settings)
             client.get(url)
         with CaptureQueriesContext(connection) as revalidated:
             assert client.get(url, headers={"if-none-match": etag}).status_code == 304
-        # The session; the user with their membership, permission and the newest year; the
+        # The session with the user, their membership, permission and the newest year; the
         # page's object with its versions (the overview: its versions and whether its year
         # has scores). A page from the cache reads no more than that either.
-        assert len(revalidated) == 3, (page, [q["sql"] for q in revalidated])
+        assert len(revalidated) == 2, (page, [q["sql"] for q in revalidated])
         assert len(revalidated) <= len(cached), page
 
 
