@@ -406,6 +406,29 @@ class Plan(models.Model):
             and member.role in (*PLAN_EDITOR_ROLES, Membership.Role.DISTRICT_MANAGER)
         )
 
+    def may_write(self, user) -> bool:
+        """Whether ``Plan.objects.editable_by(user)`` holds this plan (its findings and actions
+        are the user's to write), asked of the plan in hand without a query."""
+        return not self.is_read_only and changes_plans_of(user, self.organization_id)
+
+    def may_report_on(self, user, action) -> bool:
+        """Whether ``Action.objects.editable_by(user)`` holds ``action``, one of this plan's
+        with its ``shared_division_ids`` in hand (``plan_table.attach_divisions``), asked
+        without a query."""
+        if self.is_read_only:
+            return False
+        if self.may_write(user):
+            return True
+        member = membership_of(user)
+        if member is None or member.role != Membership.Role.STAFF:
+            return False
+        division = member.division_id
+        return (
+            action.lead_division_id == division
+            or division in action.shared_division_ids
+            or (action.all_divisions and self.organization_id == member.organization_id)
+        )
+
     def may_close(self, user) -> bool:
         """Closing is the plan owner's (or an admin's) act of record at the year's end."""
         return changes_plans_of(user, self.organization_id)

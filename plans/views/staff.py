@@ -162,10 +162,9 @@ def plan_detail(request, organization: str, year: int):
     filtered = any(value for value in request.GET.values())
     findings = plan_table.findings(plan, shown, include_empty=not filtered, scores=True)
     sections = plan_table.sections(plan, findings, plan_table.table_scores(plan, findings))
-    can_edit = Plan.objects.editable_by(user).filter(pk=plan.pk).exists()
-    reportable = set(
-        Action.objects.editable_by(user).filter(finding__plan=plan).values_list("pk", flat=True)
-    )
+    # The rules of the plans' and actions' ``editable_by``, asked of the rows in hand.
+    can_edit = plan.may_write(user)
+    reportable = {action.pk for action in shown if plan.may_report_on(user, action)}
     context = {
         "plan": plan,
         "filter": filters,

@@ -11,7 +11,16 @@ from django.test.utils import CaptureQueriesContext
 from assessments.models import Assessment, Organization, visible_organization_sql
 from ita_tracker.auth import signed_in_user
 from plans.access import assessment_or_404, assessment_with, plan_or_404, plan_with
-from plans.models import Membership, Plan, changes_plans_of, plan_organizations
+from plans.documents import plan_table
+from plans.models import (
+    Action,
+    Division,
+    Finding,
+    Membership,
+    Plan,
+    changes_plans_of,
+    plan_organizations,
+)
 from tests.factories import (
     make_assessment,
     make_division,
@@ -148,3 +157,46 @@ def test_the_versions_read_with_the_row_are_those_read_by_values(world):
     )
     assert moved[0] != versions[0]
     assert dataversions.as_text(moved) == dataversions.read(dataversions.for_progress(plan))
+
+
+def test_the_plan_page_rules_agree_with_the_querysets(world):
+    """``Plan.may_write`` / ``Plan.may_report_on`` (the plan page's edit links and report
+    buttons, asked of the rows in hand) against ``editable_by`` for every role, on open and
+    closed plans, own and another district's, for led, shared, every-division and other
+    divisions' actions."""
+    own, other, people = world
+    led_by, elsewhere = Division.objects.get(organization=own), make_division(own, "ฝ่ายคลัง", 2)
+    for organization in (own, other):
+        plan = Plan.objects.get(organization=organization)
+        finding = Finding.objects.create(plan=plan, item=plan.assessment.framework.items.first())
+        division = led_by if organization == own else make_division(other)
+        Action.objects.create(finding=finding, text="นำ", lead_division=division)
+        Action.objects.create(finding=finding, text="อื่น", lead_division=elsewhere)
+        Action.objects.create(finding=finding, text="ทุกฝ่าย", all_divisions=True)
+        Action.objects.create(finding=finding, text="ร่วม", lead_division=elsewhere).divisions.add(
+            division
+        )
+    checked = 0
+    for status in Plan.Status.values:
+        Plan.objects.update(status=status)
+        for plan in Plan.objects.all():
+            actions = plan_table.action_records(
+                Action.objects.filter(finding__plan=plan).order_by("pk")
+            )
+            plan_table.attach_divisions(plan, actions)
+            for user in _everyone(people):
+                assert (
+                    plan.may_write(user)
+                    == Plan.objects.editable_by(user).filter(pk=plan.pk).exists()
+                ), (user, plan, status)
+                expected = set(
+                    Action.objects.editable_by(user)
+                    .filter(finding__plan=plan)
+                    .values_list("pk", flat=True)
+                )
+                with CaptureQueriesContext(connection) as queries:
+                    found = {a.pk for a in actions if plan.may_report_on(user, a)}
+                assert found == expected, (user, plan, status)
+                assert not queries.captured_queries
+                checked += len(expected)
+    assert checked > 0  # some user may report on some action: the rule is not all refusals
