@@ -45,3 +45,24 @@ def instance(model: type[Model], values, connection) -> Model:
     return model.from_db(
         connection.alias, [field.attname for field in model._meta.concrete_fields], values
     )
+
+
+_field_converters: dict[tuple[str, type[Model], str], object] = {}
+
+
+def converter(model: type[Model], name: str, connection):
+    """The function giving a raw value of ``model``'s field ``name`` as the ORM reads it
+    (SQLite's dates and datetimes come back as text)."""
+    key = (connection.alias, model, name)
+    found = _field_converters.get(key)
+    if found is None:
+        names = [field.name for field in model._meta.concrete_fields]
+        col, converters = _converters_of(model, connection)[names.index(name)]
+
+        def found(value):
+            for convert in converters:
+                value = convert(value, col, connection)
+            return value
+
+        _field_converters[key] = found
+    return found
