@@ -66,3 +66,23 @@ def converter(model: type[Model], name: str, connection):
 
         _field_converters[key] = found
     return found
+
+
+def select(model: type[Model], names, alias: str, quote) -> str:
+    """``alias.col, …`` of ``model``'s fields ``names`` (their attribute names: ``x_id`` for
+    a foreign key)."""
+    return ", ".join(f"{alias}.{quote(_field(model, name).column)}" for name in names)
+
+
+def reader(model: type[Model], names, connection):
+    """The function giving the values ``select`` read as the ORM reads them."""
+    converters = [converter(model, _field(model, name).name, connection) for name in names]
+    return lambda values: tuple(convert(v) for convert, v in zip(converters, values, strict=True))
+
+
+def _field(model: type[Model], name: str):
+    # By attribute name first (``lead_division_id``), else by field name.
+    for field in model._meta.concrete_fields:
+        if field.attname == name:
+            return field
+    return model._meta.get_field(name)

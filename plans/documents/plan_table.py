@@ -10,12 +10,14 @@ from collections import OrderedDict
 from dataclasses import InitVar, dataclass, field
 from decimal import Decimal
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db import connection
+from django.db.models import Q
 
-from assessments.models import AssessmentSummary, ItemScore
+from assessments.models import AssessmentSummary, Indicator, Item, ItemScore, Tool
 from assessments.rollup import score_report
 from assessments.scoring import round_score
 from assessments.thaidates import format_window
+from ita_tracker import prepared, rows
 from plans.division_names import ALL_DIVISIONS
 from plans.models import Action, Division, Finding, Plan
 
@@ -37,6 +39,19 @@ def shared_division_names(action: Action) -> list[str]:
     return names
 
 
+def _shared_division_links(plan: Plan) -> list[tuple[int, int]]:
+    """(action, division) of every division sharing one of the plan's actions, in no order:
+    a plain statement, prepared."""
+    quote = connection.ops.quote_name
+    sql = f"""
+        SELECT s.action_id, s.division_id
+        FROM {quote(Action.divisions.through._meta.db_table)} s
+        INNER JOIN {quote(Action._meta.db_table)} a ON a.id = s.action_id
+        INNER JOIN {quote(Finding._meta.db_table)} f ON f.id = a.finding_id
+        WHERE f.plan_id = %s"""
+    return prepared.fetchall(connection, "shared_division_links", sql, [plan.pk])
+
+
 def attach_divisions(plan: Plan, actions, district_divisions=None) -> None:
     """Give the plan's actions their lead division and their ``shared_division_ids`` and
     ``shared_division_names``.
@@ -46,11 +61,7 @@ def attach_divisions(plan: Plan, actions, district_divisions=None) -> None:
     already (``district_divisions``, in their order) and the actions name no other. A
     ``select_related`` would build a division per action row, and a prefetch of
     ``divisions`` one queryset per action."""
-    links = list(
-        Action.divisions.through.objects.filter(action__finding__plan=plan).values_list(
-            "action_id", "division_id"
-        )
-    )
+    links = _shared_division_links(plan)
     named = {action.lead_division_id for action in actions} | {pk for _action, pk in links}
     named.discard(None)
     divisions = {division.pk: division for division in district_divisions or ()}
@@ -134,10 +145,29 @@ def plan_actions(plan: Plan, *, records: bool = False) -> list:
     ``ActionRecord`` with ``records`` (for what only prints them)."""
     # By the finding's id, not the finding: that would join the plan, organization and item
     # to sort by the findings' own order, which ``findings`` gives the blocks anyway.
-    queryset = Action.objects.filter(finding__plan=plan).order_by("finding_id", "order", "id")
-    actions = action_records(queryset) if records else list(queryset)
+    if records:
+        actions = _plan_action_records(plan)
+    else:
+        actions = list(
+            Action.objects.filter(finding__plan=plan).order_by("finding_id", "order", "id")
+        )
     attach_divisions(plan, actions)
     return actions
+
+
+def _plan_action_records(plan: Plan) -> list[ActionRecord]:
+    # A plain statement, prepared: the report reads every action of the plan this way.
+    quote = connection.ops.quote_name
+    names = ("id", *ACTION_RECORD_FIELDS[1:])
+    sql = f"""
+        SELECT {rows.select(Action, names, "a", quote)}
+        FROM {quote(Action._meta.db_table)} a
+        INNER JOIN {quote(Finding._meta.db_table)} f ON f.id = a.finding_id
+        WHERE f.plan_id = %s
+        ORDER BY a.finding_id, a.{quote("order")}, a.id"""
+    read = rows.reader(Action, names, connection)
+    found = prepared.fetchall(connection, "plan_actions", sql, [plan.pk])
+    return [ActionRecord(*read(row)) for row in found]
 
 
 def responsible_text(action: Action) -> str:
@@ -286,38 +316,36 @@ class FindingRecord:
 
 
 def finding_records(plan: Plan, *, scores: bool = False) -> list[FindingRecord]:
-    """The plan's findings in plan order with their item, indicator and tool (one query);
-    with ``scores``, also what ``table_scores`` reads, in the same query."""
-    queryset = Finding.objects.filter(plan=plan)
-    figures = ["score", "indicator_figures"] if scores else []
-    if scores:
-        queryset = queryset.annotate(
-            score=Subquery(
-                ItemScore.objects.filter(
-                    assessment_id=plan.assessment_id, item_id=OuterRef("item_id")
-                )
-                .order_by()
-                .values("score")[:1]
-            ),
-            indicator_figures=Subquery(
-                AssessmentSummary.objects.filter(pk=plan.assessment_id).values("indicators")[:1]
-            ),
-        )
-    rows = queryset.order_by("order", "item__order").values_list(
-        "pk",
-        "analysis",
-        "issues",
-        "item__code",
-        "item__name",
-        "item__text",
-        "item__indicator_id",
-        "item__indicator__number",
-        "item__indicator__name",
-        "item__indicator__tool_id",
-        "item__indicator__tool__code",
-        "item__indicator__tool__name",
-        *figures,
+    """The plan's findings in plan order with their item, indicator and tool (one plain
+    statement, prepared: the plan page and the report read it on every request); with
+    ``scores``, also what ``table_scores`` reads, in the same statement."""
+    quote = connection.ops.quote_name
+    finding, item, indicator, tool, item_score, summary = (
+        quote(model._meta.db_table)
+        for model in (Finding, Item, Indicator, Tool, ItemScore, AssessmentSummary)
     )
+    figures, params = "", [plan.pk]
+    if scores:
+        figures = f""",
+            (SELECT s.score FROM {item_score} s
+             WHERE s.assessment_id = %s AND s.item_id = f.item_id LIMIT 1),
+            (SELECT m.indicators FROM {summary} m
+             WHERE m.{quote(AssessmentSummary._meta.pk.column)} = %s)"""
+        params = [plan.assessment_id, plan.assessment_id, plan.pk]
+    sql = f"""
+        SELECT f.id, f.analysis, f.issues, i.code, i.name, i.text, i.indicator_id, n.number,
+            n.name, n.tool_id, t.code, t.name{figures}
+        FROM {finding} f
+        INNER JOIN {item} i ON i.id = f.item_id
+        INNER JOIN {indicator} n ON n.id = i.indicator_id
+        INNER JOIN {tool} t ON t.id = n.tool_id
+        WHERE f.plan_id = %s
+        ORDER BY f.{quote("order")}, i.{quote("order")}"""
+    found = prepared.fetchall(connection, "finding_records", sql, params)
+    if scores:
+        score = rows.converter(ItemScore, "score", connection)
+        stored = rows.converter(AssessmentSummary, "indicators", connection)
+        found = [(*row[:12], score(row[12]), stored(row[13])) for row in found]
     tools: dict[int, ToolRecord] = {}
     indicators: dict[int, IndicatorRecord] = {}
     lines = []
@@ -335,7 +363,7 @@ def finding_records(plan: Plan, *, scores: bool = False) -> list[FindingRecord]:
         tool_code,
         tool_name,
         *read,
-    ) in rows:
+    ) in found:
         indicator = indicators.get(indicator_id)
         if indicator is None:
             tool = tools.get(tool_id)

@@ -237,3 +237,49 @@ def test_action_records_hold_what_the_models_do():
         assert plan_table.responsible_text(record) == plan_table.responsible_text(action)
         assert plan_table.action_line(record).window == plan_table.action_line(action).window
     assert [record.is_overdue(today) for record in records] == [False] + [True] * 6
+
+
+def test_the_plain_reads_give_what_the_orm_gives():
+    """The findings (with their scores), the actions as records and the shared divisions are
+    read by plain statements: the same values, of the same types, as the ORM's."""
+    world = make_small_plan()
+    grow(world, 3, carried=True)
+    Action.objects.filter(pk=world.action.pk).update(all_divisions=True, due_on=None)
+    world.action.divisions.add(world.admin_division)
+    plan = world.plan
+    ItemScore.objects.update_or_create(
+        assessment=plan.assessment, item=world.finding.item, defaults={"score": Decimal("71.25")}
+    )
+    score_report(plan.assessment)  # stores the summary the table's figures come from
+    stored = AssessmentSummary.objects.get(pk=plan.assessment_id).indicators
+
+    records = plan_table.finding_records(plan, scores=True)
+    findings = list(
+        plan.findings.select_related("item__indicator__tool").order_by("order", "item__order")
+    )
+    assert [r.pk for r in records] == [f.pk for f in findings]
+    for record, finding in zip(records, findings, strict=True):
+        assert (
+            record.item.code,
+            record.item.indicator.number,
+            record.item.indicator.tool.code,
+        ) == (
+            finding.item.code,
+            finding.item.indicator.number,
+            finding.item.indicator.tool.code,
+        )
+        assert record.indicator_figures == stored and isinstance(stored, dict)
+    scored = next(r for r in records if r.pk == world.finding.pk)
+    assert scored.score == Decimal("71.25") and isinstance(scored.score, Decimal)
+
+    queryset = Action.objects.filter(finding__plan=plan).order_by("finding_id", "order", "id")
+    expected = plan_table.action_records(queryset)
+    found = plan_table.plan_actions(plan, records=True)
+    fields = plan_table.ACTION_RECORD_FIELDS[1:]
+    assert [(a.pk, *(getattr(a, f) for f in fields)) for a in found] == [
+        (a.pk, *(getattr(a, f) for f in fields)) for a in expected
+    ]
+    first = next(a for a in found if a.pk == world.action.pk)
+    assert first.all_divisions is True and first.due_on is None
+    assert isinstance(first.starts_on, date)
+    assert first.shared_division_ids == [world.admin_division.pk]
