@@ -140,9 +140,10 @@ def action_records(queryset, *, carried_from_year: bool = False) -> list[ActionR
     return [ActionRecord(*row) for row in queryset.values_list(*fields)]
 
 
-def plan_actions(plan: Plan, *, records: bool = False) -> list:
+def plan_actions(plan: Plan, *, records: bool = False, district_divisions=None) -> list:
     """The actions of a plan in table order, with their lead and shared divisions; as
-    ``ActionRecord`` with ``records`` (for what only prints them)."""
+    ``ActionRecord`` with ``records`` (for what only prints them). ``district_divisions``: as
+    ``attach_divisions`` takes them."""
     # By the finding's id, not the finding: that would join the plan, organization and item
     # to sort by the findings' own order, which ``findings`` gives the blocks anyway.
     if records:
@@ -151,7 +152,7 @@ def plan_actions(plan: Plan, *, records: bool = False) -> list:
         actions = list(
             Action.objects.filter(finding__plan=plan).order_by("finding_id", "order", "id")
         )
-    attach_divisions(plan, actions)
+    attach_divisions(plan, actions, district_divisions)
     return actions
 
 

@@ -17,15 +17,17 @@ from urllib.parse import unquote, urlsplit
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
-from django.db.models import OuterRef, Subquery
+from django.db import connection
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from assessments import scoring
-from assessments.models import ItemScore, Organization
+from assessments.models import Indicator, Item, ItemScore, Organization
 from assessments.rollup import framework_spec, score_report
 from assessments.thaidates import format_date
+from ita_tracker import prepared, rows
+from plans.dashboards import PlanSetting
 from plans.documents import plan_html, plan_table, planrows, xlsx
 from plans.models import Plan
 
@@ -86,15 +88,21 @@ def subtitle(plan: Plan) -> str:
 
 def framework_items(plan: Plan) -> tuple[dict[int, list[ItemLine]], dict[str, Decimal]]:
     """The framework's items per indicator number, as score lines still without their score,
-    and the assessment's item scores by code: one query for both."""
-    score = ItemScore.objects.filter(
-        assessment_id=plan.assessment_id, item_id=OuterRef("pk")
-    ).order_by()
-    items = (
-        plan.assessment.framework.items.order_by("order", "code")
-        .annotate(score=Subquery(score.values("score")[:1]))
-        .values_list("indicator__number", "code", "name", "text", "score")
+    and the assessment's item scores by code: one plain statement for both, prepared."""
+    quote = connection.ops.quote_name
+    sql = f"""
+        SELECT n.number, i.code, i.name, i.text,
+            (SELECT s.score FROM {quote(ItemScore._meta.db_table)} s
+             WHERE s.assessment_id = %s AND s.item_id = i.id LIMIT 1)
+        FROM {quote(Item._meta.db_table)} i
+        INNER JOIN {quote(Indicator._meta.db_table)} n ON n.id = i.indicator_id
+        WHERE i.framework_id = %s
+        ORDER BY i.{quote("order")}, i.code"""
+    found = prepared.fetchall(
+        connection, "framework_items", sql, [plan.assessment_id, plan.assessment.framework_id]
     )
+    score = rows.converter(ItemScore, "score", connection)
+    items = [(*row[:4], score(row[4])) for row in found]
     by_indicator: dict[int, list] = {}
     scores = {}
     for number, code, name, text, value in items:
@@ -169,7 +177,9 @@ def report_context(plan: Plan, *, pdf: bool = False, notes: bool = False) -> dic
     report = _score_report(plan, item_scores, notes)
     headers = planrows.column_headings(plan.fiscal_year)
     # The finding blocks of the plan page, printed by Jinja2 (plans/documents/plan_html.py).
-    actions = plan_table.plan_actions(plan, records=True)
+    # The district's divisions name the lines (one prepared statement with the plan's rounds).
+    divisions = PlanSetting(plan).divisions
+    actions = plan_table.plan_actions(plan, records=True, district_divisions=divisions)
     sections = plan_table.sections(plan, plan_table.findings(plan, actions), report.summary)
     tools = score_tables(plan, report, items)
     return {
