@@ -147,7 +147,7 @@ def plan_actions(plan: Plan, *, records: bool = False, district_divisions=None) 
     # By the finding's id, not the finding: that would join the plan, organization and item
     # to sort by the findings' own order, which ``findings`` gives the blocks anyway.
     if records:
-        actions = _plan_action_records(plan)
+        actions = plan_action_records(plan)
     else:
         actions = list(
             Action.objects.filter(finding__plan=plan).order_by("finding_id", "order", "id")
@@ -156,19 +156,29 @@ def plan_actions(plan: Plan, *, records: bool = False, district_divisions=None) 
     return actions
 
 
-def _plan_action_records(plan: Plan) -> list[ActionRecord]:
-    # A plain statement, prepared: the report reads every action of the plan this way.
+def plan_action_records(plan: Plan, *, carried_from_year: bool = False) -> list[ActionRecord]:
+    """Every action of the plan as records, by finding, order and id (without divisions:
+    ``attach_divisions``); with ``carried_from_year``, the year of the plan each was carried
+    from. A plain statement, prepared: the report and the unfiltered plan page read it."""
     quote = connection.ops.quote_name
+    action, finding, plans = (quote(m._meta.db_table) for m in (Action, Finding, Plan))
     names = ("id", *ACTION_RECORD_FIELDS[1:])
+    carried, joins = "", ""
+    if carried_from_year:
+        carried = ", cp.fiscal_year"
+        joins = f"""
+        LEFT JOIN {action} ca ON ca.id = a.carried_from_id
+        LEFT JOIN {finding} cf ON cf.id = ca.finding_id
+        LEFT JOIN {plans} cp ON cp.id = cf.plan_id"""
     sql = f"""
-        SELECT {rows.select(Action, names, "a", quote)}
-        FROM {quote(Action._meta.db_table)} a
-        INNER JOIN {quote(Finding._meta.db_table)} f ON f.id = a.finding_id
+        SELECT {rows.select(Action, names, "a", quote)}{carried}
+        FROM {action} a
+        INNER JOIN {finding} f ON f.id = a.finding_id{joins}
         WHERE f.plan_id = %s
         ORDER BY a.finding_id, a.{quote("order")}, a.id"""
     read = rows.reader(Action, names, connection)
     found = prepared.fetchall(connection, "plan_actions", sql, [plan.pk])
-    return [ActionRecord(*read(row)) for row in found]
+    return [ActionRecord(*read(row[: len(names)]), *row[len(names) :]) for row in found]
 
 
 def responsible_text(action: Action) -> str:

@@ -155,11 +155,14 @@ def plan_detail(request, organization: str, year: int):
         rounds=setting.rounds,
         today=today,
     )
-    shown = plan_table.action_records(
-        filters.qs.order_by("finding__order", "order"), carried_from_year=True
-    )
-    plan_table.attach_divisions(plan, shown, setting.divisions)
     filtered = any(value for value in request.GET.values())
+    if filtered:
+        shown = plan_table.action_records(
+            filters.qs.order_by("finding__order", "order"), carried_from_year=True
+        )
+    else:  # no filter chosen: every action, by the report's prepared read
+        shown = plan_table.plan_action_records(plan, carried_from_year=True)
+    plan_table.attach_divisions(plan, shown, setting.divisions)
     findings = plan_table.findings(plan, shown, include_empty=not filtered, scores=True)
     sections = plan_table.sections(plan, findings, plan_table.table_scores(plan, findings))
     # The rules of the plans' and actions' ``editable_by``, asked of the rows in hand.

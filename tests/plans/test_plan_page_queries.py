@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.db.models import F
 from django.template.defaultfilters import floatformat
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -283,3 +284,13 @@ def test_the_plain_reads_give_what_the_orm_gives():
     assert first.all_divisions is True and first.due_on is None
     assert isinstance(first.starts_on, date)
     assert first.shared_division_ids == [world.admin_division.pk]
+    # The plan page without filters reads the same records with the year each was carried from.
+    annotated = plan_table.action_records(
+        queryset.annotate(carried_from_year=F("carried_from__finding__plan__fiscal_year")),
+        carried_from_year=True,
+    )
+    years = [
+        a.carried_from_year for a in plan_table.plan_action_records(plan, carried_from_year=True)
+    ]
+    assert years == [a.carried_from_year for a in annotated]
+    assert any(year is not None for year in years)
