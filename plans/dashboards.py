@@ -57,6 +57,8 @@ from assessments.rollup import ScoreReport, framework_specs, score_report, store
 from assessments.thaidates import as_date, fiscal_year_bounds
 from ita_tracker import prepared
 from ita_tracker.rows import converter as field_converter
+from ita_tracker.rows import reader as field_reader
+from ita_tracker.rows import select as select_fields
 from plans import tallies
 from plans.models import (
     AFTER_PLAN,
@@ -631,18 +633,22 @@ class ActionFacts(NamedTuple):
 def progress_page(
     plan: Plan, actions, today: date, setting: PlanSetting | None = None
 ) -> ProgressPage:
-    """Tally a plan's (already filtered) actions by division, status, round and month;
-    ``setting`` holds its divisions and rounds if the caller has asked for them already."""
+    """Tally a plan's (already filtered) actions by division, status, round and month, or
+    every action of the plan with ``actions`` None; ``setting`` holds its divisions and
+    rounds if the caller has asked for them already."""
     # Read as rows with the item's code: selecting the finding, its item and the lead
     # division with every action built three model instances more per action, which cost
     # more than the rest of the page's reading (the lists name the lead division from
     # ``district``).
-    actions = [
-        ActionFacts._make(row)
-        for row in actions.annotate(item_code=F("finding__item__code"))
-        .order_by("due_on", "finding__order", "order")
-        .values_list(*ActionFacts._fields)
-    ]
+    if actions is None:
+        actions = _every_action_facts(plan)
+    else:
+        actions = [
+            ActionFacts._make(row)
+            for row in actions.annotate(item_code=F("finding__item__code"))
+            .order_by("due_on", "finding__order", "order", "pk")
+            .values_list(*ActionFacts._fields)
+        ]
     setting = setting or PlanSetting(plan)
     district = setting.divisions
     # The plan's reports and its shared divisions in one query (a shared row has no status),
@@ -692,6 +698,23 @@ def progress_page(
         completion=completion(plan, actions, updates, today),
         today=today,
     )
+
+
+def _every_action_facts(plan: Plan) -> list[ActionFacts]:
+    """Every action of the plan as ``progress_page`` orders them: a plain statement,
+    prepared (the page without filters)."""
+    quote = connection.ops.quote_name
+    names = ("id", *ActionFacts._fields[1:-1])
+    sql = f"""
+        SELECT {select_fields(Action, names, "a", quote)}, i.code
+        FROM {quote(Action._meta.db_table)} a
+        INNER JOIN {quote(Finding._meta.db_table)} f ON f.id = a.finding_id
+        INNER JOIN {quote(Item._meta.db_table)} i ON i.id = f.item_id
+        WHERE f.plan_id = %s
+        ORDER BY a.due_on, f.{quote("order")}, a.{quote("order")}, a.id"""
+    read = field_reader(Action, names, connection)
+    found = prepared.fetchall(connection, "action_facts", sql, [plan.pk])
+    return [ActionFacts(*read(row[:-1]), row[-1]) for row in found]
 
 
 def _reports_and_shares(plan: Plan) -> list[tuple]:

@@ -187,8 +187,12 @@ def progress(request, organization: str, year: int):
         divisions=SimpleLazyObject(lambda: setting.divisions),
         today=today,
     )
+    # No filter chosen: every action of the plan, by a prepared read instead of the filter set.
+    filtered = any(value for value in request.GET.values())
     page = SimpleLazyObject(
-        lambda: dashboards.progress_page(plan, filters.qs, today, setting=setting)
+        lambda: dashboards.progress_page(
+            plan, filters.qs if filtered else None, today, setting=setting
+        )
     )
     context = {
         "plan": plan,

@@ -131,3 +131,17 @@ def test_the_reports_and_shares_read_as_the_orm_reads_them(demo):
     assert set(found) == reports | shares
     # Aware datetimes on either database (SQLite returns text to a plain statement).
     assert all(row[4].tzinfo is not None for row in found if row[3])
+
+
+def test_every_action_read_plainly_is_the_filter_sets_reading(demo):
+    """Without a filter the page reads every action by a prepared statement: the same facts
+    (dates, booleans, the item's code), in the same order, and the same tallies."""
+    plan = Plan.objects.get(organization__code="1009", fiscal_year=2565)
+    today = timezone.localdate()
+    every = dashboards.progress_page(plan, None, today)
+    through = dashboards.progress_page(plan, Action.objects.filter(finding__plan=plan), today)
+    assert every.actions and every.actions == through.actions
+    assert isinstance(every.actions[0].all_divisions, bool)
+    assert every.divisions == through.divisions and every.totals == through.totals
+    assert [r.counts for r in every.rounds] == [r.counts for r in through.rounds]
+    assert every.overdue == through.overdue and every.due_soon == through.due_soon
