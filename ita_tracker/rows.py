@@ -6,6 +6,7 @@ model's columns for a hand-written SELECT and turn the values back into an insta
 ORM would: the database backend's converters applied (SQLite's booleans, aware datetimes,
 decimals), the instance marked as loaded from the database."""
 
+from django.db import connections
 from django.db.models import Model
 
 
@@ -36,15 +37,29 @@ def _converters_of(model: type[Model], connection) -> list:
     return found
 
 
+_loaders: dict[tuple[str, type[Model]], tuple] = {}
+
+
 def instance(model: type[Model], values, connection) -> Model:
     """The ``model`` instance of ``values`` (as many as ``columns`` selected)."""
-    values = list(values)
-    for index, (col, converters) in enumerate(_converters_of(model, connection)):
-        for converter in converters:
-            values[index] = converter(values[index], col, connection)
-    return model.from_db(
-        connection.alias, [field.attname for field in model._meta.concrete_fields], values
-    )
+    connection = connections[connection.alias]  # the connection itself, not django.db's proxy
+    key = (connection.alias, model)
+    loader = _loaders.get(key)
+    if loader is None:
+        converting = [
+            (index, col, converters)
+            for index, (col, converters) in enumerate(_converters_of(model, connection))
+            if converters
+        ]
+        names = [field.attname for field in model._meta.concrete_fields]
+        loader = _loaders[key] = (names, converting)
+    names, converting = loader
+    if converting:
+        values = list(values)
+        for index, col, converters in converting:
+            for convert in converters:
+                values[index] = convert(values[index], col, connection)
+    return model.from_db(connection.alias, names, values)
 
 
 _field_converters: dict[tuple[str, type[Model], str], object] = {}

@@ -907,14 +907,15 @@ def _line_summary(points: list[tuple[str, Number]], unit: str) -> str:
 # --- Heat map colours -------------------------------------------------------------------------
 
 
-def _heat_bounds(pass_mark: Number, maximum: Number) -> list[Decimal]:
+@functools.lru_cache(maxsize=16)
+def _heat_bounds(pass_mark: Number, maximum: Number) -> tuple[Decimal, ...]:
     """The lowest value of heat-1 … heat-5. Below the pass mark one band per 10 points (the
     ITA grades B and C, then everything lower); from the pass mark to maximum, thirds
     (85, 90, 95 with the usual pass mark: A, A, AA)."""
     mark, top = Decimal(str(pass_mark)), Decimal(str(maximum))
     third = (top - mark) / 3
     bounds = [mark - 20, mark - 10, mark, mark + third, mark + 2 * third]
-    return [bound.quantize(Decimal("0.01"), ROUND_HALF_UP) for bound in bounds]
+    return tuple(bound.quantize(Decimal("0.01"), ROUND_HALF_UP) for bound in bounds)
 
 
 def heat_color(value: Number | None, *, pass_mark: Number, maximum: Number = Decimal(100)) -> str:

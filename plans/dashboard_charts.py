@@ -355,20 +355,22 @@ def heat_map(data: dashboards.Overview) -> list[HeatRow]:
     pass_mark = data.pass_mark
     numbers = [number for number, _name in data.indicators]
     # Formatted here: 500 cells through the floatformat filter cost more than the rest of the
-    # page. Each distinct score is formatted and coloured once (scores have two decimals).
+    # page. Each distinct stored figure ("84.50", two decimals) is formatted and coloured once.
     cells = {}
 
-    def cell(score):
-        found = cells.get(score)
+    def cell(stored):
+        found = cells.get(stored)
         if found is None:
+            score = None if stored is None else Decimal(stored)
             shown = "—" if score is None else f"{score:.2f}"
-            found = cells[score] = (shown, heat_color(score, pass_mark=pass_mark))
+            found = cells[stored] = (shown, heat_color(score, pass_mark=pass_mark))
         return found
 
+    keys = [str(number) for number in numbers]  # as the summary stores them
     heat = []
     for row in sorted(data.rows, key=lambda row: row.assessment.organization.code):
-        scores = row.summary.indicator_scores
-        heat.append(HeatRow(row, [cell(scores.get(number)) for number in numbers]))
+        stored = row.summary.indicators
+        heat.append(HeatRow(row, [cell(stored.get(key)) for key in keys]))
     return heat
 
 

@@ -18,7 +18,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from functools import cached_property
+from functools import cached_property, partial
 from typing import NamedTuple
 
 from django.core.paginator import Paginator
@@ -52,6 +52,7 @@ from assessments.models import (
     ItemLink,
     ItemScore,
     Organization,
+    visible_organization_sql,
 )
 from assessments.rollup import ScoreReport, framework_specs, score_report, stored_figure
 from assessments.thaidates import as_date, fiscal_year_bounds
@@ -900,9 +901,19 @@ def overview_scope(user, visible, params) -> OverviewScope:
     else:
         member = membership_of(user)
         parent = None
-        if member is not None and visible.filter(parent=member.organization_id).exists():
+        if member is not None and _has_children(user, member.organization_id):
             parent = member.organization
     return OverviewScope(parent=parent, kind=kind, query=query)
+
+
+def _has_children(user, organization_id: int) -> bool:
+    """Whether ``user`` may read an organization under this one (a plain prepared statement:
+    the overview asks on every request without ``parent``)."""
+    visible, params = visible_organization_sql(user, "o.id")
+    table = connection.ops.quote_name(Organization._meta.db_table)
+    sql = f"SELECT 1 FROM {table} o WHERE o.parent_id = %s AND {visible} LIMIT 1"
+    found = prepared.fetchone(connection, "has_children", sql, [organization_id, *params])
+    return found is not None
 
 
 @dataclass
@@ -1003,21 +1014,24 @@ _ROW_RELATED = ("organization", "framework", "summary")
 
 def _rows_of(found: list[Assessment], today: date) -> list[DistrictRow]:
     """``overview_rows`` of assessments already read (with ``_ROW_RELATED``): one query."""
-    rows = {a.pk: DistrictRow(a, _summary(a)) for a in found}
-    plans = list(
-        Plan.objects.filter(assessment__in=rows).select_related("tally").order_by("fiscal_year")
-    )
+    rows = {a.pk: DistrictRow(a, summary_of(a)) for a in found}
+    plans = Plan.objects.filter(assessment__in=rows).select_related("tally").order_by("fiscal_year")
+    add_plans(rows, [(plan, getattr(plan, "tally", None)) for plan in plans], today)
+    return list(rows.values())
+
+
+def add_plans(rows: dict[int, DistrictRow], plans: list[tuple], today: date) -> None:
+    """Add (plan, its stored tally or None) pairs, oldest plan first, to the rows of their
+    assessments (by assessment id): an assessment's plans add up; the latest is the row's."""
     # A plan loaded without signals has no tally yet: counted once now.
-    counted = {plan.pk: plan.tally for plan in plans if hasattr(plan, "tally")}
-    if len(counted) < len(plans):
-        counted.update(tallies.refresh_missing(p.pk for p in plans if p.pk not in counted))
-    for plan in plans:  # an assessment's plans add up; the latest is the row's
-        row, tally = rows[plan.assessment_id], counted[plan.pk]
+    missing = [plan.pk for plan, tally in plans if tally is None]
+    counted = tallies.refresh_missing(missing) if missing else {}
+    for plan, tally in plans:
+        row, tally = rows[plan.assessment_id], tally or counted[plan.pk]
         row.plan = plan
         row.actions, row.done = row.actions + tally.actions, row.done + tally.done
         row.cancelled = row.cancelled + tally.cancelled
         row.overdue = row.overdue + tally.overdue(today)
-    return list(rows.values())
 
 
 def rows_in_order(ids: list[int], today: date) -> list[DistrictRow]:
@@ -1029,7 +1043,7 @@ def rows_in_order(ids: list[int], today: date) -> list[DistrictRow]:
     return [by_id[pk] for pk in ids]
 
 
-def _summary(assessment: Assessment) -> AssessmentSummary:
+def summary_of(assessment: Assessment) -> AssessmentSummary:
     try:
         return assessment.summary
     except AssessmentSummary.DoesNotExist:  # refreshed by the caller; an empty one meanwhile
@@ -1055,7 +1069,7 @@ def overview_headline(
             unsummarized=Count("pk", filter=Q(summary__isnull=True)),
             # The same on every group: the agencies without data, in this query, not another.
             unassessed=Subquery(
-                _unassessed(expected, year)
+                unassessed(expected, year)
                 .order_by()
                 .annotate(n=Func(F("pk"), function="COUNT"))
                 .values("n")
@@ -1063,37 +1077,41 @@ def overview_headline(
         )
         .order_by()
     )
+    headline = headline_of(groups, lambda: unassessed(expected, year).count())
+    if with_plans:  # the central home shows them; the overview's rows have their own
+        plans = Plan.objects.filter(assessment__in=assessed)
+        headline.with_plan = plans.values("assessment_id").distinct().count()
+        headline.overdue = (
+            Action.objects.filter(finding__plan__in=plans).filter(overdue_condition(today)).count()
+        )
+    return headline
+
+
+def headline_of(groups: list, count_unassessed) -> OverviewHeadline:
+    """The headline of the aggregate's rows, one per level: (level, count, scored, passing,
+    sum of totals, best total, unsummarized, agencies without data); ``count_unassessed()``
+    counts the last when there is no row."""
     figures = {
         key: sum((group[index] or 0) for group in groups)
         for index, key in enumerate(["assessed", "scored", "passing", "sum"], start=1)
     }
     ranked = sorted((g for g in groups if g[0]), key=lambda g: (-(g[5] or -1), g[0]))
-    levels = [(label, count) for label, count, *_rest in ranked]
-    unsummarized = sum(group[6] for group in groups)
-    with_plan = overdue = 0
-    if with_plans:  # the central home shows them; the overview's rows have their own
-        plans = Plan.objects.filter(assessment__in=assessed)
-        with_plan = plans.values("assessment_id").distinct().count()
-        overdue = (
-            Action.objects.filter(finding__plan__in=plans).filter(overdue_condition(today)).count()
-        )
     average = None
     if figures["scored"]:
         average = (figures["sum"] / figures["scored"]).quantize(Decimal("0.01"))
     return OverviewHeadline(
         assessed=figures["assessed"],
-        unassessed=(groups[0][7] or 0) if groups else _unassessed(expected, year).count(),
+        unassessed=(groups[0][7] or 0) if groups else count_unassessed(),
         scored=figures["scored"],
         passing=figures["passing"],
         average=average,
-        levels=levels,
-        with_plan=with_plan,
-        overdue=overdue,
-        unsummarized=unsummarized,
+        levels=[(label, count) for label, count, *_rest in ranked],
+        unsummarized=sum(group[6] for group in groups),
     )
 
 
-def _unassessed(expected, year: int):
+def unassessed(expected, year: int):
+    """The agencies of ``expected`` (a queryset) with no assessment in ``year``."""
     # NOT EXISTS (an anti-join) rather than NOT IN: over 8,300 agencies, a third the time.
     return expected.exclude(
         Exists(Assessment.objects.filter(organization=OuterRef("pk"), framework__fiscal_year=year))
@@ -1133,36 +1151,54 @@ def overview(
         # Those with a key first (a few hundred of 8,300: sorted alone), then the rest by code.
         rest = assessed.exclude(keyed()).order_by("organization__code", "pk")
         ordered = _Parts(ordered.filter(keyed()), rest)
-    listing = _Listing(ordered, _unassessed(expected, year).order_by("code"), headline)
+    read = ordered.read if isinstance(ordered, _Parts) else partial(_read, ordered)
+    listing = Listing(
+        lambda start, stop: _rows_of(read(start, stop), today),
+        lambda: unassessed(expected, year).order_by("code"),
+        headline,
+    )
+    return overview_page(year, listing, page, size)
+
+
+def overview_page(year: int, listing: "Listing", page, size: int) -> Overview:
+    """The overview's page ``page`` of ``listing``, with its framework's indicators."""
     current = Paginator(listing, size).get_page(page)
-    rows = _rows_of([found for kind, found in current.object_list if kind == "row"], today)
+    rows = [found for kind, found in current.object_list if kind == "row"]
     missing = [org for kind, org in current.object_list if kind == "org"]
-    framework = min(rows, key=lambda row: row.assessment.organization.code).assessment.framework
+    # The heat map's columns: the framework of the page's first agency by code (a page of
+    # agencies without data only has none).
+    first = min(rows, key=lambda row: row.assessment.organization.code, default=None)
+    framework = first.assessment.framework if first else None
     return Overview(
         year=year,
         rows=rows,
-        indicators=list(
-            Indicator.objects.filter(framework=framework)
-            .order_by("number")
-            .values_list("number", "name")
-        )
-        if rows
-        else [],
-        pass_mark=framework.pass_mark if rows else None,
-        headline=headline,
+        indicators=_indicators(framework.pk) if framework else [],
+        pass_mark=framework.pass_mark if framework else None,
+        headline=listing.headline,
         page=current,
         unassessed=missing,
     )
 
 
-class _Listing:
-    """The assessed agencies (in order, with what their rows show) followed by those without
-    data, sliced by the paginator with one query for each part the page shows."""
+def _indicators(framework_id: int) -> list[tuple]:
+    """(number, name) of the framework's indicators, by number (a plain prepared statement)."""
+    quote = connection.ops.quote_name
+    sql = (
+        f"SELECT {quote('number')}, {quote('name')} FROM {quote(Indicator._meta.db_table)} "
+        f"WHERE {quote('framework_id')} = %s ORDER BY {quote('number')}"
+    )
+    return [tuple(row) for row in prepared.fetchall(connection, "indicators", sql, [framework_id])]
+
+
+class Listing:
+    """The assessed agencies (in order, as ``DistrictRow``s: ``rows(start, stop)``) followed
+    by those without data (``unassessed()``: a queryset by code), sliced by the paginator with
+    one read for each part the page shows."""
 
     ordered = True  # for the paginator: both parts are sorted
 
-    def __init__(self, ordered, unassessed, headline: OverviewHeadline):
-        self.assessed, self.unassessed, self.headline = ordered, unassessed, headline
+    def __init__(self, rows, unassessed, headline: OverviewHeadline):
+        self.rows, self.unassessed, self.headline = rows, unassessed, headline
 
     def count(self) -> int:
         return self.headline.agencies
@@ -1171,12 +1207,9 @@ class _Listing:
         start, stop, assessed = part.start or 0, part.stop, self.headline.assessed
         found = []
         if start < assessed:
-            if isinstance(self.assessed, _Parts):
-                found += [("row", a) for a in self.assessed.read(start, min(stop, assessed))]
-            else:
-                found += [("row", a) for a in _read(self.assessed, start, min(stop, assessed))]
+            found += [("row", row) for row in self.rows(start, min(stop, assessed))]
         if stop > assessed:
-            orgs = self.unassessed[max(start - assessed, 0) : stop - assessed]
+            orgs = self.unassessed()[max(start - assessed, 0) : stop - assessed]
             found += [("org", org) for org in orgs]
         return found
 

@@ -31,6 +31,7 @@ from plans import (
     dataversions,
     navigation,
     overview_html,
+    overview_reads,
     progress_html,
     starting,
 )
@@ -246,14 +247,8 @@ def overview(request, year: int):
     visible = Organization.objects.visible_to(user)
     scope = SimpleLazyObject(lambda: dashboards.overview_scope(user, visible, request.GET))
     data = SimpleLazyObject(
-        lambda: dashboards.overview(
-            Assessment.objects.visible_to(user),
-            year,
-            timezone.localdate(),
-            sort,
-            scope=scope,
-            expected=scope.expected(visible),
-            page=request.GET.get("page"),
+        lambda: overview_reads.overview(
+            user, year, timezone.localdate(), sort, scope=scope, page=request.GET.get("page")
         )
     )
     heat = SimpleLazyObject(lambda: dashboard_charts.heat_map(data))

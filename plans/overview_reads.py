@@ -1,0 +1,296 @@
+"""The overview's page in plain statements, for the orders it is most often read in.
+
+Through the ORM, building and compiling the overview's queries (the headline's aggregate,
+the sorted page of agencies, their plans and tallies) and making four model instances per
+row cost most of the page, for reads of a millisecond or two. Sorted by total, code or name
+(the default is by total; any scope: parent, kind, name or code), the same headline and rows
+come from plain statements, prepared once per connection on PostgreSQL
+(``ita_tracker.prepared``): the headline with the agencies without data as its subquery, and
+the page's rows with their organization, framework, summary, plans and tallies in one
+statement. The other orders (progress, actions, overdue) and a year whose summaries are not
+all stored yet read through ``plans.dashboards.overview``; the tests hold both paths to the
+same page.
+"""
+
+import decimal
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db import connection
+
+from assessments.models import (
+    Assessment,
+    AssessmentSummary,
+    Framework,
+    Organization,
+    visible_organization_sql,
+)
+from ita_tracker import prepared, rows
+from plans import dashboards
+from plans.dashboards import OVERVIEW_PAGE_SIZE, DistrictRow, Listing, Overview, OverviewScope
+from plans.models import Plan, PlanTally
+
+# Each order read here: the SQL of its key (``OVERVIEW_SORTS``' meaning), ties by code.
+PLAIN_ORDERS = {"total": "COALESCE(s.total, -1)", "code": "o.code", "name": "o.name_th"}
+
+_TABLES = (Assessment, Organization, Framework, AssessmentSummary, Plan, PlanTally)
+
+
+def overview(
+    user,
+    year: int,
+    today: date,
+    sort: str = "-total",
+    scope: OverviewScope | None = None,
+    page=1,
+    size: int = OVERVIEW_PAGE_SIZE,
+) -> Overview:
+    """``plans.dashboards.overview`` of the assessments and agencies ``user`` may read."""
+    scope = scope or OverviewScope()
+
+    def expected():
+        return scope.expected(Organization.objects.visible_to(user))
+
+    key = sort.lstrip("-") if sort.lstrip("-") in dashboards.OVERVIEW_SORTS else "total"
+    headline = None
+    if key in PLAIN_ORDERS:
+        headline = _headline(user, year, scope)
+    if headline is None or headline.unsummarized:
+        # Another order, or summaries to store first: the ORM's path does both.
+        return dashboards.overview(
+            Assessment.objects.visible_to(user),
+            year,
+            today,
+            sort,
+            scope=scope,
+            expected=expected(),
+            page=page,
+            size=size,
+        )
+    descending = sort.startswith("-")
+    listing = Listing(
+        lambda start, stop: _rows(user, year, scope, key, descending, start, stop, today),
+        lambda: dashboards.unassessed(expected(), year).order_by("code"),
+        headline,
+    )
+    return dashboards.overview_page(year, listing, page, size)
+
+
+def _conditions(user, year: int, scope: OverviewScope) -> tuple[str, list]:
+    """The WHERE of the assessments of ``year`` in ``scope`` that ``user`` may read (``a``
+    joined to its framework ``f`` and organization ``o``)."""
+    where, params = _scope(scope, "o")
+    visible, also = visible_organization_sql(user, "a.organization_id")
+    return " AND ".join(["f.fiscal_year = %s", *where, visible]), [year, *params, *also]
+
+
+def _scope(scope: OverviewScope, alias: str, expected: bool = False) -> tuple[list, list]:
+    """``OverviewScope.condition`` (or, ``expected``, ``OverviewScope.expected``) on the
+    organizations ``alias``: SQL conditions and their parameters."""
+    where, params = [], []
+    if scope.parent is not None:
+        where.append(f"{alias}.parent_id = %s")
+        params.append(scope.parent.pk)
+    if scope.kind:
+        where.append(f"{alias}.kind = %s")
+        params.append(scope.kind)
+    elif expected:
+        where.append(f"{alias}.kind <> %s")
+        params.append(Organization.Kind.CENTRAL)
+    if scope.query:
+        # As the ORM's icontains on this database (PostgreSQL: UPPER(…::text) LIKE UPPER(…)).
+        like = connection.operators["icontains"] % "%s"
+        cast = connection.ops.lookup_cast("icontains", "CharField")
+        columns = [f"{cast % f'{alias}.{name}'} {like}" for name in ("name_th", "name_en", "code")]
+        where.append(f"({' OR '.join(columns)})")
+        params += [f"%{connection.ops.prep_for_like_query(scope.query)}%"] * 3
+    return where, params
+
+
+def _tables() -> dict[str, str]:
+    quote = connection.ops.quote_name
+    return {model.__name__: quote(model._meta.db_table) for model in _TABLES}
+
+
+def _headline(user, year: int, scope: OverviewScope) -> dashboards.OverviewHeadline:
+    """``plans.dashboards.overview_headline`` in one plain statement (``headline_of``'s rows)."""
+    table = _tables()
+    where, params = _conditions(user, year, scope)
+    missing, also = _unassessed_count(user, year, scope)
+    sql = f"""
+        SELECT s.level, COUNT(a.id), COUNT(s.total),
+            SUM(CASE WHEN s.passed THEN 1 ELSE 0 END), SUM(s.total), MAX(s.total),
+            SUM(CASE WHEN s.assessment_id IS NULL THEN 1 ELSE 0 END), ({missing})
+        FROM {table["Assessment"]} a
+        INNER JOIN {table["Framework"]} f ON f.id = a.framework_id
+        INNER JOIN {table["Organization"]} o ON o.id = a.organization_id
+        LEFT JOIN {table["AssessmentSummary"]} s ON s.assessment_id = a.id
+        WHERE {where}
+        GROUP BY s.level"""
+    total = _aggregate_decimal
+    groups = [
+        (level, count, scored, passing, total(summed), total(top), unsummarized, unassessed)
+        for level, count, scored, passing, summed, top, unsummarized, unassessed in (
+            prepared.fetchall(connection, "overview_headline", sql, [*also, *params])
+        )
+    ]
+
+    def count_unassessed() -> int:
+        return prepared.fetchone(connection, "overview_unassessed", f"SELECT ({missing})", also)[0]
+
+    return dashboards.headline_of(groups, count_unassessed)
+
+
+# SQLite sums and compares decimals as floats: made decimals again as the ORM does for an
+# aggregate (15 significant digits), not rounded to the column's places.
+_FLOATS = decimal.Context(prec=15)
+
+
+def _aggregate_decimal(value) -> Decimal | None:
+    if value is None or isinstance(value, Decimal):
+        return value
+    return _FLOATS.create_decimal_from_float(value)
+
+
+def _unassessed_count(user, year: int, scope: OverviewScope) -> tuple[str, list]:
+    """A statement counting the agencies expected in ``scope`` with no assessment in ``year``
+    (``plans.dashboards.unassessed``), and its parameters."""
+    table = _tables()
+    where, params = _scope(scope, "e", expected=True)
+    visible, also = visible_organization_sql(user, "e.id")
+    sql = f"""SELECT COUNT(*) FROM {table["Organization"]} e
+        WHERE {" AND ".join([*where, visible])} AND NOT EXISTS (
+            SELECT 1 FROM {table["Assessment"]} x
+            INNER JOIN {table["Framework"]} y ON y.id = x.framework_id
+            WHERE x.organization_id = e.id AND y.fiscal_year = %s)"""
+    return sql, [*params, *also, year]
+
+
+def _rows(
+    user,
+    year: int,
+    scope: OverviewScope,
+    key: str,
+    descending: bool,
+    start: int,
+    stop: int,
+    today: date,
+) -> list[DistrictRow]:
+    """Rows ``start:stop`` of the assessments in this order, with their plans and tallies:
+    the page's ids sorted first (only they carry the row's columns), then read around them."""
+    table, quote = _tables(), connection.ops.quote_name
+    where, params = _conditions(user, year, scope)
+    direction = "DESC" if descending else "ASC"
+    selected = ", ".join(
+        rows.select(model, names, alias, quote) for model, alias, names in _SELECTED
+    )
+    sql = f"""
+        WITH page AS (
+            SELECT a.id AS id, {PLAIN_ORDERS[key]} AS sort_key, o.code AS code
+            FROM {table["Assessment"]} a
+            INNER JOIN {table["Framework"]} f ON f.id = a.framework_id
+            INNER JOIN {table["Organization"]} o ON o.id = a.organization_id
+            LEFT JOIN {table["AssessmentSummary"]} s ON s.assessment_id = a.id
+            WHERE {where}
+            ORDER BY sort_key {direction}, code, id
+            LIMIT %s OFFSET %s
+        )
+        SELECT {selected}, {rows.columns(Framework, "f", quote)}
+        FROM page
+        INNER JOIN {table["Assessment"]} a ON a.id = page.id
+        INNER JOIN {table["Organization"]} o ON o.id = a.organization_id
+        INNER JOIN {table["Framework"]} f ON f.id = a.framework_id
+        LEFT JOIN {table["AssessmentSummary"]} s ON s.assessment_id = a.id
+        LEFT JOIN {table["Plan"]} p ON p.assessment_id = a.id
+        LEFT JOIN {table["PlanTally"]} t ON t.plan_id = p.id
+        ORDER BY page.sort_key {direction}, page.code, page.id, p.fiscal_year"""
+    found = prepared.fetchall(connection, "overview_rows", sql, [*params, stop - start, start])
+    return _district_rows(found, today)
+
+
+# What a row shows, read for each model: (model, alias, attribute names), in the row's order.
+_SELECTED = (
+    (Assessment, "a", ("id", "framework_id")),
+    (Organization, "o", ("id", "code", "name_th", "name_en", "is_simulated")),
+    (AssessmentSummary, "s", ("assessment_id", "total", "level", "passed", "indicators")),
+    (Plan, "p", ("id", "assessment_id", "fiscal_year")),
+    (PlanTally, "t", ("plan_id", "actions", "done", "cancelled", "open_due")),
+)
+
+
+@dataclass(eq=False, slots=True)
+class AgencyRecord:
+    """What the overview shows of an organization."""
+
+    pk: int
+    code: str
+    name_th: str
+    name_en: str
+    is_simulated: bool
+
+
+@dataclass(eq=False, slots=True)
+class AssessmentRecord:
+    pk: int
+    organization: AgencyRecord
+    framework: Framework
+
+
+@dataclass(eq=False, slots=True)
+class SummaryRecord:
+    """An assessment's stored figures (``AssessmentSummary``) as the overview shows them."""
+
+    total: Decimal | None = None
+    level: str = ""
+    passed: bool | None = None
+    indicators: dict = field(default_factory=dict)  # stored figures by indicator number
+
+    indicator_scores = AssessmentSummary.indicator_scores
+
+
+@dataclass(eq=False, slots=True)
+class PlanRecord:
+    pk: int
+    assessment_id: int
+    fiscal_year: int
+
+
+@dataclass(eq=False, slots=True)
+class TallyRecord:
+    """A plan's stored tally (``PlanTally``)."""
+
+    actions: int
+    done: int
+    cancelled: int
+    open_due: list
+
+    overdue = PlanTally.overdue
+
+
+def _district_rows(found: list[tuple], today: date) -> list[DistrictRow]:
+    """The rows of ``_rows``' values as records: an assessment's plans (oldest first) on lines
+    of their own, each with the assessment's columns."""
+    readers = [rows.reader(model, names, connection) for model, _alias, names in _SELECTED]
+    widths = [len(names) for _model, _alias, names in _SELECTED]
+    by_id: dict[int, DistrictRow] = {}
+    frameworks: dict[int, Framework] = {}
+    plans = []
+    for values in found:
+        parts, at = [], 0
+        for read, width in zip(readers, widths, strict=True):
+            parts.append(read(values[at : at + width]))
+            at += width
+        (pk, framework_id), organization, summary, plan, tally = parts
+        row = by_id.get(pk)
+        if row is None:
+            if framework_id not in frameworks:
+                frameworks[framework_id] = rows.instance(Framework, values[at:], connection)
+            assessment = AssessmentRecord(pk, AgencyRecord(*organization), frameworks[framework_id])
+            figures = SummaryRecord(*summary[1:]) if summary[0] is not None else SummaryRecord()
+            row = by_id[pk] = DistrictRow(assessment, figures)
+        if plan[0] is not None:
+            stored = TallyRecord(*tally[1:]) if tally[0] is not None else None
+            plans.append((PlanRecord(*plan), stored))
+    dashboards.add_plans(by_id, plans, today)
+    return list(by_id.values())
