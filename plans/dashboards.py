@@ -765,15 +765,22 @@ def round_row(reporting_round, actions: list[Action], updates: list) -> RoundRow
     ``AfterPlan``, the actions reported after the plan's end, every one late."""
     row = RoundRow(reporting_round)
     after_plan = isinstance(reporting_round, AfterPlan)
-    deadline = None if after_plan else reporting_round.ends_on
-    reports: dict[int, list] = defaultdict(list)
+    ends_on, own_round = reporting_round.ends_on, reporting_round.pk
+    deadline = None if after_plan else ends_on
+    # By action: [every report late, one of them "done"].
+    reports: dict[int, list[bool]] = {}
     for action_id, _, round_id, status, reported_at in updates:
-        if round_id != reporting_round.pk:
+        if round_id != own_round:
             continue
-        late = is_late(reported_at, deadline, reporting_round.ends_on)
+        late = is_late(reported_at, deadline, ends_on)
         if after_plan and not late:
             continue  # no round yet: reported before the first round began
-        reports[action_id].append((status, late))
+        found = reports.get(action_id)
+        if found is None:
+            found = reports[action_id] = [True, False]
+        found[0] = found[0] and late
+        found[1] = found[1] or status == Status.DONE
+    counts = row.counts
     for action in actions:
         own = reports.get(action.pk)
         if after_plan and not own:
@@ -781,13 +788,13 @@ def round_row(reporting_round, actions: list[Action], updates: list) -> RoundRow
         if not after_plan and not due_in(action, reporting_round):
             continue
         if not own:
-            row.counts["not_reported"] += 1
-        elif all(late for _, late in own):
-            row.counts["late"] += 1
-        elif any(status == Status.DONE for status, _ in own):
-            row.counts["done"] += 1
+            counts["not_reported"] += 1
+        elif own[0]:
+            counts["late"] += 1
+        elif own[1]:
+            counts["done"] += 1
         else:
-            row.counts["reported"] += 1
+            counts["reported"] += 1
     return row
 
 

@@ -415,18 +415,23 @@ class Plan(models.Model):
         """Whether ``Action.objects.editable_by(user)`` holds ``action``, one of this plan's
         with its ``shared_division_ids`` in hand (``plan_table.attach_divisions``), asked
         without a query."""
+        return self.reporter(user)(action)
+
+    def reporter(self, user):
+        """``may_report_on`` for ``user`` as a function of the action: what it asks of the
+        user and the plan asked once (a page asks it of every action)."""
         if self.is_read_only:
-            return False
+            return lambda action: False
         if self.may_write(user):
-            return True
+            return lambda action: True
         member = membership_of(user)
         if member is None or member.role != Membership.Role.STAFF:
-            return False
-        division = member.division_id
-        return (
+            return lambda action: False
+        division, own = member.division_id, self.organization_id == member.organization_id
+        return lambda action: (
             action.lead_division_id == division
             or division in action.shared_division_ids
-            or (action.all_divisions and self.organization_id == member.organization_id)
+            or (own and action.all_divisions)
         )
 
     def may_close(self, user) -> bool:

@@ -167,7 +167,8 @@ def plan_detail(request, organization: str, year: int):
     sections = plan_table.sections(plan, findings, plan_table.table_scores(plan, findings))
     # The rules of the plans' and actions' ``editable_by``, asked of the rows in hand.
     can_edit = plan.may_write(user)
-    reportable = {action.pk for action in shown if plan.may_report_on(user, action)}
+    may_report_on = plan.reporter(user)
+    reportable = {action.pk for action in shown if may_report_on(action)}
     context = {
         "plan": plan,
         "filter": filters,
