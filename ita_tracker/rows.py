@@ -68,6 +68,7 @@ _field_converters: dict[tuple[str, type[Model], str], object] = {}
 def converter(model: type[Model], name: str, connection):
     """The function giving a raw value of ``model``'s field ``name`` as the ORM reads it
     (SQLite's dates and datetimes come back as text)."""
+    connection = connections[connection.alias]  # the connection itself, not django.db's proxy
     key = (connection.alias, model, name)
     found = _field_converters.get(key)
     if found is None:
@@ -79,8 +80,13 @@ def converter(model: type[Model], name: str, connection):
                 value = convert(value, col, connection)
             return value
 
-        _field_converters[key] = found
-    return found
+        _field_converters[key] = found if converters else _as_read
+    return _field_converters[key]
+
+
+def _as_read(value):
+    """A field this database gives as the ORM reads it (no converter)."""
+    return value
 
 
 def select(model: type[Model], names, alias: str, quote) -> str:
@@ -90,9 +96,23 @@ def select(model: type[Model], names, alias: str, quote) -> str:
 
 
 def reader(model: type[Model], names, connection):
-    """The function giving the values ``select`` read as the ORM reads them."""
-    converters = [converter(model, _field(model, name).name, connection) for name in names]
-    return lambda values: tuple(convert(v) for convert, v in zip(converters, values, strict=True))
+    """The function giving the values ``select`` read as the ORM reads them (a tuple); only
+    the fields this database gives otherwise are converted (few on PostgreSQL)."""
+    converting = [
+        (index, convert)
+        for index, name in enumerate(names)
+        if (convert := converter(model, _field(model, name).name, connection)) is not _as_read
+    ]
+    if not converting:
+        return tuple
+
+    def read(values) -> tuple:
+        values = list(values)
+        for index, convert in converting:
+            values[index] = convert(values[index])
+        return tuple(values)
+
+    return read
 
 
 def _field(model: type[Model], name: str):

@@ -31,8 +31,9 @@ from plans import dashboards
 from plans.dashboards import OVERVIEW_PAGE_SIZE, DistrictRow, Listing, Overview, OverviewScope
 from plans.models import Plan, PlanTally
 
-# Each order read here: the SQL of its key (``OVERVIEW_SORTS``' meaning), ties by code.
-PLAIN_ORDERS = {"total": "COALESCE(s.total, -1)", "code": "o.code", "name": "o.name_th"}
+# Each order read here: the SQL of its key (``OVERVIEW_SORTS``' meaning), ties by code; an
+# unknown total sorts as the lowest (``_rows``).
+PLAIN_ORDERS = {"total": "s.total", "code": "o.code", "name": "o.name_th"}
 
 _TABLES = (Assessment, Organization, Framework, AssessmentSummary, Plan, PlanTally)
 
@@ -70,7 +71,7 @@ def overview(
         )
     descending = sort.startswith("-")
     listing = Listing(
-        lambda start, stop: _rows(user, year, scope, key, descending, start, stop, today),
+        lambda start, stop: _rows(user, year, scope, key, descending, headline, start, stop, today),
         lambda: dashboards.unassessed(expected(), year).order_by("code"),
         headline,
     )
@@ -118,13 +119,18 @@ def _headline(user, year: int, scope: OverviewScope) -> dashboards.OverviewHeadl
     table = _tables()
     where, params = _conditions(user, year, scope)
     missing, also = _unassessed_count(user, year, scope)
+    # Every agency (no parent, kind or words): no condition on the organization, no join (at
+    # national scale, a third of the statement's time).
+    organization = ""
+    if scope.parent is not None or scope.kind or scope.query:
+        organization = f"INNER JOIN {table['Organization']} o ON o.id = a.organization_id"
     sql = f"""
         SELECT s.level, COUNT(a.id), COUNT(s.total),
             SUM(CASE WHEN s.passed THEN 1 ELSE 0 END), SUM(s.total), MAX(s.total),
             SUM(CASE WHEN s.assessment_id IS NULL THEN 1 ELSE 0 END), ({missing})
         FROM {table["Assessment"]} a
         INNER JOIN {table["Framework"]} f ON f.id = a.framework_id
-        INNER JOIN {table["Organization"]} o ON o.id = a.organization_id
+        {organization}
         LEFT JOIN {table["AssessmentSummary"]} s ON s.assessment_id = a.id
         WHERE {where}
         GROUP BY s.level"""
@@ -173,30 +179,69 @@ def _rows(
     scope: OverviewScope,
     key: str,
     descending: bool,
+    headline: dashboards.OverviewHeadline,
     start: int,
     stop: int,
     today: date,
 ) -> list[DistrictRow]:
-    """Rows ``start:stop`` of the assessments in this order, with their plans and tallies:
-    the page's ids sorted first (only they carry the row's columns), then read around them."""
+    """Rows ``start:stop`` of the assessments in this order, with their plans and tallies.
+
+    By total, those with one are read in the order of the summaries' index on it (the first
+    pages of 8,300 agencies without sorting them all), and those without (the ORM's -1) after
+    them by code when descending, before them when ascending: the headline counts both."""
+    if key != "total":
+        return _part(user, year, scope, PLAIN_ORDERS[key], descending, "", start, stop, today)
+    scored = ("s.total IS NOT NULL", "s.total", headline.scored)
+    unscored = ("s.total IS NULL", "", headline.assessed - headline.scored)
+    found, before = [], 0
+    for condition, order, count in [scored, unscored] if descending else [unscored, scored]:
+        low, high = max(start - before, 0), min(stop - before, count)
+        if low < high:
+            found += _part(user, year, scope, order, descending, condition, low, high, today)
+        before += count
+    return found
+
+
+def _part(
+    user,
+    year: int,
+    scope: OverviewScope,
+    order: str,
+    descending: bool,
+    condition: str,
+    start: int,
+    stop: int,
+    today: date,
+) -> list[DistrictRow]:
+    """Rows ``start:stop`` of the assessments (meeting ``condition``, SQL on ``s``, the
+    summary) sorted by ``order`` (SQL; none: all tie), then code: the page's ids sorted first
+    (only they carry the row's columns), then read around them."""
     table, quote = _tables(), connection.ops.quote_name
     where, params = _conditions(user, year, scope)
-    direction = "DESC" if descending else "ASC"
+    summary = ""
+    if condition:  # a summary for every assessment (else: the ORM's path)
+        summary = f"INNER JOIN {table['AssessmentSummary']} s ON s.assessment_id = a.id"
+        where = f"{where} AND {condition}"
+    sort = inner = outer = ""
+    if order:
+        direction = "DESC" if descending else "ASC"
+        sort = f"{order} AS sort_key, "
+        inner, outer = f"sort_key {direction}, ", f"page.sort_key {direction}, "
     selected = ", ".join(
         rows.select(model, names, alias, quote) for model, alias, names in _SELECTED
     )
     sql = f"""
         WITH page AS (
-            SELECT a.id AS id, {PLAIN_ORDERS[key]} AS sort_key, o.code AS code
+            SELECT {sort}a.id AS id, o.code AS code
             FROM {table["Assessment"]} a
             INNER JOIN {table["Framework"]} f ON f.id = a.framework_id
             INNER JOIN {table["Organization"]} o ON o.id = a.organization_id
-            LEFT JOIN {table["AssessmentSummary"]} s ON s.assessment_id = a.id
+            {summary}
             WHERE {where}
-            ORDER BY sort_key {direction}, code, id
+            ORDER BY {inner}code, id
             LIMIT %s OFFSET %s
         )
-        SELECT {selected}, {rows.columns(Framework, "f", quote)}
+        SELECT {selected}
         FROM page
         INNER JOIN {table["Assessment"]} a ON a.id = page.id
         INNER JOIN {table["Organization"]} o ON o.id = a.organization_id
@@ -204,14 +249,15 @@ def _rows(
         LEFT JOIN {table["AssessmentSummary"]} s ON s.assessment_id = a.id
         LEFT JOIN {table["Plan"]} p ON p.assessment_id = a.id
         LEFT JOIN {table["PlanTally"]} t ON t.plan_id = p.id
-        ORDER BY page.sort_key {direction}, page.code, page.id, p.fiscal_year"""
+        ORDER BY {outer}page.code, page.id, p.fiscal_year"""
     found = prepared.fetchall(connection, "overview_rows", sql, [*params, stop - start, start])
     return _district_rows(found, today)
 
 
 # What a row shows, read for each model: (model, alias, attribute names), in the row's order.
 _SELECTED = (
-    (Assessment, "a", ("id", "framework_id")),
+    (Assessment, "a", ("id",)),
+    (Framework, "f", ("id", "pass_mark")),
     (Organization, "o", ("id", "code", "name_th", "name_en", "is_simulated")),
     (AssessmentSummary, "s", ("assessment_id", "total", "level", "passed", "indicators")),
     (Plan, "p", ("id", "assessment_id", "fiscal_year")),
@@ -231,10 +277,18 @@ class AgencyRecord:
 
 
 @dataclass(eq=False, slots=True)
+class FrameworkRecord:
+    """What the overview uses of a framework: its indicators (by id) and pass mark."""
+
+    pk: int
+    pass_mark: Decimal
+
+
+@dataclass(eq=False, slots=True)
 class AssessmentRecord:
     pk: int
     organization: AgencyRecord
-    framework: Framework
+    framework: FrameworkRecord
 
 
 @dataclass(eq=False, slots=True)
@@ -274,18 +328,18 @@ def _district_rows(found: list[tuple], today: date) -> list[DistrictRow]:
     readers = [rows.reader(model, names, connection) for model, _alias, names in _SELECTED]
     widths = [len(names) for _model, _alias, names in _SELECTED]
     by_id: dict[int, DistrictRow] = {}
-    frameworks: dict[int, Framework] = {}
+    frameworks: dict[int, FrameworkRecord] = {}
     plans = []
     for values in found:
         parts, at = [], 0
         for read, width in zip(readers, widths, strict=True):
             parts.append(read(values[at : at + width]))
             at += width
-        (pk, framework_id), organization, summary, plan, tally = parts
+        (pk,), (framework_id, pass_mark), organization, summary, plan, tally = parts
         row = by_id.get(pk)
         if row is None:
             if framework_id not in frameworks:
-                frameworks[framework_id] = rows.instance(Framework, values[at:], connection)
+                frameworks[framework_id] = FrameworkRecord(framework_id, pass_mark)
             assessment = AssessmentRecord(pk, AgencyRecord(*organization), frameworks[framework_id])
             figures = SummaryRecord(*summary[1:]) if summary[0] is not None else SummaryRecord()
             row = by_id[pk] = DistrictRow(assessment, figures)

@@ -7,11 +7,12 @@ from decimal import Decimal as D
 
 import pytest
 
+from assessments import summaries
 from assessments.models import Assessment, AssessmentSummary, Organization
 from plans import dashboards, overview_reads
 from plans.dashboards import OverviewScope
 from plans.models import Action, PlanTally
-from tests.factories import make_organization, make_user
+from tests.factories import make_assessment, make_organization, make_user
 from tests.plans.role_pages import central_user
 from tests.plans.test_national_overview import add_plan, many_local_bodies, world  # noqa: F401
 
@@ -76,6 +77,24 @@ def planned(world):  # noqa: F811
     add_plan(world["L2"], [Status.IN_PROGRESS, Status.IN_PROGRESS], past)
     add_plan(world["1001"], [], TODAY)
     return world
+
+
+@pytest.mark.parametrize("sort", ["-total", "total"])
+def test_agencies_without_a_total_come_last_by_total_then_first(planned, sort):
+    """A summary without a total (no scores yet) sorts as the lowest total: after the others
+    descending, before them ascending, each part in code order, over page boundaries."""
+    for code in ("X2", "X1"):
+        organization = make_organization(code=code, parent=planned["M1"])
+        summaries.refresh([make_assessment(organization, planned["framework"]).pk])
+    assert AssessmentSummary.objects.filter(total__isnull=True).count() == 2
+    user = central_user(planned["bma"])
+    listed = []
+    for number in (1, 2, 3):
+        plain, orm = both(user, sort, OverviewScope(), number)
+        assert plain == orm
+        listed += [row[1] for row in plain["rows"]]
+    assert len(listed) == 8
+    assert listed[-2:] == ["X1", "X2"] if sort == "-total" else listed[:2] == ["X1", "X2"]
 
 
 @pytest.mark.parametrize("sort", PLAIN)
