@@ -14,6 +14,7 @@ their weights; the total is the mean of the tools weighted by theirs. A figure's
 are its contribution to the total: score × weight / 100 (OIT 63.10 × 40 % = 25.24 points).
 """
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -88,7 +89,13 @@ class Band:
 
 def ranked(bands: Iterable[Band]) -> list[Band]:
     """Return the bands from the highest down."""
-    return sorted(bands, key=lambda band: band.rank, reverse=True)
+    return list(_ranked(tuple(bands)))
+
+
+@functools.lru_cache(maxsize=64)
+def _ranked(bands: tuple[Band, ...]) -> tuple[Band, ...]:
+    # A framework's few bands, ranked once: a lift plan asks for the level of every step.
+    return tuple(sorted(bands, key=lambda band: band.rank, reverse=True))
 
 
 def band_for(
@@ -97,7 +104,8 @@ def band_for(
     """Return the highest band the total and the tool scores (rounded as reported) reach."""
     if total is None:
         return None
-    return next((band for band in ranked(bands) if band.reached_by(total, tool_scores)), None)
+    reached = (band for band in _ranked(tuple(bands)) if band.reached_by(total, tool_scores))
+    return next(reached, None)
 
 
 def level_for(

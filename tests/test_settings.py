@@ -175,3 +175,26 @@ def test_the_documented_service_reads_no_env_file_and_keeps_debug_off():
     service = unit[unit.index("[Service]") : unit.index("[Install]")]
     assert "\nEnvironment=DJANGO_ENV_FILE=\n" in service
     assert "\nEnvironment=DJANGO_DEBUG=0\n" in service
+
+
+def test_a_worker_sets_what_it_loaded_aside_from_the_garbage_collector():
+    """Loading the WSGI application freezes the objects loaded with it (Django, settings,
+    URLs, views): a full collection then walks only what the requests made."""
+    clean = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "ITA_"))
+    }
+    code = (
+        "import gc, sys; import ita_tracker.wsgi; "
+        "print(gc.get_freeze_count(), 'plans.views.staff' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={"DJANGO_ENV_FILE": "", "DJANGO_DEBUG": "1", **clean},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    frozen, views_loaded = done.stdout.split()
+    assert int(frozen) > 50_000 and views_loaded == "True"
