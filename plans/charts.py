@@ -606,12 +606,14 @@ def stacked_bar_chart(
     ends = [_stack_end(row.counts, keys) for row in rows]
     summary = summary or _stack_summary(rows, segments)
 
+    pieces = [_pieces(row, segments) for row in rows]  # the same in both drawings
+
     def drawing(width: float) -> SafeString:
         legend, legend_height = _legend(segments, width)
         layout = _Rows.fitting((row.label for row in rows), ends, legend_height, width)
         body = [legend]
         for index, (row, end) in enumerate(zip(rows, ends, strict=True)):
-            body.append(_stack_row(layout, index, row, segments, end))
+            body.append(_stack_row(layout, index, row, pieces[index], end))
         height = layout.band(len(rows)) + 8
         return _svg("stacked", title, summary, height, body, width)
 
@@ -646,70 +648,91 @@ def _stack_end(counts: Mapping[str, int], keys: list[str]) -> str:
     return _("รวม %(count)s") % {"count": f"{sum(counts.get(key, 0) for key in keys):,}"}
 
 
-def _stack_row(
-    layout: _Rows, index: int, row: StackRow, segments: Sequence[Segment], end: str
-) -> SafeString:
-    middle, top = layout.middle(index), layout.bar_top(index)
+@dataclass(frozen=True)
+class _Piece:
+    """A bar's segment as both drawings print it: all but its place, which the width sets."""
+
+    count: int
+    shape_class: str
+    key: SafeString  # the data-key attribute
+    number: str  # the count as printed inside the segment when it fits
+    number_class: str
+    number_width: float  # the room the printed count needs
+    tip: str  # the tooltip, escaped
+
+
+def _pieces(row: StackRow, segments: Sequence[Segment]) -> tuple[list[_Piece], int]:
+    """The segments of a row's bar (zero counts included: they still move the edges) and
+    its total."""
     counts = [max(row.counts.get(segment.key, 0), 0) for segment in segments]
     total = sum(counts)
+    tip_text = _("%(label)s · %(segment)s: %(count)s จาก %(total)s")  # once a bar
+    pieces = []
+    for segment, count in zip(segments, counts, strict=True):
+        number = f"{count:,}"
+        tip = tip_text % {
+            "label": row.label,
+            "segment": segment.label,
+            "count": number,
+            "total": f"{total:,}",
+        }
+        pieces.append(
+            _Piece(
+                count,
+                _tone("chart-seg", segment.tone),
+                SafeString(f' data-key="{_e(segment.key)}"'),
+                number,
+                _tone("chart-seg-value", segment.tone),
+                text_width(number, SMALL) + 6,
+                _e(tip),
+            )
+        )
+    return pieces, total
+
+
+def _stack_row(
+    layout: _Rows, index: int, row: StackRow, pieces: tuple[list[_Piece], int], end: str
+) -> SafeString:
+    middle, top = layout.middle(index), layout.bar_top(index)
+    segments, total = pieces
     parts = [layout.label(index, row.label)]
     if total == 0:
         # Nothing to divide: an empty outline rather than a division by zero.
         parts.append(_rect(layout.plot_x, top, layout.plot_width, BAR, "chart-track chart-empty"))
         parts.append(_text(layout.plot_x + GAP, _baseline(middle), NO_ITEMS, "chart-missing"))
     else:
-        parts += _segments(layout, index, row.label, segments, counts, total)
+        parts += _segments(layout, index, segments, total)
     parts.append(
         _text(layout.plot_x + layout.plot_width + GAP, _baseline(middle), end, "chart-total")
     )
     return _linked(row.href, SafeString(f'<g class="chart-row">{_join(parts)}</g>'))
 
 
-def _segments(
-    layout: _Rows,
-    index: int,
-    label: str,
-    segments: Sequence[Segment],
-    counts: list[int],
-    total: int,
-) -> list[SafeString]:
+def _segments(layout: _Rows, index: int, pieces: list[_Piece], total: int) -> list[SafeString]:
     """The segments of one bar. Edges are placed from running totals, so the widths always add
     up to the full bar whatever the rounding."""
     middle, top = layout.middle(index), layout.bar_top(index)
+    plot_x, plot_width = layout.plot_x, layout.plot_width
     parts, running = [], 0
-    tip_text = _("%(label)s · %(segment)s: %(count)s จาก %(total)s")  # once a bar
-    for segment, count in zip(segments, counts, strict=True):
-        start = round(layout.plot_width * running / total, 2)
-        running += count
-        end = round(layout.plot_width * running / total, 2)
-        if count == 0:
+    for piece in pieces:
+        start = round(plot_width * running / total, 2)
+        running += piece.count
+        end = round(plot_width * running / total, 2)
+        if piece.count == 0:
             continue
-        x, width = layout.plot_x + start, end - start
-        shape = _rect(
-            x,
-            top,
-            width,
-            BAR,
-            _tone("chart-seg", segment.tone),
-            SafeString(f' data-key="{_e(segment.key)}"'),
-        )
+        x, width = plot_x + start, end - start
+        shape = _rect(x, top, width, BAR, piece.shape_class, piece.key)
         number = ""
-        if width >= text_width(f"{count:,}", SMALL) + 6:
+        if width >= piece.number_width:
             number = _text(
                 x + width / 2,
                 _baseline(middle, SMALL),
-                f"{count:,}",
-                _tone("chart-seg-value", segment.tone),
+                piece.number,
+                piece.number_class,
                 "middle",
                 SMALL,
             )
-        tip = tip_text % {
-            "label": label,
-            "segment": segment.label,
-            "count": f"{count:,}",
-            "total": f"{total:,}",
-        }
-        parts.append(SafeString(f"<g><title>{_e(tip)}</title>{shape}{_e(number)}</g>"))
+        parts.append(SafeString(f"<g><title>{piece.tip}</title>{shape}{_e(number)}</g>"))
     return parts
 
 
