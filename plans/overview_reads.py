@@ -93,12 +93,14 @@ def _scope(scope: OverviewScope, alias: str, expected: bool = False) -> tuple[li
     if scope.parent is not None:
         where.append(f"{alias}.parent_id = %s")
         params.append(scope.parent.pk)
+    # A kind is written into the statement, not passed: prepared with a parameter, PostgreSQL's
+    # generic plan for "kind = $1" expects a few agencies and takes twice as long over the
+    # 8,000 local bodies. Only the model's own kinds get here (``Organization.Kind`` refuses
+    # any other text).
     if scope.kind:
-        where.append(f"{alias}.kind = %s")
-        params.append(scope.kind)
+        where.append(f"{alias}.kind = '{Organization.Kind(scope.kind).value}'")
     elif expected:
-        where.append(f"{alias}.kind <> %s")
-        params.append(Organization.Kind.CENTRAL)
+        where.append(f"{alias}.kind <> '{Organization.Kind.CENTRAL.value}'")
     if scope.query:
         # As the ORM's icontains on this database (PostgreSQL: UPPER(…::text) LIKE UPPER(…)).
         like = connection.operators["icontains"] % "%s"
