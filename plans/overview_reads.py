@@ -2,14 +2,14 @@
 
 Through the ORM, building and compiling the overview's queries (the headline's aggregate,
 the sorted page of agencies, their plans and tallies) and making four model instances per
-row cost most of the page, for reads of a millisecond or two. Sorted by total, code or name
-(the default is by total; any scope: parent, kind, name or code), the same headline and rows
-come from plain statements, prepared once per connection on PostgreSQL
-(``ita_tracker.prepared``): the headline with the agencies without data as its subquery, and
-the page's rows with their organization, framework, summary, plans and tallies in one
-statement. The other orders (progress, actions, overdue) and a year whose summaries are not
-all stored yet read through ``plans.dashboards.overview``; the tests hold both paths to the
-same page.
+row cost most of the page, for reads of a millisecond or two. Sorted by total, code, name,
+progress or number of actions (the default is by total; any scope: parent, kind, name or
+code), the same headline and rows come from plain statements, prepared once per connection
+on PostgreSQL (``ita_tracker.prepared``): the headline with the agencies without data as its
+subquery, and the page's rows with their organization, framework, summary, plans and tallies
+in one statement. The order by overdue actions (which depends on the day) and a year whose
+summaries are not all stored yet read through ``plans.dashboards.overview``; the tests hold
+both paths to the same page.
 """
 
 import decimal
@@ -31,9 +31,29 @@ from plans import dashboards
 from plans.dashboards import OVERVIEW_PAGE_SIZE, DistrictRow, Listing, Overview, OverviewScope
 from plans.models import Plan, PlanTally
 
-# Each order read here: the SQL of its key (``OVERVIEW_SORTS``' meaning), ties by code; an
-# unknown total sorts as the lowest (``_rows``).
-PLAIN_ORDERS = {"total": "s.total", "code": "o.code", "name": "o.name_th"}
+
+@dataclass(frozen=True)
+class Order:
+    """How a plain statement sorts the overview by one of ``OVERVIEW_SORTS``' keys, with the
+    same result: ``key`` (SQL) in the chosen direction, ties by code. A keyed order has
+    agencies without a key (``keyed`` false: no total, no plan with actions), which tie
+    below every key: they come after the others by code when descending, before them when
+    ascending. Each part is read in its own order, so the first page of 8,300 agencies by
+    total follows the summaries' index instead of sorting them all."""
+
+    key: str
+    keyed: str = ""  # SQL: the agency has a key
+    unkeyed: str = ""
+    join: str = ""  # what ``key`` reads: "summary" or "plans" (the tallies by assessment)
+
+
+PLAIN_ORDERS = {
+    "code": Order("o.code"),
+    "name": Order("o.name_th"),
+    "total": Order("s.total", "s.total IS NOT NULL", "s.total IS NULL", "summary"),
+    "progress": Order("k.share", "k.share IS NOT NULL", "k.share IS NULL", "plans"),
+    "actions": Order("k.actions", "k.actions > 0", "COALESCE(k.actions, 0) = 0", "plans"),
+}
 
 _TABLES = (Assessment, Organization, Framework, AssessmentSummary, Plan, PlanTally)
 
@@ -71,7 +91,7 @@ def overview(
         )
     descending = sort.startswith("-")
     listing = Listing(
-        lambda start, stop: _rows(user, year, scope, key, descending, headline, start, stop, today),
+        lambda start, stop: _rows(user, year, scope, key, descending, start, stop, today),
         lambda: dashboards.unassessed(expected(), year).order_by("code"),
         headline,
     )
@@ -181,77 +201,100 @@ def _rows(
     scope: OverviewScope,
     key: str,
     descending: bool,
-    headline: dashboards.OverviewHeadline,
     start: int,
     stop: int,
     today: date,
 ) -> list[DistrictRow]:
-    """Rows ``start:stop`` of the assessments in this order, with their plans and tallies.
+    """Rows ``start:stop`` of the assessments in this order, with their plans and tallies:
+    a keyed order's first part, then (past its end, counted once) its second."""
+    order = PLAIN_ORDERS[key]
+    direction = "DESC" if descending else "ASC"
 
-    By total, those with one are read in the order of the summaries' index on it (the first
-    pages of 8,300 agencies without sorting them all), and those without (the ORM's -1) after
-    them by code when descending, before them when ascending: the headline counts both."""
-    if key != "total":
-        return _part(user, year, scope, PLAIN_ORDERS[key], descending, "", start, stop, today)
-    scored = ("s.total IS NOT NULL", "s.total", headline.scored)
-    unscored = ("s.total IS NULL", "", headline.assessed - headline.scored)
-    found, before = [], 0
-    for condition, order, count in [scored, unscored] if descending else [unscored, scored]:
-        low, high = max(start - before, 0), min(stop - before, count)
-        if low < high:
-            found += _part(user, year, scope, order, descending, condition, low, high, today)
-        before += count
-    return found
+    def read(part: str, start: int, stop: int) -> list[DistrictRow]:
+        # The agencies without a key all tie: by code alone.
+        sort = "" if order.keyed and part == order.unkeyed else direction
+        return _part(user, year, scope, order, part, sort, start, stop, today)
+
+    if not order.keyed:
+        return read("", start, stop)
+    first, second = (order.keyed, order.unkeyed) if descending else (order.unkeyed, order.keyed)
+    found = read(first, start, stop)
+    if len(found) == stop - start:
+        return found
+    # Past the first part: how long it is, then the second from there.
+    before = start + len(found) if found or not start else _count(user, year, scope, order, first)
+    return found + read(second, max(start - before, 0), stop - before)
+
+
+def _from(user, year: int, scope: OverviewScope, order: Order, part: str) -> tuple[str, list]:
+    """FROM and WHERE of the assessments of a part of the order (``part``: its condition)."""
+    table = _tables()
+    where, params = _conditions(user, year, scope)
+    joins = [
+        f"INNER JOIN {table['Framework']} f ON f.id = a.framework_id",
+        f"INNER JOIN {table['Organization']} o ON o.id = a.organization_id",
+    ]
+    if order.join == "summary":  # a summary for every assessment (else: the ORM's path)
+        joins.append(f"INNER JOIN {table['AssessmentSummary']} s ON s.assessment_id = a.id")
+    elif order.join == "plans":  # as OVERVIEW_SORTS: the assessment's plans' stored tallies
+        share = f"CAST(SUM(t.done) AS {connection.data_types['FloatField']}) * 100.0"
+        joins.append(
+            f"""LEFT JOIN (
+                SELECT p.assessment_id AS assessment_id, SUM(t.actions) AS actions,
+                    {share} / NULLIF(SUM(t.actions) - SUM(t.cancelled), 0) AS share
+                FROM {table["Plan"]} p INNER JOIN {table["PlanTally"]} t ON t.plan_id = p.id
+                GROUP BY p.assessment_id
+            ) k ON k.assessment_id = a.id"""
+        )
+    if part:
+        where = f"{where} AND {part}"
+    return f"FROM {table['Assessment']} a {' '.join(joins)} WHERE {where}", params
+
+
+def _count(user, year: int, scope: OverviewScope, order: Order, part: str) -> int:
+    source, params = _from(user, year, scope, order, part)
+    return prepared.fetchone(connection, "overview_count", f"SELECT COUNT(*) {source}", params)[0]
 
 
 def _part(
     user,
     year: int,
     scope: OverviewScope,
-    order: str,
-    descending: bool,
-    condition: str,
+    order: Order,
+    part: str,
+    direction: str,
     start: int,
     stop: int,
     today: date,
 ) -> list[DistrictRow]:
-    """Rows ``start:stop`` of the assessments (meeting ``condition``, SQL on ``s``, the
-    summary) sorted by ``order`` (SQL; none: all tie), then code: the page's ids sorted first
-    (only they carry the row's columns), then read around them."""
+    """Rows ``start:stop`` of the assessments of a part of the order (``part``: its condition)
+    sorted by its key in ``direction`` ("ASC", "DESC"; none: by code alone) then code: the
+    page's ids sorted first (only they carry the row's columns), then read around them."""
     table, quote = _tables(), connection.ops.quote_name
-    where, params = _conditions(user, year, scope)
-    summary = ""
-    if condition:  # a summary for every assessment (else: the ORM's path)
-        summary = f"INNER JOIN {table['AssessmentSummary']} s ON s.assessment_id = a.id"
-        where = f"{where} AND {condition}"
+    source, params = _from(user, year, scope, order, part)
     sort = inner = outer = ""
-    if order:
-        direction = "DESC" if descending else "ASC"
-        sort = f"{order} AS sort_key, "
-        inner, outer = f"sort_key {direction}, ", f"page.sort_key {direction}, "
+    if direction:
+        sort = f"{order.key} AS sort_key, "
+        inner, outer = f"sort_key {direction}, ", f"a.sort_key {direction}, "
     selected = ", ".join(
         rows.select(model, names, alias, quote) for model, alias, names in _SELECTED
     )
     sql = f"""
         WITH page AS (
-            SELECT {sort}a.id AS id, o.code AS code
-            FROM {table["Assessment"]} a
-            INNER JOIN {table["Framework"]} f ON f.id = a.framework_id
-            INNER JOIN {table["Organization"]} o ON o.id = a.organization_id
-            {summary}
-            WHERE {where}
+            SELECT {sort}a.id AS id, a.organization_id AS organization_id,
+                a.framework_id AS framework_id, o.code AS code
+            {source}
             ORDER BY {inner}code, id
             LIMIT %s OFFSET %s
         )
         SELECT {selected}
-        FROM page
-        INNER JOIN {table["Assessment"]} a ON a.id = page.id
+        FROM page a
         INNER JOIN {table["Organization"]} o ON o.id = a.organization_id
         INNER JOIN {table["Framework"]} f ON f.id = a.framework_id
         LEFT JOIN {table["AssessmentSummary"]} s ON s.assessment_id = a.id
         LEFT JOIN {table["Plan"]} p ON p.assessment_id = a.id
         LEFT JOIN {table["PlanTally"]} t ON t.plan_id = p.id
-        ORDER BY {outer}page.code, page.id, p.fiscal_year"""
+        ORDER BY {outer}a.code, a.id, p.fiscal_year"""
     found = prepared.fetchall(connection, "overview_rows", sql, [*params, stop - start, start])
     return _district_rows(found, today)
 
