@@ -6,6 +6,9 @@ from datetime import date, timedelta
 from decimal import Decimal as D
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from assessments import summaries
 from assessments.models import Assessment, AssessmentSummary, Organization
@@ -200,3 +203,28 @@ def test_an_organization_in_no_scope_is_counted_nowhere():
     user = central_user(empty)
     page = overview_reads.overview(user, 2564, TODAY, "-total", scope=OverviewScope())
     assert page.rows == [] and page.headline.agencies == 0 and page.indicators == []
+
+
+def test_the_page_reads_its_headline_and_its_rows_in_one_statement_each(client, planned, settings):
+    """Prepared on PostgreSQL (``EXECUTE …``), the same plain statements on SQLite; the rows'
+    plans and tallies come with them, not in a query of their own."""
+    settings.ITA_DASHBOARD_CACHE_SECONDS = 0  # every request computes the page
+    client.force_login(central_user(planned["bma"]))
+    query = {"parent": "", "sort": "-total"}
+    client.get(reverse("overview", args=[2564]), query)  # counts the empty plan's tally once
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("overview", args=[2564]), query)
+    assert response.status_code == 200 and len(response.context["overview"].rows) == 6
+    sqls = [query["sql"] for query in captured.captured_queries]
+
+    def statements(label: str, marker: str) -> list[str]:
+        return [sql for sql in sqls if sql.startswith(f"EXECUTE {label}_") or marker in sql]
+
+    headline, rows = (
+        statements("overview_headline", "GROUP BY s.level"),
+        statements("overview_rows", "WITH page AS"),
+    )
+    assert len(headline) == 1 and len(rows) == 1, sqls
+    if connection.vendor == "postgresql":
+        assert headline[0].startswith("EXECUTE") and rows[0].startswith("EXECUTE")
+    assert not [sql for sql in sqls if 'FROM "plans_plantally"' in sql], sqls
