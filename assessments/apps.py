@@ -8,6 +8,7 @@ class AssessmentsConfig(AppConfig):
     verbose_name = _("ผลการประเมิน ITA")
 
     def ready(self):
-        from assessments import admin_dates, summaries  # noqa: F401 (summaries: its signals)
+        # summaries, headlines: their signals
+        from assessments import admin_dates, headlines, summaries  # noqa: F401
 
         admin_dates.install()

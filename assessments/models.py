@@ -676,6 +676,72 @@ class AssessmentSummary(models.Model):
         }
 
 
+class HeadlineYear(models.Model):
+    """A fiscal year whose ``HeadlineCell`` rows are complete (``assessments.headlines``)."""
+
+    fiscal_year = models.IntegerField(_("ปีงบประมาณ"), primary_key=True)
+    computed = models.DateTimeField(_("คำนวณเมื่อ"))
+
+    class Meta:
+        verbose_name = _("ปีของตัวเลขสรุปภาพรวม")
+        verbose_name_plural = _("ปีของตัวเลขสรุปภาพรวม")
+
+    def __str__(self):
+        return str(self.fiscal_year)
+
+
+class HeadlineCell(models.Model):
+    """The overview's headline figures of one fiscal year for the agencies of one parent,
+    kind and level (``assessments.headlines``): a row of assessed agencies (``level`` None
+    for those without a stored summary), or of agencies with no assessment that year
+    (``unassessed``, the other counts zero). Summed by scope, they give the headline of
+    8,300 agencies without reading 8,300 rows."""
+
+    fiscal_year = models.IntegerField(_("ปีงบประมาณ"), db_index=True)
+    # The organizations' parent and kind as plain values: rows are rewritten, never joined.
+    parent_id = models.BigIntegerField(_("หน่วยงานต้นสังกัด"), null=True)
+    kind = models.CharField(_("ประเภทหน่วยงาน"), max_length=20)
+    # None, not "": the assessments without a stored summary (a summary's level may be blank).
+    level = models.CharField(_("ระดับ"), max_length=50, null=True)  # noqa: DJ001
+    assessed = models.IntegerField(_("ประเมินแล้ว"), default=0)
+    scored = models.IntegerField(_("มีคะแนนรวม"), default=0)
+    passing = models.IntegerField(_("ผ่านเกณฑ์"), default=0)
+    total_sum = models.DecimalField(_("ผลรวมคะแนน"), max_digits=14, decimal_places=2, null=True)
+    total_max = models.DecimalField(_("คะแนนสูงสุด"), **SCORE_DIGITS, null=True)
+    unsummarized = models.IntegerField(_("ยังไม่มีสรุป"), default=0)
+    unassessed = models.IntegerField(_("ไม่มีข้อมูล"), default=0)
+
+    class Meta:
+        verbose_name = _("ตัวเลขสรุปภาพรวม")
+        verbose_name_plural = _("ตัวเลขสรุปภาพรวม")
+
+    def __str__(self):
+        return f"{self.fiscal_year} {self.parent_id} {self.kind} {self.level}"
+
+
+class NamePlace(models.Model):
+    """An assessment's place in its year's order by organization name (``name_rank``: equal
+    names share one), stored with the year's ``HeadlineCell`` rows so that page 100 of 8,300
+    agencies by name is read from an index instead of sorting every name (``headlines``)."""
+
+    assessment_id = models.BigIntegerField(_("ผลการประเมิน"), primary_key=True)
+    fiscal_year = models.IntegerField(_("ปีงบประมาณ"))
+    organization_id = models.BigIntegerField(_("หน่วยงาน"))
+    framework_id = models.BigIntegerField(_("ชุดการประเมิน"))
+    parent_id = models.BigIntegerField(_("หน่วยงานต้นสังกัด"), null=True)
+    kind = models.CharField(_("ประเภทหน่วยงาน"), max_length=20)
+    code = models.CharField(_("รหัสหน่วยงาน"), max_length=20)
+    name_rank = models.IntegerField(_("ลำดับตามชื่อ"))
+
+    class Meta:
+        verbose_name = _("ลำดับตามชื่อหน่วยงาน")
+        verbose_name_plural = _("ลำดับตามชื่อหน่วยงาน")
+        indexes = [models.Index(fields=["fiscal_year", "name_rank"], name="name_place_rank")]
+
+    def __str__(self):
+        return f"{self.fiscal_year} {self.code} {self.name_rank}"
+
+
 class AssessmentPartQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Return the rows of the assessments the user may read."""

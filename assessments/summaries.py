@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from assessments import scoring
+from assessments import headlines, scoring
 from assessments.models import (
     Assessment,
     AssessmentSummary,
@@ -77,6 +77,8 @@ def refresh(assessment_ids: Iterable[int]) -> int:
             unique_fields=["assessment"],
             update_fields=FIELDS,
         )
+    # The overview's stored headline of these years counts the summaries just written.
+    headlines.forget(Framework.objects.filter(pk__in=specs).values_list("fiscal_year", flat=True))
     return len(ids)
 
 

@@ -19,11 +19,13 @@ from decimal import Decimal
 
 from django.db import connection
 
+from assessments import headlines
 from assessments.models import (
     Assessment,
     AssessmentSummary,
     Framework,
     Organization,
+    sees_all_organizations,
     visible_organization_sql,
 )
 from ita_tracker import prepared, rows
@@ -45,11 +47,14 @@ class Order:
     keyed: str = ""  # SQL: the agency has a key
     unkeyed: str = ""
     join: str = ""  # what ``key`` reads: "summary" or "plans" (the tallies by assessment)
+    # Read from the year's stored places (``assessments.headlines``) when the reader sees
+    # every agency: sorting 8,300 names for each page cost more than the rest of it.
+    placed: bool = False
 
 
 PLAIN_ORDERS = {
     "code": Order("o.code"),
-    "name": Order("o.name_th"),
+    "name": Order("o.name_th", placed=True),
     "total": Order("s.total", "s.total IS NOT NULL", "s.total IS NULL", "summary"),
     "progress": Order("k.share", "k.share IS NOT NULL", "k.share IS NULL", "plans"),
     "actions": Order("k.actions", "k.actions > 0", "COALESCE(k.actions, 0) = 0", "plans"),
@@ -90,8 +95,10 @@ def overview(
             size=size,
         )
     descending = sort.startswith("-")
+    # The stored places hold every assessed agency of the scope: as many as the headline's.
+    placed = headline.assessed if _stored(user, scope) else None
     listing = Listing(
-        lambda start, stop: _rows(user, year, scope, key, descending, start, stop, today),
+        lambda start, stop: _rows(user, year, scope, key, descending, start, stop, today, placed),
         lambda: dashboards.unassessed(expected(), year).order_by("code"),
         headline,
     )
@@ -136,8 +143,20 @@ def _tables() -> dict[str, str]:
     return {model.__name__: quote(model._meta.db_table) for model in _TABLES}
 
 
+def _stored(user, scope: OverviewScope) -> bool:
+    """The figures stored by parent and kind (``assessments.headlines``) answer this reader
+    and scope: every agency is visible, no words are searched."""
+    return sees_all_organizations(user) and not scope.query
+
+
 def _headline(user, year: int, scope: OverviewScope) -> dashboards.OverviewHeadline:
-    """``plans.dashboards.overview_headline`` in one plain statement (``headline_of``'s rows)."""
+    """``plans.dashboards.overview_headline`` in one plain statement (``headline_of``'s rows);
+    for a reader who sees every agency, from the year's stored cells (``assessments.headlines``)
+    unless the scope searches by words."""
+    if _stored(user, scope):
+        parent = None if scope.parent is None else scope.parent.pk
+        found = headlines.groups(year, parent, scope.kind)
+        return dashboards.headline_of(_decimal_groups(found), lambda: found[0][7])
     table = _tables()
     where, params = _conditions(user, year, scope)
     missing, also = _unassessed_count(user, year, scope)
@@ -156,18 +175,23 @@ def _headline(user, year: int, scope: OverviewScope) -> dashboards.OverviewHeadl
         LEFT JOIN {table["AssessmentSummary"]} s ON s.assessment_id = a.id
         WHERE {where}
         GROUP BY s.level"""
-    total = _aggregate_decimal
-    groups = [
-        (level, count, scored, passing, total(summed), total(top), unsummarized, unassessed)
-        for level, count, scored, passing, summed, top, unsummarized, unassessed in (
-            prepared.fetchall(connection, "overview_headline", sql, [*also, *params])
-        )
-    ]
+    groups = _decimal_groups(
+        prepared.fetchall(connection, "overview_headline", sql, [*also, *params])
+    )
 
     def count_unassessed() -> int:
         return prepared.fetchone(connection, "overview_unassessed", f"SELECT ({missing})", also)[0]
 
     return dashboards.headline_of(groups, count_unassessed)
+
+
+def _decimal_groups(found) -> list[tuple]:
+    """The aggregate's rows with their sums and maxima as decimals (``_aggregate_decimal``)."""
+    total = _aggregate_decimal
+    return [
+        (level, count, scored, passing, total(summed), total(top), unsummarized, unassessed)
+        for level, count, scored, passing, summed, top, unsummarized, unassessed in found
+    ]
 
 
 # SQLite sums and compares decimals as floats: made decimals again as the ORM does for an
@@ -204,11 +228,18 @@ def _rows(
     start: int,
     stop: int,
     today: date,
+    placed: int | None = None,
 ) -> list[DistrictRow]:
     """Rows ``start:stop`` of the assessments in this order, with their plans and tallies:
-    a keyed order's first part, then (past its end, counted once) its second."""
+    a keyed order's first part, then (past its end, counted once) its second. ``placed``:
+    how many the stored places hold, when they may be read."""
     order = PLAIN_ORDERS[key]
     direction = "DESC" if descending else "ASC"
+    if order.placed and placed is not None:
+        found = _part(user, year, scope, order, "", direction, start, stop, today, placed=True)
+        if len(found) == max(min(stop, placed) - start, 0):
+            return found
+        # Places dropped by a change since the headline was read: sorted live instead.
 
     def read(part: str, start: int, stop: int) -> list[DistrictRow]:
         # The agencies without a key all tie: by code alone.
@@ -266,23 +297,29 @@ def _part(
     start: int,
     stop: int,
     today: date,
+    placed: bool = False,
 ) -> list[DistrictRow]:
     """Rows ``start:stop`` of the assessments of a part of the order (``part``: its condition)
     sorted by its key in ``direction`` ("ASC", "DESC"; none: by code alone) then code: the
-    page's ids sorted first (only they carry the row's columns), then read around them."""
+    page's ids sorted first (only they carry the row's columns), then read around them;
+    ``placed``, the page's ids from the year's stored places in their order."""
     table, quote = _tables(), connection.ops.quote_name
     source, params = _from(user, year, scope, order, part)
+    key, columns = order.key, _PAGE_COLUMNS
+    if placed:
+        parent = None if scope.parent is None else scope.parent.pk
+        source, params = headlines.places(year, parent, scope.kind)
+        key, columns = "r.name_rank", _PLACED_COLUMNS
     sort = inner = outer = ""
     if direction:
-        sort = f"{order.key} AS sort_key, "
+        sort = f"{key} AS sort_key, "
         inner, outer = f"sort_key {direction}, ", f"a.sort_key {direction}, "
     selected = ", ".join(
         rows.select(model, names, alias, quote) for model, alias, names in _SELECTED
     )
     sql = f"""
         WITH page AS (
-            SELECT {sort}a.id AS id, a.organization_id AS organization_id,
-                a.framework_id AS framework_id, o.code AS code
+            SELECT {sort}{columns}
             {source}
             ORDER BY {inner}code, id
             LIMIT %s OFFSET %s
@@ -298,6 +335,17 @@ def _part(
     found = prepared.fetchall(connection, "overview_rows", sql, [*params, stop - start, start])
     return _district_rows(found, today)
 
+
+# What the page's statement carries on from the assessments (``a``, its organization ``o``)
+# or from their stored places (``r``).
+_PAGE_COLUMNS = (
+    "a.id AS id, a.organization_id AS organization_id, a.framework_id AS framework_id, "
+    "o.code AS code"
+)
+_PLACED_COLUMNS = (
+    "r.assessment_id AS id, r.organization_id AS organization_id, "
+    "r.framework_id AS framework_id, r.code AS code"
+)
 
 # What a row shows, read for each model: (model, alias, attribute names), in the row's order.
 _SELECTED = (

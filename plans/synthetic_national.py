@@ -22,6 +22,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from assessments import headlines
 from assessments.models import Assessment, Framework, Item, ItemScore, Organization
 from plans import synthetic
 from plans.models import Division, Plan
@@ -194,6 +195,7 @@ def generate_organizations(*, scale: float = 1.0, seed: int = SEED) -> dict[str,
         Organization.objects.filter(kind=Organization.Kind.DISTRICT, parent=None).update(
             parent_id=bma
         )
+    headlines.forget()  # written in bulk, without signals
     return created
 
 

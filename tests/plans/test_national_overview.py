@@ -183,6 +183,7 @@ def test_a_page_reads_as_many_queries_for_60_agencies_as_for_5(client, world):
     other = make_organization(code="P2", name_th="จังหวัดสอง", kind=Kind.PROVINCE)
     many_local_bodies(other, world["framework"], 60)
     client.force_login(central_user(world["bma"]))
+    client.get(URL)  # stores the year's headline cells, once for every scope
     counts = []
     for code in ("P1", "P2"):
         with CaptureQueriesContext(connection) as queries:

@@ -10,8 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from assessments import summaries
-from assessments.models import Assessment, AssessmentSummary, Organization
+from assessments import headlines, summaries
+from assessments.models import Assessment, AssessmentSummary, NamePlace, Organization
 from plans import dashboards, overview_reads
 from plans.dashboards import OverviewScope
 from plans.models import Action, PlanTally
@@ -207,11 +207,13 @@ def test_an_organization_in_no_scope_is_counted_nowhere():
 
 def test_the_page_reads_its_headline_and_its_rows_in_one_statement_each(client, planned, settings):
     """Prepared on PostgreSQL (``EXECUTE …``), the same plain statements on SQLite; the rows'
-    plans and tallies come with them, not in a query of their own."""
+    plans and tallies come with them, not in a query of their own; the headline of a reader
+    who sees every agency from the year's stored cells, not the live aggregate."""
     settings.ITA_DASHBOARD_CACHE_SECONDS = 0  # every request computes the page
     client.force_login(central_user(planned["bma"]))
     query = {"parent": "", "sort": "-total"}
-    client.get(reverse("overview", args=[2564]), query)  # counts the empty plan's tally once
+    # Counts the empty plan's tally once and stores the year's headline cells.
+    client.get(reverse("overview", args=[2564]), query)
     with CaptureQueriesContext(connection) as captured:
         response = client.get(reverse("overview", args=[2564]), query)
     assert response.status_code == 200 and len(response.context["overview"].rows) == 6
@@ -221,10 +223,55 @@ def test_the_page_reads_its_headline_and_its_rows_in_one_statement_each(client, 
         return [sql for sql in sqls if sql.startswith(f"EXECUTE {label}_") or marker in sql]
 
     headline, rows = (
-        statements("overview_headline", "GROUP BY s.level"),
+        statements("headline_cells", 'LEFT JOIN "assessments_headlinecell" c'),
         statements("overview_rows", "WITH page AS"),
     )
     assert len(headline) == 1 and len(rows) == 1, sqls
+    assert not [sql for sql in sqls if "GROUP BY s.level" in sql or "overview_headline" in sql]
     if connection.vendor == "postgresql":
         assert headline[0].startswith("EXECUTE") and rows[0].startswith("EXECUTE")
     assert not [sql for sql in sqls if 'FROM "plans_plantally"' in sql], sqls
+
+
+@pytest.mark.parametrize("sort", ["name", "-name"])
+def test_equal_names_keep_the_orms_order_from_the_stored_places(planned, sort):
+    """Equal names share a place: within it, by code then id, both ways, as the ORM sorts."""
+    for code in ("Z9", "Z1", "Z5"):
+        organization = make_organization(code=code, name_th="กรมเดียวกัน", parent=planned["M1"])
+        summaries.refresh([make_assessment(organization, planned["framework"]).pk])
+    user = central_user(planned["bma"])
+    listed = []
+    for number in (1, 2, 3, 4):
+        plain, orm = both(user, sort, OverviewScope(), number)
+        assert plain == orm
+        listed += [row[1] for row in plain["rows"]]
+    same = [code for code in listed if code.startswith("Z")]
+    assert same == ["Z1", "Z5", "Z9"]
+
+
+def test_places_dropped_after_the_headline_are_sorted_live(planned):
+    """A change between the headline and the rows drops the year's places: the page is
+    sorted live, not shown empty."""
+    user = central_user(planned["bma"])
+    first = overview_reads.overview(user, 2564, TODAY, "name", scope=OverviewScope(), size=3)
+    assert NamePlace.objects.filter(fiscal_year=2564).count() == first.headline.assessed == 6
+    headlines.forget([2564])
+    found = overview_reads._rows(
+        user, 2564, OverviewScope(), "name", False, 3, 6, TODAY, first.headline.assessed
+    )
+    assert [row.assessment.pk for row in found] == [row.assessment.pk for row in both_rows(user)]
+
+
+def both_rows(user):
+    """Rows 4–6 by name through the ORM's path."""
+    visible = Organization.objects.visible_to(user)
+    return dashboards.overview(
+        Assessment.objects.visible_to(user),
+        2564,
+        TODAY,
+        "name",
+        scope=OverviewScope(),
+        expected=OverviewScope().expected(visible),
+        page=2,
+        size=3,
+    ).rows
