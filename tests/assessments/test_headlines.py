@@ -2,11 +2,12 @@
 give the live aggregate's headline, and every change of what it counts drops them, while a
 plan's progress does not."""
 
+import threading
 from datetime import date, timedelta
 from decimal import Decimal as D
 
 import pytest
-from django.db import connection
+from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -162,3 +163,30 @@ def test_a_plans_progress_leaves_them_stored(world):  # noqa: F811
     action.status, action.progress = Action.Status.IN_PROGRESS, 20
     action.save()
     assert HeadlineYear.objects.get(fiscal_year=YEAR).computed == mark
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL only: SQLite writes one at a time"
+)
+@pytest.mark.django_db(transaction=True)
+def test_a_second_reader_at_once_leaves_the_year_to_the_first(world):  # noqa: F811
+    """A reader marks the year first; another computing meanwhile waits on that mark, then
+    finds it taken and writes no rows of its own (no year counted twice)."""
+    done = threading.Event()
+
+    def second():
+        try:
+            headlines.compute(YEAR)
+        finally:
+            connections.close_all()
+            done.set()
+
+    with transaction.atomic():
+        HeadlineYear.objects.create(fiscal_year=YEAR, computed=timezone.now())
+        thread = threading.Thread(target=second)
+        thread.start()
+        assert not done.wait(1)  # waiting on the first reader's mark
+    thread.join(30)
+    assert done.is_set()
+    assert HeadlineYear.objects.count() == 1
+    assert not HeadlineCell.objects.exists()  # the first reader's rows, none in this test
