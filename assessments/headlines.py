@@ -84,17 +84,6 @@ def _delete(years: list[int] | None) -> None:
         cursor.execute(f"DELETE FROM {table['NamePlace']}{where}", params)
 
 
-def forget_assessments(assessment_ids: Iterable[int]) -> None:
-    """Drop the cells of the years of these assessments."""
-    ids = sorted(set(assessment_ids))
-    if ids:
-        forget(
-            Framework.objects.filter(assessments__in=ids)
-            .values_list("fiscal_year", flat=True)
-            .distinct()
-        )
-
-
 @receiver([post_save, post_delete], sender=Assessment)
 def _assessment_changed(sender, instance, **kwargs):
     year = Framework.objects.filter(pk=instance.framework_id).values_list("fiscal_year")

@@ -304,12 +304,13 @@ def _part(
     page's ids sorted first (only they carry the row's columns), then read around them;
     ``placed``, the page's ids from the year's stored places in their order."""
     table, quote = _tables(), connection.ops.quote_name
-    source, params = _from(user, year, scope, order, part)
-    key, columns = order.key, _PAGE_COLUMNS
     if placed:
         parent = None if scope.parent is None else scope.parent.pk
         source, params = headlines.places(year, parent, scope.kind)
         key, columns = "r.name_rank", _PLACED_COLUMNS
+    else:
+        source, params = _from(user, year, scope, order, part)
+        key, columns = order.key, _PAGE_COLUMNS
     sort = inner = outer = ""
     if direction:
         sort = f"{key} AS sort_key, "
