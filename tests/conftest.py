@@ -3,6 +3,18 @@ from django.core.cache import cache
 
 from tests.factories import SEED_SCORES, make_assessment, make_framework, make_organization
 
+# What every test reads as the password hasher: MD5, as Django advises for test runs.
+# PBKDF2's million rounds cost half a second per user made or signed in on a small machine,
+# which summed to most of the suite's time; the settings themselves keep Django's default
+# (tests/test_settings.py checks it).
+QUICK_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def pytest_configure(config):
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = QUICK_HASHERS
+
 
 @pytest.fixture(autouse=True)
 def empty_cache():

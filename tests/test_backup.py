@@ -35,9 +35,8 @@ def media(settings, tmp_path) -> Path:
 
 
 @pytest.fixture
-def demo(transactional_db, settings):
+def demo(transactional_db):
     """The demo data, committed: pg_dump reads it through a connection of its own."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only
     load_demo(with_users=True)
 
 

@@ -20,19 +20,22 @@ from ita_tracker.env import (
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def load_settings(**env) -> subprocess.CompletedProcess:
-    """Import the settings module in a fresh interpreter with exactly this environment."""
+SUMMARY = (
+    "import json; from ita_tracker import settings as s; "
+    "print(json.dumps({'debug': s.DEBUG, 'engine': s.DATABASES['default']['ENGINE'], "
+    "'hosts': s.ALLOWED_HOSTS, 'lang': s.LANGUAGE_CODE, 'tz': s.TIME_ZONE, "
+    "'health': s.DATABASES['default'].get('CONN_HEALTH_CHECKS'), "
+    "'mode': s.DATABASES['default'].get('OPTIONS', {}).get('transaction_mode'), "
+    "'prepared': s.ITA_DB_PREPARED_STATEMENTS}))"
+)
+
+
+def load_settings(code: str = SUMMARY, **env) -> subprocess.CompletedProcess:
+    """Run ``code`` (by default: print what the settings chose) in a fresh interpreter with
+    exactly this environment."""
     clean = {
         k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "ITA_"))
     }
-    code = (
-        "import json; from ita_tracker import settings as s; "
-        "print(json.dumps({'debug': s.DEBUG, 'engine': s.DATABASES['default']['ENGINE'], "
-        "'hosts': s.ALLOWED_HOSTS, 'lang': s.LANGUAGE_CODE, 'tz': s.TIME_ZONE, "
-        "'health': s.DATABASES['default'].get('CONN_HEALTH_CHECKS'), "
-        "'mode': s.DATABASES['default'].get('OPTIONS', {}).get('transaction_mode'), "
-        "'prepared': s.ITA_DB_PREPARED_STATEMENTS}))"
-    )
     return subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,
@@ -198,3 +201,18 @@ def test_a_worker_sets_what_it_loaded_aside_from_the_garbage_collector():
     assert done.returncode == 0, done.stderr
     frozen, views_loaded = done.stdout.split()
     assert int(frozen) > 50_000 and views_loaded == "True"
+
+
+def test_passwords_are_hashed_with_django_s_default_outside_the_tests():
+    """The suite hashes with MD5 for speed (tests/conftest.py); a server keeps PBKDF2."""
+    code = (
+        "import django; django.setup(); from django.contrib.auth.hashers import get_hasher; "
+        "print(get_hasher().algorithm, get_hasher().iterations)"
+    )
+    result = load_settings(
+        code, DJANGO_SECRET_KEY=STRONG, DJANGO_SETTINGS_MODULE="ita_tracker.settings"
+    )
+    assert result.returncode == 0, result.stderr
+    algorithm, iterations = result.stdout.split()
+    assert algorithm == "pbkdf2_sha256"
+    assert int(iterations) >= 1_000_000

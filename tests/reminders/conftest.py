@@ -113,9 +113,3 @@ def builder(monkeypatch):
     module.build_digests = fake
     monkeypatch.setitem(sys.modules, "reminders.digests", module)
     return fake
-
-
-@pytest.fixture(autouse=True)
-def quick_passwords(settings):
-    """A dozen users per test: hashing their passwords the real way would take seconds."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
