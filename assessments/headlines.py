@@ -208,13 +208,14 @@ def _places_sql() -> str:
         WHERE f.fiscal_year = %s"""
 
 
-def places(year: int, parent_id: int | None, kind: str) -> tuple[str, list]:
-    """FROM and WHERE of the places of ``year`` (``r``) in a scope by parent and kind, and
-    its parameters: for a reader who sees every agency, once ``groups`` has computed them."""
+def places(year: int, parent_id: int | None, kind: str) -> tuple[str, str, list]:
+    """The table of the places (``r``), the WHERE of those of ``year`` in a scope by parent
+    and kind, and its parameters: for a reader who sees every agency, once ``groups`` has
+    computed them."""
     where, params = ["r.fiscal_year = %s"], [year]
     if parent_id is not None:
         where.append("r.parent_id = %s")
         params.append(parent_id)
     if kind:
         where.append(f"r.kind = '{Organization.Kind(kind).value}'")
-    return f"FROM {_tables()['NamePlace']} r WHERE {' AND '.join(where)}", params
+    return f"{_tables()['NamePlace']} r", " AND ".join(where), params

@@ -47,17 +47,24 @@ class Order:
     keyed: str = ""  # SQL: the agency has a key
     unkeyed: str = ""
     join: str = ""  # what ``key`` reads: "summary" or "plans" (the tallies by assessment)
-    # Read from the year's stored places (``assessments.headlines``) when the reader sees
-    # every agency: sorting 8,300 names for each page cost more than the rest of it.
-    placed: bool = False
+    # The key when the page is read from the year's stored places (``assessments.headlines``:
+    # each assessment with its organization's code and place by name), for a reader who sees
+    # every agency; "" to read the assessments. Sorting 8,300 names for each page cost more
+    # than the rest of it; by progress or actions, looking up the codes of every agency with
+    # a plan (the ties' order) took half the page's statement.
+    placed: str = ""
 
 
 PLAIN_ORDERS = {
     "code": Order("o.code"),
-    "name": Order("o.name_th", placed=True),
+    "name": Order("o.name_th", placed="r.name_rank"),
     "total": Order("s.total", "s.total IS NOT NULL", "s.total IS NULL", "summary"),
-    "progress": Order("k.share", "k.share IS NOT NULL", "k.share IS NULL", "plans"),
-    "actions": Order("k.actions", "k.actions > 0", "COALESCE(k.actions, 0) = 0", "plans"),
+    "progress": Order(
+        "k.share", "k.share IS NOT NULL", "k.share IS NULL", "plans", placed="k.share"
+    ),
+    "actions": Order(
+        "k.actions", "k.actions > 0", "COALESCE(k.actions, 0) = 0", "plans", placed="k.actions"
+    ),
 }
 
 _TABLES = (Assessment, Organization, Framework, AssessmentSummary, Plan, PlanTally)
@@ -230,21 +237,79 @@ def _rows(
     today: date,
     placed: int | None = None,
 ) -> list[DistrictRow]:
-    """Rows ``start:stop`` of the assessments in this order, with their plans and tallies:
-    a keyed order's first part, then (past its end, counted once) its second. ``placed``:
-    how many the stored places hold, when they may be read."""
+    """Rows ``start:stop`` of the assessments in this order, with their plans and tallies.
+    ``placed``: how many the stored places hold, when they may be read."""
     order = PLAIN_ORDERS[key]
-    direction = "DESC" if descending else "ASC"
     if order.placed and placed is not None:
-        found = _part(user, year, scope, order, "", direction, start, stop, today, placed=True)
+        source = _Source(user, year, scope, placed=True)
+        found = _ordered(source, order, descending, start, stop, today)
         if len(found) == max(min(stop, placed) - start, 0):
             return found
-        # Places dropped by a change since the headline was read: sorted live instead.
+        # Places dropped by a change since the headline was read: read live instead.
+    return _ordered(_Source(user, year, scope), order, descending, start, stop, today)
+
+
+@dataclass(frozen=True)
+class _Source:
+    """Where a page's assessments are read: the assessments of ``year`` that ``user`` may
+    read in ``scope`` (``a``, joined to its framework ``f`` and organization ``o``), or,
+    ``placed``, the year's stored places in the scope (``r``)."""
+
+    user: object
+    year: int
+    scope: OverviewScope
+    placed: bool = False
+
+    def read(self, order: Order, part: str) -> tuple[str, str, list]:
+        """FROM and WHERE of the assessments of a part of the order (``part``: its
+        condition), what its key is there, and the parameters."""
+        table = _tables()
+        if self.placed:
+            parent = None if self.scope.parent is None else self.scope.parent.pk
+            first, where, params = headlines.places(self.year, parent, self.scope.kind)
+            joins, assessment, key = [], "r.assessment_id", order.placed
+        else:
+            first = f"{table['Assessment']} a"
+            where, params = _conditions(self.user, self.year, self.scope)
+            joins = [
+                f"INNER JOIN {table['Framework']} f ON f.id = a.framework_id",
+                f"INNER JOIN {table['Organization']} o ON o.id = a.organization_id",
+            ]
+            assessment, key = "a.id", order.key
+        if order.join == "summary":  # a summary for every assessment (else: the ORM's path)
+            joins.append(
+                f"INNER JOIN {table['AssessmentSummary']} s ON s.assessment_id = {assessment}"
+            )
+        elif order.join == "plans":  # as OVERVIEW_SORTS: the assessment's plans' stored tallies
+            share = f"CAST(SUM(t.done) AS {connection.data_types['FloatField']}) * 100.0"
+            joins.append(
+                f"""LEFT JOIN (
+                    SELECT p.assessment_id AS assessment_id, SUM(t.actions) AS actions,
+                        {share} / NULLIF(SUM(t.actions) - SUM(t.cancelled), 0) AS share
+                    FROM {table["Plan"]} p INNER JOIN {table["PlanTally"]} t ON t.plan_id = p.id
+                    GROUP BY p.assessment_id
+                ) k ON k.assessment_id = {assessment}"""
+            )
+        if part:
+            where = f"{where} AND {part}"
+        return f"FROM {first} {' '.join(joins)} WHERE {where}", key, params
+
+    @property
+    def columns(self) -> str:
+        return _PLACED_COLUMNS if self.placed else _PAGE_COLUMNS
+
+
+def _ordered(
+    source: _Source, order: Order, descending: bool, start: int, stop: int, today: date
+) -> list[DistrictRow]:
+    """Rows ``start:stop`` of ``source`` in this order: a keyed order's first part, then
+    (past its end, counted once) its second."""
+    direction = "DESC" if descending else "ASC"
 
     def read(part: str, start: int, stop: int) -> list[DistrictRow]:
         # The agencies without a key all tie: by code alone.
         sort = "" if order.keyed and part == order.unkeyed else direction
-        return _part(user, year, scope, order, part, sort, start, stop, today)
+        return _part(source, order, part, sort, start, stop, today)
 
     if not order.keyed:
         return read("", start, stop)
@@ -253,64 +318,29 @@ def _rows(
     if len(found) == stop - start:
         return found
     # Past the first part: how long it is, then the second from there.
-    before = start + len(found) if found or not start else _count(user, year, scope, order, first)
+    before = start + len(found) if found or not start else _count(source, order, first)
     return found + read(second, max(start - before, 0), stop - before)
 
 
-def _from(user, year: int, scope: OverviewScope, order: Order, part: str) -> tuple[str, list]:
-    """FROM and WHERE of the assessments of a part of the order (``part``: its condition)."""
-    table = _tables()
-    where, params = _conditions(user, year, scope)
-    joins = [
-        f"INNER JOIN {table['Framework']} f ON f.id = a.framework_id",
-        f"INNER JOIN {table['Organization']} o ON o.id = a.organization_id",
-    ]
-    if order.join == "summary":  # a summary for every assessment (else: the ORM's path)
-        joins.append(f"INNER JOIN {table['AssessmentSummary']} s ON s.assessment_id = a.id")
-    elif order.join == "plans":  # as OVERVIEW_SORTS: the assessment's plans' stored tallies
-        share = f"CAST(SUM(t.done) AS {connection.data_types['FloatField']}) * 100.0"
-        joins.append(
-            f"""LEFT JOIN (
-                SELECT p.assessment_id AS assessment_id, SUM(t.actions) AS actions,
-                    {share} / NULLIF(SUM(t.actions) - SUM(t.cancelled), 0) AS share
-                FROM {table["Plan"]} p INNER JOIN {table["PlanTally"]} t ON t.plan_id = p.id
-                GROUP BY p.assessment_id
-            ) k ON k.assessment_id = a.id"""
-        )
-    if part:
-        where = f"{where} AND {part}"
-    return f"FROM {table['Assessment']} a {' '.join(joins)} WHERE {where}", params
-
-
-def _count(user, year: int, scope: OverviewScope, order: Order, part: str) -> int:
-    source, params = _from(user, year, scope, order, part)
-    return prepared.fetchone(connection, "overview_count", f"SELECT COUNT(*) {source}", params)[0]
+def _count(source: _Source, order: Order, part: str) -> int:
+    sql, _, params = source.read(order, part)
+    return prepared.fetchone(connection, "overview_count", f"SELECT COUNT(*) {sql}", params)[0]
 
 
 def _part(
-    user,
-    year: int,
-    scope: OverviewScope,
+    source: _Source,
     order: Order,
     part: str,
     direction: str,
     start: int,
     stop: int,
     today: date,
-    placed: bool = False,
 ) -> list[DistrictRow]:
     """Rows ``start:stop`` of the assessments of a part of the order (``part``: its condition)
     sorted by its key in ``direction`` ("ASC", "DESC"; none: by code alone) then code: the
-    page's ids sorted first (only they carry the row's columns), then read around them;
-    ``placed``, the page's ids from the year's stored places in their order."""
+    page's ids sorted first (only they carry the row's columns), then read around them."""
     table, quote = _tables(), connection.ops.quote_name
-    if placed:
-        parent = None if scope.parent is None else scope.parent.pk
-        source, params = headlines.places(year, parent, scope.kind)
-        key, columns = "r.name_rank", _PLACED_COLUMNS
-    else:
-        source, params = _from(user, year, scope, order, part)
-        key, columns = order.key, _PAGE_COLUMNS
+    read, key, params = source.read(order, part)
     sort = inner = outer = ""
     if direction:
         sort = f"{key} AS sort_key, "
@@ -320,8 +350,8 @@ def _part(
     )
     sql = f"""
         WITH page AS (
-            SELECT {sort}{columns}
-            {source}
+            SELECT {sort}{source.columns}
+            {read}
             ORDER BY {inner}code, id
             LIMIT %s OFFSET %s
         )

@@ -233,9 +233,10 @@ def test_the_page_reads_its_headline_and_its_rows_in_one_statement_each(client, 
     assert not [sql for sql in sqls if 'FROM "plans_plantally"' in sql], sqls
 
 
-@pytest.mark.parametrize("sort", ["name", "-name"])
-def test_equal_names_keep_the_orms_order_from_the_stored_places(planned, sort):
-    """Equal names share a place: within it, by code then id, both ways, as the ORM sorts."""
+@pytest.mark.parametrize("sort", ["name", "-name", "progress", "-progress", "-actions"])
+def test_ties_keep_the_orms_order_from_the_stored_places(planned, sort):
+    """Equal names share a place, agencies without a plan have no progress nor actions:
+    within a tie, by code then id, both ways, as the ORM sorts."""
     for code in ("Z9", "Z1", "Z5"):
         organization = make_organization(code=code, name_th="กรมเดียวกัน", parent=planned["M1"])
         summaries.refresh([make_assessment(organization, planned["framework"]).pk])
@@ -249,27 +250,38 @@ def test_equal_names_keep_the_orms_order_from_the_stored_places(planned, sort):
     assert same == ["Z1", "Z5", "Z9"]
 
 
-def test_places_dropped_after_the_headline_are_sorted_live(planned):
-    """A change between the headline and the rows drops the year's places: the page is
-    sorted live, not shown empty."""
+@pytest.mark.parametrize("sort", ["name", "-progress", "actions"])
+def test_places_dropped_after_the_headline_are_sorted_live(planned, sort):
+    """The page of a reader who sees every agency is read from the year's stored places; a
+    change between the headline and the rows drops them: the page is sorted live, not shown
+    empty."""
     user = central_user(planned["bma"])
-    first = overview_reads.overview(user, 2564, TODAY, "name", scope=OverviewScope(), size=3)
+    first = overview_reads.overview(user, 2564, TODAY, sort, scope=OverviewScope(), size=3)
     assert NamePlace.objects.filter(fiscal_year=2564).count() == first.headline.assessed == 6
+    key, descending = sort.lstrip("-"), sort.startswith("-")
+
+    def rows_4_to_6():
+        with CaptureQueriesContext(connection) as captured:
+            found = overview_reads._rows(
+                user, 2564, OverviewScope(), key, descending, 3, 6, TODAY, first.headline.assessed
+            )
+        places = [q for q in captured.captured_queries if "assessments_nameplace" in q["sql"]]
+        return [row.assessment.pk for row in found], bool(places)
+
+    expected = [row.assessment.pk for row in both_rows(user, sort)]
+    assert rows_4_to_6() == (expected, True)
     headlines.forget([2564])
-    found = overview_reads._rows(
-        user, 2564, OverviewScope(), "name", False, 3, 6, TODAY, first.headline.assessed
-    )
-    assert [row.assessment.pk for row in found] == [row.assessment.pk for row in both_rows(user)]
+    assert rows_4_to_6()[0] == expected
 
 
-def both_rows(user):
-    """Rows 4–6 by name through the ORM's path."""
+def both_rows(user, sort):
+    """Rows 4–6 through the ORM's path."""
     visible = Organization.objects.visible_to(user)
     return dashboards.overview(
         Assessment.objects.visible_to(user),
         2564,
         TODAY,
-        "name",
+        sort,
         scope=OverviewScope(),
         expected=OverviewScope().expected(visible),
         page=2,
