@@ -130,13 +130,17 @@ class Rows(HTMLParser):
             self.cell[2] += data
 
 
-def page_rows(client, plan) -> list:
+def page_html(client, plan) -> str:
     owner = make_user("owner", organization=plan.organization, role=Membership.Role.PLAN_OWNER)
     client.force_login(owner)
     response = client.get(reverse("plan_detail", args=[plan.organization.code, plan.fiscal_year]))
     assert response.status_code == 200
+    return response.content.decode()
+
+
+def page_rows(client, plan) -> list:
     parser = Rows()
-    parser.feed(response.content.decode())
+    parser.feed(page_html(client, plan))
     return parser.rows
 
 
@@ -168,6 +172,40 @@ def test_the_plan_page_gives_a_finding_without_actions_one_row(client, plan):
     assert len(cells) == 7
     assert cells[0][1].get("rowspan") == "1"
     assert "ยังไม่มีการปรับปรุง" in cells[3][2]
+
+
+def test_every_text_of_the_plan_table_is_escaped(client, plan):
+    """The table is written out in Python (plans.documents.plan_html): each text a user or
+    an import can set reaches the page as text, never as markup, quotes included."""
+    hostile = '<b class="x">{}</b>&\''
+    o1 = Finding.objects.get(item__code="O1")
+    o1.analysis, o1.issues = hostile.format("analysis"), hostile.format("issues")
+    o1.save()
+    item = o1.item
+    item.name = hostile.format("item")
+    item.save()
+    item.indicator.name = hostile.format("indicator")
+    item.indicator.save()
+    item.indicator.tool.name = hostile.format("tool")
+    item.indicator.tool.save()
+    action = o1.actions.order_by("order").first()
+    action.text, action.follow_up_method = hostile.format("text"), hostile.format("method")
+    action.save()
+    action.lead_division.name = hostile.format("division")
+    action.lead_division.save()
+    carried = Action.objects.create(
+        finding=o1, order=9, text="ยกมา", carried_from=action, lead_division=action.lead_division
+    )
+
+    page = page_html(client, plan)
+    table = page[page.index('<table class="plan-table') :]
+    table = table[: table.index("</table>")]
+    assert '<b class="x">' not in table and "</b>" not in table
+    for name in ("analysis", "issues", "item", "indicator", "tool", "text", "method", "division"):
+        assert f"&lt;b class=&quot;x&quot;&gt;{name}&lt;/b&gt;&amp;&#x27;" in table, name
+    assert f'href="{reverse("action_detail", args=[action.pk])}"' in table
+    assert f'id="finding-{o1.pk}"' in table and f'rowspan="{o1.actions.count()}"' in table
+    assert carried.pk and "ยกมาจากแผนปี" in table
 
 
 # --- The workbook and its import ------------------------------------------------------------
