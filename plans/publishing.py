@@ -20,7 +20,14 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from assessments.models import ItemScore
-from plans.models import Action, Finding, Plan, ProgressUpdate, ReportingRound
+from plans.models import (
+    Action,
+    Finding,
+    Plan,
+    ProgressUpdate,
+    ReportingRound,
+    changes_plans_of,
+)
 
 
 class PublishRefused(Exception):
@@ -32,8 +39,10 @@ class PublishRefused(Exception):
 
 
 def may_publish(plan: Plan, user) -> bool:
-    """Whether ``user`` may publish or withdraw ``plan`` (see the module's rules)."""
-    return Plan.objects.owned_by(user).filter(pk=plan.pk).exists()
+    """Whether ``user`` may publish or withdraw ``plan`` (see the module's rules): whether
+    ``Plan.objects.owned_by(user)`` holds it, asked without a query (the plan page asks it
+    of every reader)."""
+    return changes_plans_of(user, plan.organization_id)
 
 
 def publish_refusal(plan: Plan) -> str | None:

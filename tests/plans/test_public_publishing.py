@@ -4,6 +4,7 @@ and the "public" checkbox of a progress report."""
 from io import StringIO
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages import get_messages
 from django.core.management import CommandError, call_command
 from django.urls import reverse
@@ -48,6 +49,11 @@ def test_who_may_publish(world):
     assert not publishing.may_publish(plan, world.staff)
     assert not publishing.may_publish(plan, world.manager)
     assert not publishing.may_publish(plan, world.other_owner)
+    signed_out = AnonymousUser()
+    assert not publishing.may_publish(plan, signed_out)
+    for user in (world.owner, world.admin, world.staff, world.manager, world.other_owner):
+        owned = Plan.objects.owned_by(user).filter(pk=plan.pk).exists()
+        assert publishing.may_publish(plan, user) == owned, user
 
 
 def test_a_draft_is_not_published_an_approved_or_closed_plan_is(world):
