@@ -29,7 +29,7 @@ from django.utils.translation import pgettext_lazy
 from assessments.models import Assessment, Framework, Organization, sees_all_organizations
 from assessments.thaidates import fiscal_year_of
 from ita_tracker import prepared
-from plans import dataversions, starting
+from plans import dataversions
 from plans.models import PLAN_EDITOR_ROLES, Membership, Plan, membership_of
 
 Role = Membership.Role
@@ -83,6 +83,14 @@ class DistrictYears:
         if past:
             return max(past)
         return min(years) if years else None
+
+    @property
+    def next_plan_due(self) -> bool:
+        """Whether ``starting.plan_due`` offers a plan: the newest assessment year has no plan
+        in the year after it (asked of the years in hand, not with two more queries)."""
+        if not self.assessments:
+            return False
+        return all(year != self.assessments[0] + 1 for year, _answers in self.plans)
 
     def answered_by(self, plan_year: int) -> int | None:
         """The assessment year a plan year answers."""
@@ -272,9 +280,7 @@ def menu_for(user, today: date | None = None, request=None) -> Menu | None:
     menu = Menu(name=user.get_full_name() or user.get_username(), role=role_label(user, member))
     if in_district(member):
         years = request_district_years(request, member.organization)
-        start_due = (
-            member.role in PLAN_EDITOR_ROLES and starting.plan_due(member.organization) is not None
-        )
+        start_due = member.role in PLAN_EDITOR_ROLES and years.next_plan_due
         menu.links += _district_links(member, years, today, start_due)
     if seeing_all:
         taken = set(menu.keys)

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from plans import navigation
+from plans import navigation, starting
 from plans.models import Membership
 from plans.navigation import DistrictYears
 from tests.factories import (
@@ -61,6 +61,29 @@ def test_plan_owner_is_offered_the_next_plan_when_it_is_due(small):
     assert "start" not in navigation.menu_for(small.staff, TODAY).keys
 
 
+def test_the_menu_offers_the_next_plan_exactly_when_the_start_page_would(small):
+    """``DistrictYears.next_plan_due`` (the menu's, from the years in hand) agrees with
+    ``starting.plan_due`` (the start page's, from the rows) at each step of a district's years."""
+    organization = small.organization
+
+    def agree() -> bool:
+        due = navigation.district_years(organization).next_plan_due
+        assert due == (starting.plan_due(organization) is not None)
+        return due
+
+    assert not agree()  # the small plan (2565) answers the only assessment (2564)
+    newer = make_assessment(organization, make_framework(2565))
+    assert agree()
+    make_assessment(organization, make_framework(2565, name="ฉบับที่สอง"))
+    assert agree()  # two editions of the newest year: still one plan due
+    make_plan(newer, 2566)
+    assert not agree()
+    make_assessment(organization, make_framework(2567))  # a year skipped: 2568 is due
+    assert agree()
+    make_plan(make_assessment(organization, make_framework(2569)), 2570)
+    assert not agree()
+
+
 def test_manager_gets_progress_scores_and_plan(small):
     manager = make_user("boss", organization=small.organization, role="district_manager")
     assert navigation.menu_for(manager, TODAY).keys == ["progress", "scores", "plan"]
@@ -96,9 +119,9 @@ def _menu_queries(user_pk, django_assert_max_num_queries) -> int:
     from django.test.utils import CaptureQueriesContext
 
     user = get_user_model().objects.get(pk=user_pk)  # nothing cached on it
-    # membership with its organization, the two permission lists, plans, assessments, and
-    # plan_due's latest assessment and whether its plan exists
-    with django_assert_max_num_queries(7), CaptureQueriesContext(connection) as queries:
+    # membership with its organization, the two permission lists, the plans and assessments'
+    # years (whether the next plan is due is asked of them)
+    with django_assert_max_num_queries(5), CaptureQueriesContext(connection) as queries:
         navigation.menu_for(user, TODAY)
     return len(queries.captured_queries)
 
