@@ -86,8 +86,9 @@ class DistrictYears:
 
     @property
     def next_plan_due(self) -> bool:
-        """Whether ``starting.plan_due`` offers a plan: the newest assessment year has no plan
-        in the year after it (asked of the years in hand, not with two more queries)."""
+        """Whether the next plan is due (``starting.plan_due`` offers it): the newest
+        assessment year has no plan in the year after it. Asked of the years in hand, so the
+        menu of every page needs no query of its own."""
         if not self.assessments:
             return False
         return all(year != self.assessments[0] + 1 for year, _answers in self.plans)

@@ -20,7 +20,7 @@ from assessments.thaidates import (
     fiscal_year_bounds,
     format_month,
 )
-from plans import dataversions, tallies
+from plans import dataversions, navigation, tallies
 from plans.documents.report import office_name
 from plans.models import Action, Finding, Plan, ReportingRound
 
@@ -364,13 +364,10 @@ def apply(
 def plan_due(organization: Organization) -> Assessment | None:
     """The organization's latest assessment if the plan that answers it (its year + 1) has not
     been started yet: where the page offers "เริ่มแผนปีงบประมาณถัดไป"."""
-    latest = latest_assessment(organization)
-    if latest is None:
+    # The rule itself is the district's years' (the menu asks it of the years it has read).
+    if not navigation.district_years(organization).next_plan_due:
         return None
-    started = Plan.objects.filter(
-        organization=organization, fiscal_year=latest.framework.fiscal_year + 1
-    ).exists()
-    return None if started else latest
+    return latest_assessment(organization)
 
 
 def plans_due(organizations) -> list[tuple[Organization, Assessment]]:

@@ -219,49 +219,48 @@ def _page_table_html(sections: list[TableSection], labels: dict[str, str]) -> Sa
 
 def _page_line_html(row: PageRow, line: PageLine, first: bool, label: dict[str, str]) -> str:
     """One action line of the plan page (its finding's cells on the first line)."""
-    html = ["<tr>\n"]
+    cells = [f'<tr id="finding-{int(row.pk)}" class="finding-first">\n' if first else "<tr>\n"]
     if first:
         span = int(row.span)
-        html[0] = f'<tr id="finding-{int(row.pk)}" class="finding-first">\n'
-        html.append(
+        cells.append(
             f'<th scope="rowgroup" rowspan="{span}" class="item">\n'
             f"<strong>{escape(row.code)}</strong> {escape(row.label)}\n"
         )
         if row.score is not None:
-            html.append(f'<br><span class="score">{label["average"]} {escape(row.score)}</span>\n')
+            cells.append(f'<br><span class="score">{label["average"]} {escape(row.score)}</span>\n')
         if row.edit_url:
-            html.append(
+            cells.append(
                 f'<br><a href="{escape(row.edit_url)}">{label["edit"]}</a> · '
                 f'<a href="{escape(row.add_url)}">{label["add"]}</a>\n'
             )
-        html.append(
+        cells.append(
             f'</th>\n<td class="pre" rowspan="{span}">{escape(row.analysis)}</td>\n'
             f'<td class="pre" rowspan="{span}">{escape(row.issues)}</td>\n'
         )
     if not line.url:
-        html.append(f'<td class="muted">{label["no_action"]}</td><td></td><td></td><td></td>\n')
-        html.append("</tr>\n")
-        return "".join(html)
+        cells.append(f'<td class="muted">{label["no_action"]}</td><td></td><td></td><td></td>\n')
+        cells.append("</tr>\n")
+        return "".join(cells)
     overdue = ""
     if line.overdue:
         overdue = f' <span class="status status-overdue">{label["overdue"]}</span>'
-    html.append(
+    cells.append(
         f'<td class="action">\n<a href="{escape(line.url)}">{escape(line.text)}</a>\n'
         f'<br><span class="status status-{escape(line.status)}">{escape(line.status_label)}'
         f"</span>{overdue} {int(line.progress)}%\n"
     )
     if line.carried_url:
-        html.append(
+        cells.append(
             f'<br><a class="small carried" href="{escape(line.carried_url)}">'
             f"{escape(line.carried_text)}</a>\n"
         )
     if line.report_url:
-        html.append(f'<a class="small" href="{escape(line.report_url)}">{label["report"]}</a>\n')
-    html.append(
+        cells.append(f'<a class="small" href="{escape(line.report_url)}">{label["report"]}</a>\n')
+    cells.append(
         f"</td>\n<td>{escape(line.responsible)}</td>\n"
         f'<td class="window">{escape(line.window)}</td>\n<td>{escape(line.method)}</td>\n</tr>\n'
     )
-    return "".join(html)
+    return "".join(cells)
 
 
 # ------------------------------------------------------------------------------- the report
