@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .PHONY: install run serve test test-sqlite test-postgres chromium gettext lint format migrations-check \
-	check clean bench-import bench-hostile bench bench-reminders bench-linkcheck loadtest faults \
+	check clean bench-import bench-hostile bench bench-pdf-then bench-reminders bench-linkcheck loadtest faults \
 	backup restore
 
 $(STAMP): pyproject.toml
@@ -90,6 +90,11 @@ bench-hostile: install
 # and PASS/FAIL against the goals (BENCH_CLIENTS, BENCH_REQUESTS: see scripts/bench.py).
 bench: install
 	DJANGO_ENV_FILE= $(THROWAWAY_KEY) scripts/with-postgres.sh $(BIN)/python scripts/bench.py
+
+# The plan's PDF by the code of the day its goal was set (a git worktree) and by this tree, on
+# this machine, alternately: seconds of each and PASS/FAIL for no slower than then.
+bench-pdf-then: install
+	DJANGO_ENV_FILE= $(THROWAWAY_KEY) $(BIN)/python scripts/bench_pdf_then.py
 
 # The reminder digests of 50 districts × 20 users and of 5 × 20 on the synthetic data: seconds
 # and queries of each, PASS/FAIL for queries not growing and seconds growing at most linearly.

@@ -16,7 +16,8 @@ p95 *in the same run* (absolute times on a shared machine are noise; ratios are 
 - while a writer posts progress reports in one district, another district's cached
   dashboards still ≤ 2× (each district and year has its own data version);
 - the plan's PDF no slower than 1.85 s (its median, one request after another), with its
-  ratio to the computed plan page;
+  ratio to the computed plan page. That figure was taken on the machine the goal was set on;
+  ``make bench-pdf-then`` compares with the code of that day on this machine instead;
 - national scale: the score import of ~726,000 scores at least as many scores per second as
   the ~4,400-score import of the same run, within 1 GB; a computed page of the national
   overview ≤ 1.5× the 50-district overview.
@@ -63,6 +64,7 @@ YEARS = (2564, 2565, 2566)
 COMPUTED_RATIO = 10
 CACHED_RATIO = 2
 NATIONAL_OVERVIEW_RATIO = 1.5
+# Seconds, on the machine the goal was set on (scripts/bench_pdf_then.py: the same, on this one).
 PDF_BASELINE_S = 1.85
 LOG = BASE / "var" / "bench" / "gunicorn.log"
 BENCH_USER = "bench-central"
@@ -461,6 +463,8 @@ def pdf_goal(result: Result, plan_page: Result | None) -> None:
         Goal("plan PDF (median)", f"{median:.2f} s{compared}", f"≤ {PDF_BASELINE_S} s", None)
     )
     GOALS[-1].ok = median <= PDF_BASELINE_S
+    if not GOALS[-1].ok:
+        print("  (a figure from another machine: make bench-pdf-then compares on this one)")
 
 
 def cached_run(pages: list[Page], login) -> None:
