@@ -9,10 +9,19 @@ decimals), the instance marked as loaded from the database."""
 from django.db import connections
 from django.db.models import Model
 
+_columns: dict[tuple, str] = {}
+
 
 def columns(model: type[Model], alias: str, quote) -> str:
-    """``alias.col, …`` for every concrete field of ``model``, in the model's order."""
-    return ", ".join(f"{alias}.{quote(field.column)}" for field in model._meta.concrete_fields)
+    """``alias.col, …`` for every concrete field of ``model``, in the model's order (built
+    once per model, alias and database: every request's page statement names them)."""
+    key = (model, alias, quote)
+    found = _columns.get(key)
+    if found is None:
+        found = _columns[key] = ", ".join(
+            f"{alias}.{quote(field.column)}" for field in model._meta.concrete_fields
+        )
+    return found
 
 
 def width(model: type[Model]) -> int:
