@@ -37,6 +37,8 @@ def env_int(name: str, default: int) -> int:
 
 
 # --- inside one tree (run with that tree as the working folder) ------------------------------
+# This part also runs inside the older tree, so it imports nothing of this one's scripts: the
+# plan is chosen as scripts/bench.py's ``tenth_district`` chooses it, from the tree's own list.
 
 
 def setup_django() -> None:
