@@ -181,12 +181,15 @@ def progress(request, organization: str, year: int):
     )
     # The district's divisions and the plan's rounds, read in one query when the page is
     # computed (not on a cache hit): the filter's choices and the page's rows.
+    # The filter set too is built only then: a browser's copy is answered without it.
     setting = dashboards.PlanSetting(plan)
-    filters = ProgressFilter(
-        request.GET,
-        queryset=Action.objects.filter(finding__plan=plan),
-        divisions=SimpleLazyObject(lambda: setting.divisions),
-        today=today,
+    filters = SimpleLazyObject(
+        lambda: ProgressFilter(
+            request.GET,
+            queryset=Action.objects.filter(finding__plan=plan),
+            divisions=SimpleLazyObject(lambda: setting.divisions),
+            today=today,
+        )
     )
     # No filter chosen: every action of the plan, by a prepared read instead of the filter set.
     filtered = any(value for value in request.GET.values())

@@ -148,6 +148,25 @@ def test_a_304_asks_the_database_less_than_a_cached_page(client, demo, settings)
         assert len(revalidated) <= len(cached), page
 
 
+def test_a_304_of_the_progress_page_builds_no_filter_set(client, demo, monkeypatch):
+    from plans.views import dashboards as views
+
+    built, real = [], views.ProgressFilter
+
+    def counted(*args, **kwargs):
+        built.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(views, "ProgressFilter", counted)
+    login(client, "central")
+    url = urls()["progress"]
+    first = client.get(url)
+    assert 'name="division"' in first.content.decode()  # the page drew its filter form
+    assert len(built) == 1
+    assert client.get(url, headers={"if-none-match": first["ETag"]}).status_code == 304
+    assert len(built) == 1
+
+
 def test_no_304_while_a_message_waits_to_be_shown(client, demo, rf):
     from django.contrib.messages import constants
     from django.contrib.messages.storage.base import Message
