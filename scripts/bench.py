@@ -24,7 +24,8 @@ p95 *in the same run* (absolute times on a shared machine are noise; ratios are 
 
 A report, not a test: it exits 0 whatever the verdicts, and a page that errors is reported,
 not fatal. Environment: BENCH_SCALE (bma | national), BENCH_CLIENTS (8), BENCH_REQUESTS per
-client and page (25), BENCH_WARMUP per client and page (2), BENCH_PDF_REQUESTS (3),
+client and page (25), BENCH_ROUNDS (5: the pages of a run asked in turn, so many times),
+BENCH_WARMUP per client and page (2), BENCH_PDF_REQUESTS (3),
 BENCH_WORKERS (gunicorn, 4), BENCH_RUNS (computed,cached,writer: which runs). The gunicorn
 log is kept in var/bench/gunicorn.log.
 """
@@ -84,6 +85,7 @@ if SCALE not in ("bma", "national"):
 CLIENTS = max(1, env_int("BENCH_CLIENTS", 8))
 REQUESTS = max(1, env_int("BENCH_REQUESTS", 25))
 WARMUP = env_int("BENCH_WARMUP", 2)
+ROUNDS = max(1, env_int("BENCH_ROUNDS", 5))
 PDF_REQUESTS = max(1, env_int("BENCH_PDF_REQUESTS", 3))
 WORKERS = max(1, env_int("BENCH_WORKERS", 4))
 RUNS = {
@@ -116,6 +118,13 @@ class Result:
 
     def error(self, what: str) -> None:
         self.errors[what] = self.errors.get(what, 0) + 1
+
+    def add(self, other: "Result") -> None:
+        """Count ``other``'s requests (the same page's, another round) in this one."""
+        self.times += other.times
+        for what, count in other.errors.items():
+            self.errors[what] = self.errors.get(what, 0) + count
+        self.not_modified += other.not_modified
 
     @property
     def p50(self) -> float:
@@ -250,18 +259,18 @@ class Client(liveserver.Client):
                 return error.code, error.read(), dict(error.headers)
 
 
-def run_concurrently(clients: list[Client], page: Page) -> Result:
-    """Every client requests the page WARMUP + REQUESTS times at once; the warm-ups are not
-    counted (first requests fill each worker's caches and connections)."""
+def run_concurrently(clients: list[Client], page: Page, requests=REQUESTS, warmup=WARMUP) -> Result:
+    """Every client requests the page ``warmup`` + ``requests`` times at once; the warm-ups
+    are not counted (first requests fill each worker's caches and connections)."""
     result, lock = Result(page), threading.Lock()
     scratch = Result(page)
     barrier = threading.Barrier(len(clients))
 
     def work(client: Client) -> None:
-        for _ in range(WARMUP):
+        for _ in range(warmup):
             client.timed(page.path, scratch, lock)
         barrier.wait()
-        for _ in range(REQUESTS):
+        for _ in range(requests):
             client.timed(page.path, result, lock)
 
     threads = [threading.Thread(target=work, args=(client,)) for client in clients]
@@ -270,6 +279,22 @@ def run_concurrently(clients: list[Client], page: Page) -> Result:
     for thread in threads:
         thread.join()
     return result
+
+
+def run_pages(clients: list[Client], pages: list[Page]) -> list[Result]:
+    """Each page's REQUESTS per client, in ROUNDS: every round asks every page in turn (its
+    share of the requests, the warm-ups in the first), so that the trivial page and the
+    pages compared with it are measured over the same stretch of time. The machine's load
+    moves from second to second (other programs, the writer, PostgreSQL's own work); pages
+    measured one after another, each in one go, would compare different moments."""
+    results = [Result(page) for page in pages]
+    rounds = min(ROUNDS, REQUESTS)
+    for number in range(rounds):
+        share = REQUESTS // rounds + (number < REQUESTS % rounds)
+        for merged, page in zip(results, pages, strict=True):
+            measured = run_concurrently(clients, page, share, WARMUP if number == 0 else 0)
+            merged.add(measured)
+    return results
 
 
 def run_sequentially(client: Client, page: Page) -> Result:
@@ -433,7 +458,7 @@ def describe_run(title: str, server: Server, conditional: bool) -> str:
     return (
         f"== {title}\ngunicorn: {WORKERS} workers on {server.base_url} ({os.cpu_count()} CPUs, "
         f"shared with the clients and PostgreSQL); {CLIENTS} clients × {REQUESTS} requests per "
-        f"page (after {WARMUP} warm-up each), {how}"
+        f"page in {min(ROUNDS, REQUESTS)} rounds of every page (after {WARMUP} warm-up each), {how}"
     )
 
 
@@ -442,7 +467,7 @@ def computed_run(pages: list[Page], pdf: Page | None, login) -> None:
         title = "Computed: cache off (ITA_DASHBOARD_CACHE_SECONDS=0), every request reads"
         print("\n" + describe_run(title, server, conditional=False))
         clients = server.clients(login)
-        results = [run_concurrently(clients, page) for page in pages]
+        results = run_pages(clients, pages)
         print_table("computed", results)
         if pdf is not None:
             plan_page = next((r for r in results if r.page.name == "plan page" and r.times), None)
@@ -472,15 +497,19 @@ def cached_run(pages: list[Page], login) -> None:
         title = "Cached: as deployed (dashboards cached until their district's data changes)"
         print("\n" + describe_run(title, server, conditional=True))
         clients = server.clients(login, conditional=True)
-        results = [run_concurrently(clients, page) for page in pages]
+        results = run_pages(clients, pages)
         print_table("cached, revalidated", results)
         plain = server.clients(login, conditional=False)
-        figures = [
-            run_concurrently(plain, Page(f"{page.name} (cached, plain GET)", page.path, ""))
-            for page in pages
-            if page.goal == "cached"
-        ]
-        print_table("cached, plain GET (the cached body, figures only)", [results[0], *figures])
+        figures = run_pages(
+            plain,
+            [results[0].page]
+            + [
+                Page(f"{page.name} (cached, plain GET)", page.path, "")
+                for page in pages
+                if page.goal == "cached"
+            ],
+        )
+        print_table("cached, plain GET (the cached body, figures only)", figures)
 
 
 def writer_run(pages: list[Page], login, writer_login, actions: list[int], watched) -> None:
@@ -496,7 +525,7 @@ def writer_run(pages: list[Page], login, writer_login, actions: list[int], watch
         writer.start()
         time.sleep(1)  # the first reports are in before the clients start
         try:
-            results = [run_concurrently(clients, page) for page in pages]
+            results = run_pages(clients, pages)
         finally:
             writer.stopping.set()
             writer.join(timeout=60)
