@@ -37,6 +37,16 @@ def assessment_with(user, organization: str, year: int, edition=None, also=()):
     """``assessment_or_404`` and the values of ``also`` (scalar subqueries, ``Part``s, which
     may name the assessment ``a``, its organization ``o`` and edition ``f``), in one
     statement: a dashboard's data versions come with the assessment they are of."""
+    row, values = assessment_row(user, organization, year, edition, also)
+    return assessment_of(row), values
+
+
+_ASSESSMENT = (Assessment, Organization, Framework)
+
+
+def assessment_row(user, organization: str, year: int, edition=None, also=()):
+    """``assessment_with``'s statement: the values of the assessment's row (``assessment_of``
+    makes the instances of them) and of ``also``."""
     quote = connection.ops.quote_name
     visible, params = visible_organization_sql(user, "o.id")
     by_edition = ""
@@ -52,12 +62,17 @@ def assessment_with(user, organization: str, year: int, edition=None, also=()):
         "ORDER BY f.name LIMIT 1"
     )
     params = [*_params(also), organization, year, *params]
-    found = _one("assessment_with", sql, params, Assessment, Organization, Framework)
+    found = _one("assessment_with", sql, params, _ASSESSMENT)
     if found is None:
         raise Http404(gettext("ไม่พบผลการประเมิน"))
-    (assessment, organization, framework), values = found
+    return found
+
+
+def assessment_of(row) -> Assessment:
+    """The assessment of ``assessment_row``'s values, with its organization and edition."""
+    assessment, organization, framework = _instances(row, _ASSESSMENT)
     assessment.organization, assessment.framework = organization, framework
-    return assessment, values
+    return assessment
 
 
 def _selected(also) -> str:
@@ -68,19 +83,25 @@ def _params(also) -> list:
     return [param for part in also for param in part.params]
 
 
-def _one(label: str, sql: str, params: list, *models):
-    """The instances of ``models`` (in the order their columns are selected) of the
-    statement's first row and the values selected after them, or None (the statement
-    prepared once per connection under ``label``: ``ita_tracker.prepared``)."""
+def _one(label: str, sql: str, params: list, models):
+    """The values of the columns of ``models`` in the statement's first row and the values
+    selected after them, or None (the statement prepared once per connection under
+    ``label``: ``ita_tracker.prepared``)."""
     row = prepared.fetchone(connection, label, sql, params)
     if row is None:
         return None
+    end = sum(rows.width(model) for model in models)
+    return tuple(row[:end]), tuple(row[end:])
+
+
+def _instances(row, models) -> list:
+    """The instances of ``models`` of ``row`` (their columns in that order)."""
     found, start = [], 0
     for model in models:
         end = start + rows.width(model)
         found.append(rows.instance(model, row[start:end], connection))
         start = end
-    return found, tuple(row[start:])
+    return found
 
 
 def require_editable(queryset, user, obj) -> None:
@@ -99,6 +120,16 @@ def plan_with(user, organization: str, year: int, also=()):
     """``plan_or_404`` and the values of ``also`` (scalar subqueries, which may name the
     plan ``p``, its organization ``o``, assessment ``a`` and edition ``f``), in one
     statement."""
+    row, values = plan_row(user, organization, year, also)
+    return plan_of(row), values
+
+
+_PLAN = (Plan, Organization, Assessment, Framework)
+
+
+def plan_row(user, organization: str, year: int, also=()):
+    """``plan_with``'s statement: the values of the plan's row (``plan_of`` makes the
+    instances of them) and of ``also``."""
     quote = connection.ops.quote_name
     visible, params = visible_organization_sql(user, "o.id")
     sql = (
@@ -111,13 +142,18 @@ def plan_with(user, organization: str, year: int, also=()):
         f"WHERE o.code = %s AND p.fiscal_year = %s AND {visible}"
     )
     params = [*_params(also), organization, year, *params]
-    found = _one("plan_with", sql, params, Plan, Organization, Assessment, Framework)
+    found = _one("plan_with", sql, params, _PLAN)
     if found is None:
         raise Http404(gettext("ไม่พบแผน"))
-    (plan, organization, assessment, framework), values = found
+    return found
+
+
+def plan_of(row) -> Plan:
+    """The plan of ``plan_row``'s values, with its organization, assessment and edition."""
+    plan, organization, assessment, framework = _instances(row, _PLAN)
     assessment.framework = framework
     plan.organization, plan.assessment = organization, assessment
-    return plan, values
+    return plan
 
 
 def refuse_if_closed(request, plan: Plan, back_to: str):
