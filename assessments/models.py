@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q, Value
@@ -592,6 +592,21 @@ def visible_organization_sql(user, column: str) -> tuple[str, list]:
         "WHERE user_id = %s)",
         [user.pk],
     )
+
+
+def reads_organization(user, organization_id: int) -> bool:
+    """``visible_rows``' rule asked of one organization in Python: for the signed-in user,
+    whose membership and permission are read with their session (``ita_tracker.auth``), it
+    asks the database nothing (a page kept between requests, ``plans.page_rows``)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if sees_all_organizations(user):
+        return True
+    try:
+        member = user.membership
+    except ObjectDoesNotExist:
+        return False
+    return member is not None and member.organization_id == organization_id
 
 
 class AssessmentQuerySet(models.QuerySet):

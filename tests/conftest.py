@@ -18,8 +18,12 @@ def pytest_configure(config):
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Each test starts with no cached page: a rolled-back test's ids can come back."""
+    """Each test starts with no cached page and no kept page row: a rolled-back test's ids
+    can come back."""
+    from plans import page_rows
+
     cache.clear()
+    page_rows.forget()
 
 
 @pytest.fixture

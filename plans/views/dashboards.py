@@ -32,10 +32,10 @@ from plans import (
     navigation,
     overview_html,
     overview_reads,
+    page_rows,
     progress_html,
     starting,
 )
-from plans.access import assessment_with, plan_with
 from plans.charts import heat_legend
 from plans.filters import ProgressFilter
 from plans.models import Action, Plan, changes_plans_of, membership_of
@@ -132,12 +132,8 @@ def _respond(request, template: str, context: dict):
 @require_GET
 def scores(request, organization: str, year: int):
     """A district's scores of one year: figures, weak items, where the points are."""
-    assessment, versions = assessment_with(
-        request.user,
-        organization,
-        year,
-        request.GET.get("edition"),
-        also=[dataversions.of_row(dataversions.SCORES_OF_ROW), *_menu_parts(request.user)],
+    assessment, versions = page_rows.scores_assessment(
+        request.user, organization, year, request.GET.get("edition"), _menu_parts(request.user)
     )
     page = SimpleLazyObject(lambda: dashboards.scores_page(assessment))
     context = {
@@ -173,11 +169,8 @@ def _start_due(user, assessment) -> bool:
 def progress(request, organization: str, year: int):
     """A plan's follow-up: divisions × status, rounds, overdue and due soon, completion."""
     today = timezone.localdate()
-    plan, versions = plan_with(
-        request.user,
-        organization,
-        year,
-        also=[dataversions.of_row(dataversions.PROGRESS_OF_ROW), *_menu_parts(request.user)],
+    plan, versions = page_rows.progress_plan(
+        request.user, organization, year, _menu_parts(request.user)
     )
     # The district's divisions and the plan's rounds, read in one query when the page is
     # computed (not on a cache hit): the filter's choices and the page's rows.

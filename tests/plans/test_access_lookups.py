@@ -21,15 +21,8 @@ from plans.models import (
     changes_plans_of,
     plan_organizations,
 )
-from tests.factories import (
-    make_assessment,
-    make_division,
-    make_framework,
-    make_organization,
-    make_plan,
-    make_user,
-    view_all_permission,
-)
+from tests.factories import make_division
+from tests.plans.reading_world import make_reading_world
 
 pytestmark = pytest.mark.django_db
 Role = Membership.Role
@@ -37,26 +30,7 @@ Role = Membership.Role
 
 @pytest.fixture
 def world():
-    own, other = make_organization("1009"), make_organization("1010", name_th="เขตบางนา")
-    framework = make_framework(2564)
-    nacc = make_framework(2564, name="ITA ของ ป.ป.ช.")
-    for organization in (own, other):
-        make_plan(make_assessment(organization, framework), 2565)
-        make_assessment(organization, nacc)
-    division = make_division(own)
-    people = {
-        role: make_user(
-            role, organization=own, role=role, division=division if role == Role.STAFF else None
-        )
-        for role in Role.values
-    }
-    central = make_user("central", organization=own, role=Role.CENTRAL_MANAGER)
-    central.user_permissions.add(view_all_permission())
-    people["central+perm"] = central
-    people["nobody"] = make_user("nobody")
-    people["boss"] = get_user_model().objects.create_superuser("boss", password="pw")
-    people["gone"] = make_user("gone", organization=own, role=Role.PLAN_OWNER, is_active=False)
-    return own, other, people
+    return make_reading_world()
 
 
 def _everyone(people):
