@@ -44,35 +44,42 @@ _lock = threading.Lock()
 
 def progress_plan(user, organization: str, year: int, also=()):
     """``access.plan_with`` with the progress page's version first, then ``also``'s values."""
-    key = ("plan", connection.alias, organization, year)
-    found = _answer(key, user, also)
-    if found is not None:
-        row, versions = found
-        return access.plan_of(row), versions
-    row, values = _read(
-        access.plan_row, (user, organization, year), dataversions.PROGRESS_OF_ROW, also
+    return _page_row(
+        ("plan", connection.alias, organization, year),
+        user,
+        also,
+        read=lambda parts: access.plan_row(user, organization, year, parts),
+        of_row=dataversions.PROGRESS_OF_ROW,
+        make=access.plan_of,
+        version_of=dataversions.for_progress,
     )
-    plan = access.plan_of(row)
-    _keep(key, row, plan.organization_id, values, dataversions.for_progress(plan))
-    return plan, values
 
 
 def scores_assessment(user, organization: str, year: int, edition=None, also=()):
     """``access.assessment_with`` with the scores page's version first, then ``also``'s."""
-    key = ("assessment", connection.alias, organization, year, edition or None)
+    return _page_row(
+        ("assessment", connection.alias, organization, year, edition or None),
+        user,
+        also,
+        read=lambda parts: access.assessment_row(user, organization, year, edition, parts),
+        of_row=dataversions.SCORES_OF_ROW,
+        make=access.assessment_of,
+        version_of=dataversions.for_scores,
+    )
+
+
+def _page_row(key, user, also, *, read, of_row, make, version_of):
+    """The kept row's instance and the versions read now (``_answer``), or else the page's
+    statement (``read``: its row and values, the version first; or not found — a kept row
+    of a page not found any more fails its version, each deletion counts one), kept."""
     found = _answer(key, user, also)
     if found is not None:
         row, versions = found
-        return access.assessment_of(row), versions
-    row, values = _read(
-        access.assessment_row,
-        (user, organization, year, edition),
-        dataversions.SCORES_OF_ROW,
-        also,
-    )
-    assessment = access.assessment_of(row)
-    _keep(key, row, assessment.organization_id, values, dataversions.for_scores(assessment))
-    return assessment, values
+        return make(row), versions
+    row, values = read([dataversions.of_row(of_row), *also])
+    instance = make(row)
+    _keep(key, row, instance.organization_id, values, version_of(instance))
+    return instance, values
 
 
 def _answer(key, user, also):
@@ -92,12 +99,6 @@ def _answer(key, user, also):
     if versions[0] != kept.version:
         return None
     return kept.row, versions
-
-
-def _read(statement, args, of_row, also):
-    """The page's statement: its row and its values, the version first (or not found; a
-    kept row of a page not found any more fails its version: each deletion counts one)."""
-    return statement(*args, also=[dataversions.of_row(of_row), *also])
 
 
 def _keep(key, row, organization_id, values, part) -> None:
