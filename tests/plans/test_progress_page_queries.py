@@ -2,6 +2,8 @@
 filters, the district's divisions read once (with the plan's rounds), and the actions read
 as plain rows that keep Action's own rules."""
 
+from datetime import UTC, date, datetime, timedelta
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
@@ -9,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from assessments.thaidates import as_date
 from plans import dashboards
 from plans.models import Action, Division, Plan, ProgressUpdate
 from tests.statements import reads
@@ -105,10 +108,12 @@ def test_the_divisions_and_rounds_read_together_keep_their_order(demo):
 
 
 def test_the_reports_and_shares_read_as_the_orm_reads_them(demo):
+    """Each report with its day in Bangkok, in the order the reports were made; each shared
+    division as a row without a status."""
     plan = Plan.objects.get(organization__code="1009", fiscal_year=2565)
     action = Action.objects.filter(finding__plan=plan).exclude(lead_division=None).first()
     action.divisions.add(*plan.organization.divisions.exclude(pk=action.lead_division_id)[:2])
-    for status in ("in_progress", "done"):
+    made = [
         ProgressUpdate.objects.create(
             action=action,
             division=action.lead_division,
@@ -116,10 +121,22 @@ def test_the_reports_and_shares_read_as_the_orm_reads_them(demo):
             progress=50,
             round=plan.rounds.first(),
         )
-    reports = {
-        (u.action_id, u.division_id, u.round_id, u.status, u.reported_at, u.pk)
-        for u in ProgressUpdate.objects.filter(action__finding__plan=plan)
-    }
+        for status in ("in_progress", "done", "in_progress")
+    ]
+    # 23:30 UTC is the next morning in Bangkok; the last report made is dated before the
+    # others (a report's time is when it was made, not its id's order).
+    late_evening = datetime(2022, 3, 31, 23, 30, tzinfo=UTC)
+    ProgressUpdate.objects.filter(pk=made[0].pk).update(reported_at=late_evening)
+    ProgressUpdate.objects.filter(pk=made[2].pk).update(
+        reported_at=late_evening - timedelta(days=1)
+    )
+    updates = ProgressUpdate.objects.filter(action__finding__plan=plan).order_by(
+        "reported_at", "pk"
+    )
+    reports = [
+        (u.action_id, u.division_id, u.round_id, u.status, as_date(u.reported_at), u.pk)
+        for u in updates
+    ]
     shares = {
         (link.action_id, link.division_id, None, "", None, 0)
         for link in Action.divisions.through.objects.filter(action__finding__plan=plan)
@@ -127,10 +144,13 @@ def test_the_reports_and_shares_read_as_the_orm_reads_them(demo):
     found = dashboards._reports_and_shares(plan)
     assert reports, "no reports"
     assert shares, "no shares"
+    assert [row for row in found if row[3]] == reports
+    assert {row for row in found if not row[3]} == shares
     assert len(found) == len(reports) + len(shares)
-    assert set(found) == reports | shares
-    # Aware datetimes on either database (SQLite returns text to a plain statement).
-    assert all(row[4].tzinfo is not None for row in found if row[3])
+    days = {row[5]: row[4] for row in found if row[3]}
+    assert days[made[0].pk] == date(2022, 4, 1)
+    assert days[made[2].pk] == date(2022, 3, 31)
+    assert [pk for pk in days if pk in {m.pk for m in made}] == [made[2].pk, made[0].pk, made[1].pk]
 
 
 def test_every_action_read_plainly_is_the_filter_sets_reading(demo):
