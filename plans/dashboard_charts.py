@@ -1,9 +1,9 @@
 """The dashboards' data as charts, heat-map cells and sort links (presentation only)."""
 
+import unicodedata
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.template.defaultfilters import truncatechars
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
@@ -56,8 +56,17 @@ def _score(value) -> str:
     return fixed(value, 2) or "—"
 
 
+def cut(text: str, length: int) -> str:
+    """``text|truncatechars:length``: Django's Truncator walks the text letter by letter to
+    count its letters without their marks, which cost more than the rest of a list's row.
+    A text of at most ``length`` code points fits whatever its marks (they only count for
+    less), so only a longer one is walked."""
+    text = unicodedata.normalize("NFC", text)  # as Truncator reads it
+    return text if len(text) <= length else Truncator(text).chars(length)
+
+
 def _item_name(item, length: int) -> str:
-    return truncatechars(item.name or item.text, length)
+    return cut(item.name or item.text, length)
 
 
 def whole(percent: Decimal) -> int:
@@ -331,7 +340,7 @@ def action_rows(page: dashboards.ProgressPage, actions) -> list[ActionRow]:
         ActionRow(
             code=action.item_code,
             url=address.replace(str(_PK), str(action.pk)),
-            text=Truncator(action.text).chars(120),
+            text=cut(action.text, 120),
             division=names.get(action.lead_division_id, ""),
             all_divisions=action.all_divisions,
             due=format_date(action.due_on) or "—",

@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 from django.db import connection
+from django.template.defaultfilters import truncatechars
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -137,3 +138,24 @@ def test_the_scores_tables_format_as_the_filters_did(world):
 
 def first_weight(scores) -> str:
     return f"{scores.indicators[0].weight:.0f}"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "สั้น",
+        "ก" * 120,
+        "ก" * 121,
+        # Thai marks count for nothing: 120 letters with their marks are not cut.
+        "กิ่" * 120,
+        "กิ่" * 121,
+        "ปรับปรุงการเปิดเผยข้อมูลสาธารณะบนเว็บไซต์ของหน่วยงาน " * 4,
+        # Decomposed: read composed, as the filter reads it.
+        "e\u0301" * 119 + "x",
+        "e\u0301" * 121,
+    ],
+)
+def test_a_list_row_cuts_its_text_as_the_truncatechars_filter(text):
+    for length in (1, 60, 80, 120):
+        assert dashboard_charts.cut(text, length) == truncatechars(text, length)
