@@ -274,6 +274,22 @@ def _e(value) -> str:
     return html.escape(str(value))
 
 
+_ATTRIBUTES: dict = {}
+
+
+def _attr(value) -> str:
+    """An attribute value the code names (a class, an anchor, a size), escaped once: a chart
+    writes the same few hundreds of times."""
+    found = _ATTRIBUTES.get(value)
+    if found is None:
+        found = _e(value)
+        # Only plain texts and numbers: a marked-safe text equal to a plain one escapes
+        # otherwise. The code's own values are a few dozen.
+        if type(value) in (str, int) and len(_ATTRIBUTES) < 512:
+            _ATTRIBUTES[value] = found
+    return found
+
+
 def _svg(
     kind: str,
     title: str,
@@ -301,22 +317,22 @@ def _svg(
 def _rect(x: float, y: float, width: float, height: float, css: str, extra: SafeString = ""):
     # extra: attributes already built by format_html
     return SafeString(
-        f'<rect class="{_e(css)}" x="{_n(x)}" y="{_n(y)}" width="{_n(width)}" '
+        f'<rect class="{_attr(css)}" x="{_n(x)}" y="{_n(y)}" width="{_n(width)}" '
         f'height="{_n(height)}"{_e(extra)}/>'
     )
 
 
 def _text(x: float, y: float, text: str, css: str, anchor: str = "start", size: int = 0):
-    size_attribute = f' font-size="{_e(size)}"' if size else ""
+    size_attribute = f' font-size="{_attr(size)}"' if size else ""
     return SafeString(
-        f'<text class="{_e(css)}" x="{_n(x)}" y="{_n(y)}" text-anchor="{_e(anchor)}"'
+        f'<text class="{_attr(css)}" x="{_n(x)}" y="{_n(y)}" text-anchor="{_attr(anchor)}"'
         f"{size_attribute}>{_e(text)}</text>"
     )
 
 
 def _line(x1: float, y1: float, x2: float, y2: float, css: str):
     return SafeString(
-        f'<line class="{_e(css)}" x1="{_n(x1)}" y1="{_n(y1)}" x2="{_n(x2)}" y2="{_n(y2)}"/>'
+        f'<line class="{_attr(css)}" x1="{_n(x1)}" y1="{_n(y1)}" x2="{_n(x2)}" y2="{_n(y2)}"/>'
     )
 
 
