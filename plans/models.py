@@ -23,6 +23,7 @@ from assessments.models import (
     visible_rows,
 )
 from assessments.thaidates import as_date, fiscal_year_bounds, format_date
+from ita_tracker.addresses import address
 from plans.limits import (
     ACTION_TEXT_MAX_CHARS,
     ANALYSIS_MAX_CHARS,
@@ -385,7 +386,7 @@ class Plan(models.Model):
         }
 
     def get_absolute_url(self):
-        return reverse("plan_detail", args=[self.organization.code, self.fiscal_year])
+        return address("plan_detail", self.organization.code, self.fiscal_year)
 
     @property
     def is_read_only(self) -> bool:

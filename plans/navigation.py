@@ -21,7 +21,6 @@ from datetime import date
 
 from django.db import connection
 from django.db.models import Exists, OuterRef, Subquery
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -29,6 +28,7 @@ from django.utils.translation import pgettext_lazy
 from assessments.models import Assessment, Framework, Organization, sees_all_organizations
 from assessments.thaidates import fiscal_year_of
 from ita_tracker import prepared
+from ita_tracker.addresses import address
 from plans import dataversions
 from plans.models import PLAN_EDITOR_ROLES, Membership, Plan, membership_of
 
@@ -226,20 +226,18 @@ def _district_links(member, years: DistrictYears, today: date, start_due: bool) 
     score_year = score_year or (years.assessments[0] if years.assessments else None)
     links = {}
     if member.role == Role.STAFF:
-        links["my_actions"] = Link("my_actions", MY_ACTIONS, reverse("my_actions"))
+        links["my_actions"] = Link("my_actions", MY_ACTIONS, address("my_actions"))
     if plan_year:
-        links["plan"] = Link("plan", PLAN, reverse("plan_detail", args=[code, plan_year]))
-        links["progress"] = Link(
-            "progress", PROGRESS, reverse("plan_progress", args=[code, plan_year])
-        )
+        links["plan"] = Link("plan", PLAN, address("plan_detail", code, plan_year))
+        links["progress"] = Link("progress", PROGRESS, address("plan_progress", code, plan_year))
     if score_year:
-        links["scores"] = Link("scores", SCORES, reverse("scores", args=[code, score_year]))
+        links["scores"] = Link("scores", SCORES, address("scores", code, score_year))
     if member.role in PLAN_EDITOR_ROLES:
-        links["people"] = Link("people", PEOPLE, reverse("people_home"))
+        links["people"] = Link("people", PEOPLE, address("people_home"))
         if start_due:
-            links["start"] = Link("start", START, reverse("start_plan", args=[code]))
+            links["start"] = Link("start", START, address("start_plan", code))
         if score_year:
-            links["oit"] = Link("oit", OIT, reverse("oit:readiness", args=[code, score_year]))
+            links["oit"] = Link("oit", OIT, address("oit:readiness", code, score_year))
     order = {
         Role.STAFF: ["my_actions", "plan"],
         Role.DISTRICT_MANAGER: ["progress", "scores", "plan"],
@@ -248,12 +246,12 @@ def _district_links(member, years: DistrictYears, today: date, start_due: bool) 
 
 
 def _bma_links(user, year: int | None) -> list[Link]:
-    links = [Link("overview", OVERVIEW, reverse("overview_latest"))]
-    links.append(Link("districts", DISTRICTS, reverse("districts")))
+    links = [Link("overview", OVERVIEW, address("overview_latest"))]
+    links.append(Link("districts", DISTRICTS, address("districts")))
     if year:
-        links.append(Link("bma_oit", BMA_OIT, reverse("oit:bma", args=[year])))
+        links.append(Link("bma_oit", BMA_OIT, address("oit:bma", year)))
     if user.is_superuser:
-        links.append(Link("people", PEOPLE, reverse("people_home")))
+        links.append(Link("people", PEOPLE, address("people_home")))
     return links
 
 
@@ -287,7 +285,7 @@ def menu_for(user, today: date | None = None, request=None) -> Menu | None:
         taken = set(menu.keys)
         menu.links += [link for link in _bma_links(user, latest_year) if link.key not in taken]
     if user.is_staff:
-        menu.links.append(Link("admin", ADMIN, reverse("admin:index")))
+        menu.links.append(Link("admin", ADMIN, address("admin:index")))
     return menu
 
 
@@ -325,14 +323,14 @@ def district_nav(
     siblings = []
     if plan_year:
         siblings += [
-            Link("plan", PLAN, reverse("plan_detail", args=[code, plan_year])),
-            Link("progress", PROGRESS, reverse("plan_progress", args=[code, plan_year])),
-            Link("report", REPORT, reverse("plan_report", args=[code, plan_year])),
+            Link("plan", PLAN, address("plan_detail", code, plan_year)),
+            Link("progress", PROGRESS, address("plan_progress", code, plan_year)),
+            Link("report", REPORT, address("plan_report", code, plan_year)),
         ]
     if assessment_year:
         siblings += [
-            Link("scores", SCORES, reverse("scores", args=[code, assessment_year])),
-            Link("oit", OIT, reverse("oit:readiness", args=[code, assessment_year])),
+            Link("scores", SCORES, address("scores", code, assessment_year)),
+            Link("oit", OIT, address("oit:readiness", code, assessment_year)),
         ]
     plan_page = PLAN_PAGES.get(current, "plan_detail")
     assessment_page = ASSESSMENT_PAGES.get(current, "scores")
@@ -340,12 +338,9 @@ def district_nav(
         organization=organization,
         current=current,
         siblings=siblings,
-        plan_years=[
-            Link(str(y), str(y), reverse(plan_page, args=[code, y])) for y, _a in years.plans
-        ],
+        plan_years=[Link(str(y), str(y), address(plan_page, code, y)) for y, _a in years.plans],
         assessment_years=[
-            Link(str(y), str(y), reverse(assessment_page, args=[code, y]))
-            for y in years.assessments
+            Link(str(y), str(y), address(assessment_page, code, y)) for y in years.assessments
         ],
         plan_year=plan_year,
         assessment_year=assessment_year,
