@@ -3,6 +3,7 @@
 from django import template
 
 from plans import navigation
+from plans.district_nav_html import district_nav_html
 
 register = template.Library()
 
@@ -15,10 +16,10 @@ def main_menu(context):
     return navigation.menu_for(user, request=request) if user is not None else None
 
 
-@register.inclusion_tag("includes/district_nav.html", takes_context=True)
+@register.simple_tag(takes_context=True)
 def district_nav(context, organization, current, year=None):
     """Links from a district page to its siblings and its other years.
 
     Inside a dashboard's cached block it is read only when the page is computed."""
     years = navigation.request_district_years(context.get("request"), organization)
-    return {"nav": navigation.district_nav(organization, current, year, years)}
+    return district_nav_html(navigation.district_nav(organization, current, year, years))

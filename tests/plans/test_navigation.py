@@ -1,14 +1,18 @@
 """The menu of each role and a district page's siblings (plans.navigation)."""
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Permission
 from django.db import connection
+from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from plans import navigation, starting
+from plans.district_nav_html import district_nav_html
 from plans.models import Membership
 from plans.navigation import DistrictYears
 from tests.factories import (
@@ -208,3 +212,26 @@ def test_an_admin_of_the_central_office_gets_no_district_links(small):
     assert menu.keys == ["overview", "districts", "bma_oit", "people", "admin"]
     assert Organization.objects.get(code="1009").kind == "district"
     assert navigation.in_district(small.owner.membership)
+
+
+@pytest.mark.parametrize("language", ["th", "en"])
+@pytest.mark.parametrize(
+    "current, year", [("progress", 2565), ("report", 2565), ("scores", 2565), ("start", None)]
+)
+def test_the_district_bar_prints_what_its_template_printed(small, current, year, language):
+    """The bar written in Python is the markup of the template it replaced
+    (``district_nav_before.html`` beside this file), whitespace aside: escaped names, the
+    simulated badge, the current page and years in bold."""
+    make_plan(make_assessment(small.organization, make_framework(2565)), 2566)
+    small.organization.name_th = 'สำนักงานเขต <ทดลอง> & "ชื่อ"'
+    years = navigation.district_years(small.organization)
+    before = Template((Path(__file__).parent / "district_nav_before.html").read_text())
+    for simulated in (False, True):
+        small.organization.is_simulated = simulated
+        nav = navigation.district_nav(small.organization, current, year, years)
+        with translation.override(language):
+            written = district_nav_html(nav)
+            printed = before.render(Context({"nav": nav}))
+        assert " ".join(written.split()) == " ".join(printed.split())
+        assert ("badge simulated" in written) is simulated
+    assert "&lt;ทดลอง&gt; &amp; &quot;ชื่อ&quot;" in written
