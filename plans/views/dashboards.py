@@ -176,16 +176,19 @@ def progress(request, organization: str, year: int):
     # computed (not on a cache hit): the filter's choices and the page's rows.
     # The filter set too is built only then: a browser's copy is answered without it.
     setting = dashboards.PlanSetting(plan)
+    # No filter chosen: every action of the plan, by a prepared read instead of the filter
+    # set, which then only writes the form (its query is not even built).
+    filtered = any(value for value in request.GET.values())
     filters = SimpleLazyObject(
         lambda: ProgressFilter(
             request.GET,
-            queryset=Action.objects.filter(finding__plan=plan),
+            queryset=Action.objects.filter(finding__plan=plan)
+            if filtered
+            else Action.objects.none(),
             divisions=SimpleLazyObject(lambda: setting.divisions),
             today=today,
         )
     )
-    # No filter chosen: every action of the plan, by a prepared read instead of the filter set.
-    filtered = any(value for value in request.GET.values())
     page = SimpleLazyObject(
         lambda: dashboards.progress_page(
             plan, filters.qs if filtered else None, today, setting=setting
