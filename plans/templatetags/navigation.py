@@ -2,6 +2,7 @@
 
 from django import template
 
+from ita_tracker import addresses
 from plans import navigation
 from plans.district_nav_html import district_nav_html
 
@@ -23,3 +24,10 @@ def district_nav(context, organization, current, year=None):
     Inside a dashboard's cached block it is read only when the page is computed."""
     years = navigation.request_district_years(context.get("request"), organization)
     return district_nav_html(navigation.district_nav(organization, current, year, years))
+
+
+@register.simple_tag
+def address(name, *args):
+    """``{% url name args %}`` for the addresses every page of a kind prints, each reversed
+    once per process (ita_tracker.addresses)."""
+    return addresses.address(name, *args)
