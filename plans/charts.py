@@ -127,10 +127,22 @@ def _plain(value: float) -> str:
     return f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
+_COORDINATES: dict[float, str] = {}
+
+
 def _n(value: float) -> str:
-    """A coordinate for an SVG attribute: 2 decimals are plenty, trailing zeros dropped."""
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
+    """A coordinate for an SVG attribute: 2 decimals are plenty, trailing zeros dropped.
+
+    Each written once per process: a chart writes a thousand, most of them the same few
+    (a row's top and middle, a column's edge) again and again."""
+    found = _COORDINATES.get(value)
+    if found is None:
+        text = f"{value:.2f}".rstrip("0").rstrip(".")
+        found = "0" if text == "-0" else text
+        if len(_COORDINATES) >= 8192:  # the values of many charts: start again
+            _COORDINATES.clear()
+        _COORDINATES[value] = found
+    return found
 
 
 # Advance widths of Sarabun in ems; Thai letters are about 0.6, marks above/below take none.
