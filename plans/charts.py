@@ -1,8 +1,9 @@
 """Charts drawn on the server as SVG, each with its numbers as a table.
 
-No JavaScript and no chart library. Every chart function returns a Chart: an SVG built with
-format_html (so every label is escaped) plus the same numbers as table headers and rows, which
-templates/includes/chart.html shows under the drawing for screen readers and copy-paste.
+No JavaScript and no chart library. Every chart function returns a Chart: an SVG built from
+escaped pieces (every label and text escaped, see ``_e``) plus the same numbers as table
+headers and rows, which templates/includes/chart.html shows under the drawing for screen
+readers and copy-paste.
 
 Geometry (positions, sizes, font sizes) is written here as SVG attributes; colours are CSS
 classes defined in static/css/charts.css. No style attributes and no <style> element, so the
@@ -27,7 +28,6 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
-from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -274,7 +274,7 @@ def _ticks(maximum: float) -> list[float]:
 
 
 def _join(parts: Iterable[SafeString]) -> SafeString:
-    # Every part comes from format_html, so the joined text is as safe as its parts.
+    # Every part is an escaped piece, so the joined text is as safe as its parts.
     return SafeString("".join(parts))
 
 
@@ -327,7 +327,7 @@ def _svg(
 
 
 def _rect(x: float, y: float, width: float, height: float, css: str, extra: SafeString = ""):
-    # extra: attributes already built by format_html
+    # extra: attributes already escaped
     return SafeString(
         f'<rect class="{_attr(css)}" x="{_n(x)}" y="{_n(y)}" width="{_n(width)}" '
         f'height="{_n(height)}"{_e(extra)}/>'
@@ -631,10 +631,12 @@ def stacked_bar_chart(
     # Labels translated once, not once per bar in every tooltip.
     segments = [Segment(segment.key, str(segment.label), segment.tone) for segment in segments]
     keys = [segment.key for segment in segments]
-    ends = [_stack_end(row.counts, keys) for row in rows]
+    end_texts = _stack_end_texts()
+    ends = [_stack_end(row.counts, keys, end_texts) for row in rows]
     summary = summary or _stack_summary(rows, segments)
 
-    pieces = [_pieces(row, segments) for row in rows]  # the same in both drawings
+    tip_text = _("%(label)s · %(segment)s: %(count)s จาก %(total)s")
+    pieces = [_pieces(row, segments, tip_text) for row in rows]  # the same in both drawings
 
     def drawing(width: float) -> SafeString:
         legend, legend_height = _legend(segments, width)
@@ -667,13 +669,19 @@ def _stack_cells(counts: Mapping[str, int], keys: list[str]) -> list[str]:
     return cells
 
 
-def _stack_end(counts: Mapping[str, int], keys: list[str]) -> str:
-    """What is printed after a stacked bar: the percent done, or the total."""
+def _stack_end(counts: Mapping[str, int], keys: list[str], texts: tuple[str, str]) -> str:
+    """What is printed after a stacked bar: the percent done, or the total (``texts``: the
+    two translated once a chart, by ``_stack_end_texts``)."""
+    done_text, total_text = texts
     if DONE in keys:
         percent = done_percent(counts, keys)
         shown = _percent_text(percent) + ("" if percent is None else "%")
-        return _("เสร็จ %(percent)s") % {"percent": shown}
-    return _("รวม %(count)s") % {"count": f"{sum(counts.get(key, 0) for key in keys):,}"}
+        return done_text % {"percent": shown}
+    return total_text % {"count": f"{sum(counts.get(key, 0) for key in keys):,}"}
+
+
+def _stack_end_texts() -> tuple[str, str]:
+    return _("เสร็จ %(percent)s"), _("รวม %(count)s")
 
 
 @dataclass(frozen=True)
@@ -689,12 +697,11 @@ class _Piece:
     tip: str  # the tooltip, escaped
 
 
-def _pieces(row: StackRow, segments: Sequence[Segment]) -> tuple[list[_Piece], int]:
+def _pieces(row: StackRow, segments: Sequence[Segment], tip_text: str) -> tuple[list[_Piece], int]:
     """The segments of a row's bar (zero counts included: they still move the edges) and
-    its total."""
+    its total; ``tip_text`` the tooltip's text, translated once a chart."""
     counts = [max(row.counts.get(segment.key, 0), 0) for segment in segments]
     total = sum(counts)
-    tip_text = _("%(label)s · %(segment)s: %(count)s จาก %(total)s")  # once a bar
     pieces = []
     for segment, count in zip(segments, counts, strict=True):
         number = f"{count:,}"
@@ -776,7 +783,7 @@ def _legend(segments: Sequence[Segment], chart_width: float = WIDTH) -> tuple[Sa
             _text(x + 18, _baseline(y + 6, SMALL), segment.label, "chart-legend", size=SMALL)
         )
         x += width
-    return format_html('<g class="chart-legend-items">{}</g>', _join(parts)), y + 22
+    return SafeString(f'<g class="chart-legend-items">{_join(parts)}</g>'), y + 22
 
 
 def _stack_summary(rows: list[StackRow], segments: Sequence[Segment]) -> str:
@@ -919,25 +926,22 @@ def _polyline(plot: _Plot, points: list[tuple[str, Number]], unit: str) -> list[
     if len(points) > 1:
         first_x, last_x = coordinates[0][0], coordinates[-1][0]
         area = f"{_n(first_x)},{_n(plot.base)} {path} {_n(last_x)},{_n(plot.base)}"
-        parts.append(format_html('<polygon class="chart-area" points="{}"/>', area))
-        parts.append(format_html('<polyline class="chart-line" points="{}"/>', path))
-    widest = max(text_width(format_number(value) + unit, SMALL) for _label, value in points)
+        parts.append(SafeString(f'<polygon class="chart-area" points="{_e(area)}"/>'))
+        parts.append(SafeString(f'<polyline class="chart-line" points="{_e(path)}"/>'))
+    shown = [format_number(value) + unit for _label, value in points]
+    widest = max(text_width(text, SMALL) for text in shown)
     # Neighbouring values must not touch: on a narrow drawing only the last may be printed.
     printed = len(points) <= POINT_VALUES_UP_TO and plot.step >= widest + GAP
-    for index, ((label, value), (x, y)) in enumerate(zip(points, coordinates, strict=True)):
-        shown = format_number(value) + unit
+    for index, ((label, _value), text, (x, y)) in enumerate(
+        zip(points, shown, coordinates, strict=True)
+    ):
         value_text = ""
         if printed or index == len(points) - 1:
-            value_text = _text(x, y - 9, shown, "chart-point-value", "middle", SMALL)
+            value_text = _text(x, y - 9, text, "chart-point-value", "middle", SMALL)
         parts.append(
-            format_html(
-                '<g class="chart-point"><title>{}: {}</title>'
-                '<circle class="chart-dot" cx="{}" cy="{}" r="4"/>{}</g>',
-                label,
-                shown,
-                _n(x),
-                _n(y),
-                value_text,
+            SafeString(
+                f'<g class="chart-point"><title>{_e(label)}: {_e(text)}</title>'
+                f'<circle class="chart-dot" cx="{_n(x)}" cy="{_n(y)}" r="4"/>{_e(value_text)}</g>'
             )
         )
     return parts

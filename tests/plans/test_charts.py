@@ -167,6 +167,19 @@ def test_labels_are_escaped():
     assert "<script>" not in html
 
 
+def test_every_kind_of_chart_escapes_its_texts():
+    evil = '<script>alert("x")</script> & ฝ่าย'
+    charts = [
+        line_chart(evil, [(evil, 10), ("ข", 20)], unit="%"),
+        stacked_bar_chart(evil, [(evil, {"done": 1})], [Segment("done", evil, "done")]),
+    ]
+    for chart in charts:
+        for drawing in (chart.svg, chart.narrow):
+            assert "<script>" not in str(drawing)
+            root = ET.fromstring(str(drawing))  # well-formed, every text escaped
+            assert evil in "".join(root.itertext())
+
+
 def test_long_labels_are_cut_and_kept_whole_in_the_tooltip():
     long = "ฝ่ายรักษาความสะอาดและสวนสาธารณะ " * 3
     root = parse(bar_chart("t", [Bar(long, 10)]))
