@@ -170,6 +170,11 @@ def _ems(char: str) -> float:
     return _char_ems(char) if ems is None else ems
 
 
+# The measures below are asked again and again of the same texts (the labels, the counts, the
+# ticks of every chart): each kept per process.
+
+
+@functools.lru_cache(maxsize=4096)
 def text_width(text: str, size: float = FONT) -> float:
     """An estimate of the drawn width of text in Sarabun, slightly generous on purpose."""
     ems, known = 0.0, _EMS.get
@@ -179,6 +184,7 @@ def text_width(text: str, size: float = FONT) -> float:
     return ems * size
 
 
+@functools.lru_cache(maxsize=4096)
 def fit(text: str, max_width: float, size: float = FONT) -> str:
     """text cut with "…" to fit max_width; marks stay with their consonant."""
     if text_width(text, size) <= max_width:
@@ -222,12 +228,17 @@ def _break_at(text: str, max_width: float, size: float) -> int:
 
 def wrap(text: str, max_width: float, size: float = FONT, lines: int = LABEL_LINES) -> list[str]:
     """text over at most `lines` lines of max_width, the last one cut with "…" if need be."""
+    return list(_wrapped(text, max_width, size, lines))
+
+
+@functools.lru_cache(maxsize=4096)
+def _wrapped(text: str, max_width: float, size: float, lines: int) -> tuple[str, ...]:
     wrapped, rest = [], text.strip()
     while len(wrapped) < lines - 1 and text_width(rest, size) > max_width:
         cut = _break_at(rest, max_width, size)
         wrapped.append(rest[:cut].rstrip())
         rest = rest[cut:].lstrip()
-    return [*wrapped, fit(rest, max_width, size)]
+    return (*wrapped, fit(rest, max_width, size))
 
 
 def _fraction(value: float, maximum: float) -> float:
