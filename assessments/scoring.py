@@ -104,8 +104,15 @@ def band_for(
     """Return the highest band the total and the tool scores (rounded as reported) reach."""
     if total is None:
         return None
-    reached = (band for band in _ranked(tuple(bands)) if band.reached_by(total, tool_scores))
-    return next(reached, None)
+    return _highest_reached(total, tool_scores, _ranked(tuple(bands)))
+
+
+def _highest_reached(
+    total: Decimal, tool_scores: Mapping[str, Decimal | None], ranked_bands: tuple[Band, ...]
+) -> Band | None:
+    """``band_for`` over bands already ranked (a lift plan asks it for every step: ranking
+    them each time hashed every band)."""
+    return next((band for band in ranked_bands if band.reached_by(total, tool_scores)), None)
 
 
 def level_for(
@@ -422,6 +429,7 @@ def lift_plan(
         return []
     exact_tools = dict(summary.exact_tools)
     factors = _tool_factors(spec, item_scores)
+    ranked_bands = _ranked(tuple(spec.bands))
     steps = []
     for gain in item_gains(spec, item_scores, target, factors):
         tool_code, factor = factors[gain.code]
@@ -429,7 +437,8 @@ def lift_plan(
         exact_tools[tool_code] += (gain.target - gain.score) * factor
         total = round_score(exact_total)
         tools = {code: round_score(score) for code, score in exact_tools.items()}
-        steps.append(LiftStep(gain=gain, total=total, level=level_for(total, tools, spec.bands)))
+        band = _highest_reached(total, tools, ranked_bands)
+        steps.append(LiftStep(gain=gain, total=total, level=band.label if band else None))
     return steps
 
 
