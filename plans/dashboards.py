@@ -743,7 +743,7 @@ def _reports_and_shares(plan: Plan) -> list[tuple]:
     found = prepared.fetchall(
         connection, "reports_and_shares", sql, [*day_params, plan.pk, plan.pk]
     )
-    read_day = field_converter(ReportingRound, "starts_on", connection)
+    read_day = field_converter(ReportingRound, "starts_on", connection)  # any date column's
     return [(*row[:4], read_day(row[4]), row[5]) for row in found]
 
 
